@@ -1,0 +1,94 @@
+"""Command line for the returns backend: ``python -m backend <command>``.
+
+  migrate         apply database migrations (Alembic) up to the latest
+  seed            load the demo shop's data into an empty database
+  setup           migrate, then seed (what `make run` and `make test` call)
+  serve           run the API (uvicorn) on --host/--port
+  expire-labels   expire returns whose label went unused past the policy's validity
+  check-policy    validate a policy file and print its FAQ
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from backend.settings import get_settings
+
+
+def _migrate() -> None:
+    from backend.db.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    print("database migrated")
+
+
+def _seed() -> None:
+    from backend.db.session import make_engine, make_session_factory
+    from backend.seed import seed
+
+    engine = make_engine(get_settings().database_url)
+    with make_session_factory(engine)() as session:
+        summary = seed(session)
+    print("demo data already present, left as is" if summary.skipped else f"seeded: {summary}")
+
+
+def _serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from backend.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+def _expire() -> None:
+    from backend.context import build_context
+    from backend.services.labels import expire_unused_labels
+
+    expired = expire_unused_labels(build_context(get_settings()))
+    print(f"expired {len(expired)} returns")
+
+
+def _check_policy(path: str | None) -> int:
+    from backend.domain.policy import PolicyError, load_policy
+
+    try:
+        policy = load_policy(Path(path) if path else get_settings().policy_file)
+    except PolicyError as exc:
+        print(f"policy error: {exc}", file=sys.stderr)
+        return 1
+    print(f"policy version {policy.version}: OK")
+    for entry in policy.faq("en"):
+        print(f"- {entry['question']}\n  {entry['answer']}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m backend", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("migrate", "seed", "setup", "expire-labels"):
+        sub.add_parser(name)
+    serve = sub.add_parser("serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    check = sub.add_parser("check-policy")
+    check.add_argument("path", nargs="?")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.command in ("migrate", "setup"):
+        _migrate()
+    if args.command in ("seed", "setup"):
+        _seed()
+    if args.command == "serve":
+        _serve(args.host, args.port)
+    if args.command == "expire-labels":
+        _expire()
+    if args.command == "check-policy":
+        return _check_policy(args.path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

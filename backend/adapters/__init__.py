@@ -1,0 +1,1 @@
+"""Adapters: the backend's doors to outside services (carriers, payment providers)."""

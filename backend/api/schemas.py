@@ -1,0 +1,214 @@
+"""Request and response bodies of the public API (pydantic 1.10, which Rasa pins)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Dict, List, Optional
+
+from pydantic import BaseModel, Field, constr
+
+
+class Texts(BaseModel):
+    en: str
+    fr: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    message_fr: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class VerifyIn(BaseModel):
+    reference: constr(strip_whitespace=True, min_length=1, max_length=64) = Field(
+        ..., description="Order number (BM-104217) or RMA (R-7K4M-2QX9)")
+    contact: constr(strip_whitespace=True, min_length=3, max_length=254) = Field(
+        ..., description="The email or phone number used for the order")
+
+
+class CustomerOut(BaseModel):
+    first_name: str
+    language: str
+
+
+class OrderSummary(BaseModel):
+    number: str
+    ordered_at: dt.datetime
+    delivered_on: Optional[dt.date]
+
+
+class VerifyOut(BaseModel):
+    customer_token: str
+    expires_at: dt.datetime
+    customer: CustomerOut
+    order: OrderSummary
+
+
+class ExchangeOptionOut(BaseModel):
+    sku: str
+    size: Optional[str]
+    colour: Optional[str]
+    available: int
+
+
+class ReturnableLineOut(BaseModel):
+    order_line_id: int
+    sku: str
+    name: str
+    name_fr: Optional[str]
+    category: str
+    size: Optional[str]
+    colour: Optional[str]
+    quantity_ordered: int
+    quantity_returnable: int
+    quantity_in_returns: int
+    unit_paid_minor: int
+    currency: str
+    eligible: bool
+    reason_codes: List[str]
+    explanation: Texts
+    window_ends_on: Optional[dt.date]
+    exchange_options: List[ExchangeOptionOut]
+
+
+class ReturnableOut(BaseModel):
+    order: OrderSummary
+    lines: List[ReturnableLineOut]
+
+
+class ReturnLineIn(BaseModel):
+    order_line_id: int
+    quantity: int = Field(1, ge=1, le=100)
+    reason_code: constr(strip_whitespace=True, min_length=1, max_length=30)
+    reason_text: Optional[constr(max_length=2000)] = None
+    resolution: constr(strip_whitespace=True, min_length=1, max_length=20) = "refund"
+    exchange_sku: Optional[constr(strip_whitespace=True, max_length=64)] = None
+    photo_ids: List[constr(max_length=40)] = Field(default_factory=list, max_items=10)
+
+
+class CreateReturnIn(BaseModel):
+    order_number: constr(strip_whitespace=True, min_length=1, max_length=32)
+    lines: List[ReturnLineIn] = Field(..., min_items=1, max_items=50)
+    channel: constr(strip_whitespace=True, max_length=20) = "api"
+    language: constr(regex=r"^(en|fr)$") = "en"
+
+
+class MoneyOut(BaseModel):
+    currency: str
+    restocking_fee_minor: int
+    shipping_fee_minor: int
+    refund_amount_minor: int
+
+
+class DecisionOut(BaseModel):
+    reason_codes: List[str]
+    explanation: Texts
+    policy_version: str
+    returnless: bool
+
+
+class ReturnLineOut(BaseModel):
+    id: int
+    order_line_id: int
+    sku: str
+    name: Texts
+    quantity: int
+    reason_code: str
+    reason_text: Optional[str]
+    resolution: str
+    exchange_sku: Optional[str]
+    eligible: bool
+    reason_codes: List[str]
+    restocking_fee_minor: int
+    refund_amount_minor: int
+    photo_count: int
+    grade: Optional[str]
+    disposition: Optional[str]
+
+
+class LabelOut(BaseModel):
+    url: str
+    carrier: str
+    tracking_number: str
+    expires_at: dt.datetime
+
+
+class RefundOut(BaseModel):
+    id: int
+    amount_minor: int
+    currency: str
+    method: str
+    status: str
+    issued_at: Optional[dt.datetime]
+
+
+class TimelineEntry(BaseModel):
+    status: str
+    text: Texts
+    at: dt.datetime
+
+
+class ReturnOut(BaseModel):
+    rma: str
+    status: str
+    status_text: Texts
+    order_number: str
+    language: str
+    channel: str
+    created_at: dt.datetime
+    decision: DecisionOut
+    money: MoneyOut
+    lines: List[ReturnLineOut]
+    label: Optional[LabelOut]
+    refunds: List[RefundOut]
+    expected_refund_by: Optional[dt.date]
+    next_step: Texts
+    timeline: List[TimelineEntry]
+    follow_up_error: Optional[ErrorBody] = None
+
+
+class ReturnListOut(BaseModel):
+    returns: List[ReturnOut]
+
+
+class PhotoOut(BaseModel):
+    photo_id: str
+    content_type: str
+    width: int
+    height: int
+    size_bytes: int
+
+
+class AttachPhotoOut(BaseModel):
+    photo: PhotoOut
+    ret: ReturnOut = Field(..., alias="return")
+
+    class Config:
+        allow_population_by_field_name = True
+
+
+class FaqEntry(BaseModel):
+    topic: str
+    question: str
+    answer: str
+
+
+class FaqOut(BaseModel):
+    language: str
+    policy_version: str
+    entries: List[FaqEntry]
+
+
+class TransitionIn(BaseModel):
+    to_status: constr(strip_whitespace=True, min_length=1, max_length=20)
+    actor: constr(strip_whitespace=True, min_length=1, max_length=80)
+    note: Optional[constr(max_length=2000)] = None
+    grades: Dict[int, constr(max_length=1)] = Field(default_factory=dict)
+    dispositions: Dict[int, constr(max_length=20)] = Field(default_factory=dict)
+
+
+class ExpiryOut(BaseModel):
+    expired: List[str]

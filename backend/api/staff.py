@@ -1,0 +1,47 @@
+"""Endpoints for the shop's side: review decisions, warehouse scans, refunds, maintenance."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from backend.api import schemas
+from backend.api.deps import db_session, get_ctx, require_staff
+from backend.context import BackendContext
+from backend.services import labels, operations, refunds, returns
+from backend.services.return_view import return_view
+
+router = APIRouter(prefix="/api/v1/staff", tags=["staff"], dependencies=[Depends(require_staff)])
+ERRORS = {401: {"model": schemas.ErrorOut}, 404: {"model": schemas.ErrorOut},
+          409: {"model": schemas.ErrorOut}, 422: {"model": schemas.ErrorOut},
+          503: {"model": schemas.ErrorOut}}
+
+
+@router.get("/returns/{rma}", response_model=schemas.ReturnOut, responses=ERRORS)
+def get_return(rma: str, ctx: BackendContext = Depends(get_ctx),
+               session: Session = Depends(db_session)) -> dict:
+    return return_view(ctx, returns.get_return(session, rma))
+
+
+@router.post("/returns/{rma}/transitions", response_model=schemas.ReturnOut, responses=ERRORS)
+def move_return(rma: str, body: schemas.TransitionIn, ctx: BackendContext = Depends(get_ctx),
+                session: Session = Depends(db_session)) -> dict:
+    """Move a return along its lifecycle; an illegal move answers 409 and changes nothing."""
+    _, error = operations.move_return(ctx, rma, body.to_status, actor=body.actor, note=body.note,
+                                      grades=body.grades, dispositions=body.dispositions)
+    return return_view(ctx, returns.get_return(session, rma), error)
+
+
+@router.post("/refunds/{refund_id}/retry", response_model=schemas.ReturnOut, responses=ERRORS)
+def retry_refund(refund_id: int, ctx: BackendContext = Depends(get_ctx),
+                 session: Session = Depends(db_session)) -> dict:
+    refunds.retry_refund(ctx, refund_id, actor="staff")
+    from backend.db.models import Refund
+
+    refund = session.get(Refund, refund_id)
+    return return_view(ctx, refund.return_request)
+
+
+@router.post("/maintenance/expire-labels", response_model=schemas.ExpiryOut)
+def expire_labels(ctx: BackendContext = Depends(get_ctx)) -> dict:
+    """Expire returns whose label went unused past the policy's validity (also runs hourly)."""
+    return {"expired": labels.expire_unused_labels(ctx)}

@@ -1,0 +1,65 @@
+"""The FastAPI application factory for the returns backend."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+
+from backend.api import customer, public, staff
+from backend.context import BackendContext, build_context
+from backend.services.errors import RateLimited, ServiceError
+from backend.services.labels import expire_unused_labels
+from backend.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+async def _expiry_loop(ctx: BackendContext, every: int) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(expire_unused_labels, ctx)
+        except Exception:  # a failed sweep must not kill the loop; the next one retries
+            log.exception("label expiry sweep failed")
+
+
+def create_app(ctx: BackendContext | None = None) -> FastAPI:
+    ctx = ctx or build_context(get_settings())
+    if ctx.settings.uses_dev_token:
+        log.warning("BOOMERANG_SERVICE_TOKEN is not set: using the development token")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if ctx.settings.expiry_sweep_seconds > 0:
+            task = asyncio.create_task(_expiry_loop(ctx, ctx.settings.expiry_sweep_seconds))
+        yield
+        if task:
+            task.cancel()
+
+    app = FastAPI(title="Boomerang returns backend", version="0.1.0", lifespan=lifespan,
+                  description="Orders, return policy, return lifecycle, labels and refunds.")
+    app.state.ctx = ctx
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return JSONResponse(status_code=exc.status_code, content={"error": exc.to_dict()}, headers=headers)
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", exc)
+        return JSONResponse(status_code=503, content={"error": {
+            "code": "database_unavailable",
+            "message": "Our system is temporarily unavailable. Please try again in a moment.",
+            "message_fr": "Notre système est momentanément indisponible. Réessayez dans un instant."}})
+
+    app.include_router(public.router)
+    app.include_router(customer.router)
+    app.include_router(staff.router)
+    return app

@@ -1,0 +1,54 @@
+"""Everything a request needs, built once per process: settings, database, policy, partners.
+
+Tests build their own context (a temporary database, a fixed clock, a failing payment
+provider) instead of patching globals.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from backend.adapters.carriers.base import Carrier
+from backend.adapters.carriers.factory import carrier_from_settings
+from backend.adapters.payments.base import PaymentProvider
+from backend.adapters.payments import provider_from_name
+from backend.db.models import utcnow
+from backend.db.session import make_engine, make_session_factory
+from backend.domain.policy import Policy, load_policy
+from backend.settings import Settings
+
+
+@dataclass
+class BackendContext:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker
+    policy: Policy
+    carrier: Carrier
+    payments: PaymentProvider
+    clock: Callable[[], dt.datetime] = field(default=utcnow)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def today(self) -> dt.date:
+        return self.clock().date()
+
+
+def build_context(settings: Settings, **overrides: object) -> BackendContext:
+    """The production wiring; any part can be replaced by keyword (tests do)."""
+    engine = overrides.pop("engine", None) or make_engine(settings.database_url)
+    parts: dict[str, object] = {
+        "settings": settings,
+        "engine": engine,
+        "sessions": make_session_factory(engine),  # type: ignore[arg-type]
+        "policy": load_policy(settings.policy_file),
+        "carrier": carrier_from_settings(settings),
+        "payments": provider_from_name(settings.payment_provider),
+    }
+    parts.update(overrides)
+    return BackendContext(**parts)  # type: ignore[arg-type]

@@ -1,0 +1,317 @@
+"""The returns domain as tables.
+
+Money is always an integer count of minor units (cents) next to an ISO currency code, so
+no float ever touches a refund. Every change of a return's status is a row in
+``return_status_changes`` (who, when, from, to): the timeline a customer sees and the audit
+trail a returns manager needs are the same data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC timestamps: SQLite keeps no zone, so the whole backend agrees on UTC."""
+    return dt.datetime.utcnow().replace(microsecond=0)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(254), nullable=False, unique=True)  # stored lower-cased
+    phone = Column(String(16), nullable=True, index=True)  # E.164, e.g. +33612345678
+    name = Column(String(120), nullable=False)
+    preferred_language = Column(String(2), nullable=False, default="en")
+    sms_opt_out = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    orders = relationship("Order", back_populates="customer")
+
+    __table_args__ = (CheckConstraint("preferred_language in ('en', 'fr')", name="ck_customer_lang"),)
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False)
+    name_fr = Column(String(200), nullable=True)
+    category = Column(String(60), nullable=False, index=True)
+    final_sale = Column(Boolean, nullable=False, default=False)
+    hygiene = Column(Boolean, nullable=False, default=False)
+
+    variants = relationship("Variant", back_populates="product", order_by="Variant.id")
+
+
+class Variant(Base):
+    __tablename__ = "variants"
+
+    id = Column(Integer, primary_key=True)
+    product_id = Column(ForeignKey("products.id"), nullable=False, index=True)
+    sku = Column(String(64), nullable=False, unique=True)
+    size = Column(String(20), nullable=True)
+    colour = Column(String(40), nullable=True)
+    price_minor = Column(Integer, nullable=False)
+    currency = Column(String(3), nullable=False)
+
+    product = relationship("Product", back_populates="variants")
+    inventory = relationship("InventoryItem", back_populates="variant")
+
+
+class InventoryItem(Base):
+    """Stock of one SKU at one location; ``reserved`` holds units promised to exchanges."""
+
+    __tablename__ = "inventory_items"
+
+    id = Column(Integer, primary_key=True)
+    variant_id = Column(ForeignKey("variants.id"), nullable=False)
+    location = Column(String(60), nullable=False)
+    on_hand = Column(Integer, nullable=False, default=0)
+    reserved = Column(Integer, nullable=False, default=0)
+
+    variant = relationship("Variant", back_populates="inventory")
+
+    __table_args__ = (
+        UniqueConstraint("variant_id", "location", name="uq_inventory_variant_location"),
+        CheckConstraint("on_hand >= 0", name="ck_inventory_on_hand"),
+        CheckConstraint("reserved >= 0", name="ck_inventory_reserved"),
+    )
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id = Column(Integer, primary_key=True)
+    number = Column(String(32), nullable=False, unique=True)
+    customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
+    currency = Column(String(3), nullable=False)
+    ordered_at = Column(DateTime, nullable=False)
+    delivered_on = Column(Date, nullable=True)  # None: not delivered yet
+    ship_name = Column(String(120), nullable=False)
+    ship_line1 = Column(String(200), nullable=False)
+    ship_city = Column(String(100), nullable=False)
+    ship_postcode = Column(String(20), nullable=False)
+    ship_country = Column(String(2), nullable=False)
+    payment_reference = Column(String(64), nullable=True)
+
+    customer = relationship("Customer", back_populates="orders")
+    lines = relationship("OrderLine", back_populates="order", order_by="OrderLine.id")
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+
+    id = Column(Integer, primary_key=True)
+    order_id = Column(ForeignKey("orders.id"), nullable=False, index=True)
+    variant_id = Column(ForeignKey("variants.id"), nullable=False)
+    quantity = Column(Integer, nullable=False)
+    unit_price_minor = Column(Integer, nullable=False)  # list price per unit
+    discount_minor = Column(Integer, nullable=False, default=0)  # whole-line discount
+    paid_minor = Column(Integer, nullable=False)  # what the customer paid for the line
+
+    order = relationship("Order", back_populates="lines")
+    variant = relationship("Variant")
+
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="ck_order_line_qty"),
+        CheckConstraint("paid_minor >= 0", name="ck_order_line_paid"),
+    )
+
+    @property
+    def unit_paid_minor(self) -> int:
+        """Paid price of one unit, discount spread evenly (remainder stays with the shop)."""
+        return self.paid_minor // self.quantity
+
+
+class ReturnRequest(Base):
+    __tablename__ = "return_requests"
+
+    id = Column(Integer, primary_key=True)
+    rma = Column(String(16), nullable=False, unique=True)
+    order_id = Column(ForeignKey("orders.id"), nullable=False, index=True)
+    customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
+    status = Column(String(20), nullable=False, index=True)
+    channel = Column(String(20), nullable=False, default="api")
+    language = Column(String(2), nullable=False, default="en")
+    currency = Column(String(3), nullable=False)
+    policy_version = Column(String(40), nullable=False)
+    decision_reasons = Column(JSON, nullable=False, default=list)
+    explanation_en = Column(Text, nullable=False, default="")
+    explanation_fr = Column(Text, nullable=False, default="")
+    returnless = Column(Boolean, nullable=False, default=False)
+    restocking_fee_minor = Column(Integer, nullable=False, default=0)
+    shipping_fee_minor = Column(Integer, nullable=False, default=0)
+    refund_amount_minor = Column(Integer, nullable=False, default=0)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    order = relationship("Order")
+    customer = relationship("Customer")
+    lines = relationship(
+        "ReturnLine", back_populates="return_request", order_by="ReturnLine.id",
+        cascade="all, delete-orphan",
+    )
+    history = relationship(
+        "ReturnStatusChange", back_populates="return_request",
+        order_by="ReturnStatusChange.id", cascade="all, delete-orphan",
+    )
+    labels = relationship("Label", back_populates="return_request", order_by="Label.id")
+    refunds = relationship("Refund", back_populates="return_request", order_by="Refund.id")
+
+
+class ReturnLine(Base):
+    __tablename__ = "return_lines"
+
+    id = Column(Integer, primary_key=True)
+    return_id = Column(ForeignKey("return_requests.id"), nullable=False, index=True)
+    order_line_id = Column(ForeignKey("order_lines.id"), nullable=False, index=True)
+    quantity = Column(Integer, nullable=False)
+    reason_code = Column(String(30), nullable=False)
+    reason_text = Column(Text, nullable=True)
+    resolution = Column(String(20), nullable=False)  # refund | exchange | store_credit
+    exchange_variant_id = Column(ForeignKey("variants.id"), nullable=True)
+    exchange_location = Column(String(60), nullable=True)  # where the unit is reserved
+    eligible = Column(Boolean, nullable=False, default=True)
+    decision_reasons = Column(JSON, nullable=False, default=list)
+    restocking_fee_minor = Column(Integer, nullable=False, default=0)
+    refund_amount_minor = Column(Integer, nullable=False, default=0)
+    # Filled by the warehouse: inspection grade (A/B/C/D) and disposition.
+    grade = Column(String(1), nullable=True)
+    disposition = Column(String(20), nullable=True)
+
+    return_request = relationship("ReturnRequest", back_populates="lines")
+    order_line = relationship("OrderLine")
+    exchange_variant = relationship("Variant")
+    photos = relationship("Photo", back_populates="return_line", order_by="Photo.id")
+
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="ck_return_line_qty"),
+        CheckConstraint(
+            "resolution in ('refund', 'exchange', 'store_credit')", name="ck_return_line_resolution"
+        ),
+    )
+
+
+class ReturnStatusChange(Base):
+    __tablename__ = "return_status_changes"
+
+    id = Column(Integer, primary_key=True)
+    return_id = Column(ForeignKey("return_requests.id"), nullable=False, index=True)
+    from_status = Column(String(20), nullable=True)  # None for the first state
+    to_status = Column(String(20), nullable=False)
+    actor = Column(String(80), nullable=False)
+    note = Column(Text, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    return_request = relationship("ReturnRequest", back_populates="history")
+
+
+class Photo(Base):
+    """An uploaded, re-encoded image. ``public_id`` is what callers see and pass around."""
+
+    __tablename__ = "photos"
+
+    id = Column(Integer, primary_key=True)
+    public_id = Column(String(40), nullable=False, unique=True)
+    customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
+    order_id = Column(ForeignKey("orders.id"), nullable=True)
+    return_line_id = Column(ForeignKey("return_lines.id"), nullable=True, index=True)
+    content_type = Column(String(40), nullable=False)
+    width = Column(Integer, nullable=False)
+    height = Column(Integer, nullable=False)
+    size_bytes = Column(Integer, nullable=False)
+    sha256 = Column(String(64), nullable=False)
+    storage_path = Column(String(300), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    return_line = relationship("ReturnLine", back_populates="photos")
+
+
+class Label(Base):
+    __tablename__ = "labels"
+
+    id = Column(Integer, primary_key=True)
+    return_id = Column(ForeignKey("return_requests.id"), nullable=False, index=True)
+    carrier = Column(String(40), nullable=False)
+    tracking_number = Column(String(64), nullable=False)
+    download_token = Column(String(64), nullable=False, unique=True)
+    storage_path = Column(String(300), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+
+    return_request = relationship("ReturnRequest", back_populates="labels")
+
+
+class Refund(Base):
+    __tablename__ = "refunds"
+
+    id = Column(Integer, primary_key=True)
+    return_id = Column(ForeignKey("return_requests.id"), nullable=False, index=True)
+    amount_minor = Column(Integer, nullable=False)
+    currency = Column(String(3), nullable=False)
+    method = Column(String(20), nullable=False)  # original_payment | store_credit
+    status = Column(String(10), nullable=False, default="pending")  # pending | issued | failed
+    provider = Column(String(40), nullable=False)
+    provider_reference = Column(String(80), nullable=True)
+    failure_reason = Column(Text, nullable=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    issued_at = Column(DateTime, nullable=True)
+
+    return_request = relationship("ReturnRequest", back_populates="refunds")
+
+    __table_args__ = (
+        CheckConstraint("amount_minor >= 0", name="ck_refund_amount"),
+        CheckConstraint("status in ('pending', 'issued', 'failed')", name="ck_refund_status"),
+        CheckConstraint("method in ('original_payment', 'store_credit')", name="ck_refund_method"),
+    )
+
+
+class IdempotencyRecord(Base):
+    """The stored answer to a create request, so a retried request creates nothing twice."""
+
+    __tablename__ = "idempotency_records"
+
+    id = Column(Integer, primary_key=True)
+    scope = Column(String(40), nullable=False)
+    key = Column(String(128), nullable=False)
+    request_hash = Column(String(64), nullable=False)
+    status_code = Column(Integer, nullable=False)
+    response_body = Column(JSON, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_idempotency_scope_key"),)
+
+
+class VerificationAttempt(Base):
+    """One attempt to prove who a customer is; failed ones count towards the rate limit.
+
+    The reference is stored as a keyed hash, so this table is no list of valid orders.
+    """
+
+    __tablename__ = "verification_attempts"
+
+    id = Column(Integer, primary_key=True)
+    reference_hash = Column(String(64), nullable=False, index=True)
+    client_key = Column(String(128), nullable=False, index=True)
+    success = Column(Boolean, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)

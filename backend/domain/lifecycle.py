@@ -1,0 +1,93 @@
+"""The return's state machine, written down in one place.
+
+Every status a return can be in and every move between them is listed here; services ask
+:func:`check_transition` before they change anything, so an illegal move is refused before
+a single row is touched. Modelled on the explicit workflows of Medusa's returns and OCA's
+``rma`` module.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ReturnStatus(str, Enum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    NEEDS_REVIEW = "needs_review"
+    REJECTED = "rejected"
+    LABEL_ISSUED = "label_issued"
+    IN_TRANSIT = "in_transit"
+    RECEIVED = "received"
+    INSPECTED = "inspected"
+    REFUNDED = "refunded"
+    EXCHANGED = "exchanged"
+    CREDITED = "credited"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+S = ReturnStatus
+
+TRANSITIONS: dict[ReturnStatus, frozenset[ReturnStatus]] = {
+    S.REQUESTED: frozenset({S.APPROVED, S.NEEDS_REVIEW, S.REJECTED, S.CANCELLED}),
+    S.NEEDS_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED}),
+    # From approved, a returnless ("keep it") return goes straight to its resolution.
+    S.APPROVED: frozenset({S.LABEL_ISSUED, S.REFUNDED, S.EXCHANGED, S.CREDITED, S.CANCELLED}),
+    S.LABEL_ISSUED: frozenset({S.IN_TRANSIT, S.RECEIVED, S.CANCELLED, S.EXPIRED}),
+    S.IN_TRANSIT: frozenset({S.RECEIVED}),
+    S.RECEIVED: frozenset({S.INSPECTED}),
+    # Inspection can fail the return (wrong item sent back, damaged by the customer).
+    S.INSPECTED: frozenset({S.REFUNDED, S.EXCHANGED, S.CREDITED, S.REJECTED}),
+    S.REFUNDED: frozenset({S.CLOSED}),
+    S.EXCHANGED: frozenset({S.CLOSED}),
+    S.CREDITED: frozenset({S.CLOSED}),
+    S.REJECTED: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.EXPIRED: frozenset(),
+}
+
+TERMINAL: frozenset[ReturnStatus] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+# A customer may cancel only before the parcel is on its way.
+CANCELLABLE: frozenset[ReturnStatus] = frozenset(
+    s for s, nxt in TRANSITIONS.items() if S.CANCELLED in nxt
+)
+
+
+class IllegalTransition(Exception):
+    """Raised for a move the state machine does not allow; nothing has been changed."""
+
+    def __init__(self, current: str, target: str) -> None:
+        self.current = current
+        self.target = target
+        known = is_status(current)
+        allowed = sorted(s.value for s in TRANSITIONS[ReturnStatus(current)]) if known else []
+        allowed_text = ", ".join(allowed) if allowed else "none (final state)"
+        super().__init__(
+            f"A return that is '{current}' cannot become '{target}'. Allowed next: {allowed_text}."
+        )
+
+
+def _as_status(value: str | ReturnStatus) -> ReturnStatus:
+    return value if isinstance(value, ReturnStatus) else ReturnStatus(value)
+
+
+def is_status(value: str) -> bool:
+    return value in ReturnStatus._value2member_map_
+
+
+def can_transition(current: str | ReturnStatus, target: str | ReturnStatus) -> bool:
+    if not (is_status(str(getattr(current, "value", current))) and
+            is_status(str(getattr(target, "value", target)))):
+        return False
+    return _as_status(target) in TRANSITIONS[_as_status(current)]
+
+
+def check_transition(current: str | ReturnStatus, target: str | ReturnStatus) -> ReturnStatus:
+    """Return the target status, or raise :class:`IllegalTransition`."""
+    cur = getattr(current, "value", current)
+    tgt = getattr(target, "value", target)
+    if not can_transition(cur, tgt):
+        raise IllegalTransition(cur, tgt)
+    return ReturnStatus(tgt)

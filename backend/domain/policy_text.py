@@ -1,0 +1,647 @@
+"""Every sentence the returns policy says to a customer, in English and French.
+
+The decision engine (:mod:`backend.domain.policy`) only decides; the words live here, so a
+translator or a shop owner can reread all of them in one file, and a test can check that no
+template exists in one language only. Templates are plain ``str.format`` strings whose
+parameters are typed values (:class:`Money`, :class:`Item`, dates, percents, bilingual
+names); :func:`render` formats each value for each language, so "€4.95" / "4,95 €" and
+"12 March 2026" / "12 mars 2026" are decided in one place, without the ``locale`` module
+(whose output depends on what the host has installed).
+
+French templates never put a gendered article in front of a product name: the name is
+quoted after the word *article* (« l'article « Chemise en lin » »), so any product reads
+correctly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover - typing only, avoids an import cycle
+    from backend.domain.policy import Policy
+
+LANGUAGES: tuple[str, ...] = ("en", "fr")
+Text = dict[str, str]
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+}
+
+# Currency sign per language: (prefix, suffix). French puts the sign after the amount.
+CURRENCY_SIGNS: dict[str, dict[str, tuple[str, str]]] = {
+    "EUR": {"en": ("€", ""), "fr": ("", " €")},
+    "USD": {"en": ("$", ""), "fr": ("", " $ US")},
+    "GBP": {"en": ("£", ""), "fr": ("", " £")},
+    "CAD": {"en": ("CA$", ""), "fr": ("", " $ CA")},
+}
+SUPPORTED_CURRENCIES: tuple[str, ...] = tuple(CURRENCY_SIGNS)
+
+# How a customer reason reads inside a sentence ("reason: damaged item").
+REASON_LABELS: dict[str, Text] = {
+    "damaged": {"en": "damaged item", "fr": "article endommagé"},
+    "defective": {"en": "defective item", "fr": "article défectueux"},
+    "wrong_item": {"en": "wrong item", "fr": "mauvais article"},
+    "wrong_size": {"en": "wrong size", "fr": "mauvaise taille"},
+    "changed_mind": {"en": "change of mind", "fr": "changement d'avis"},
+    "not_as_described": {"en": "item not as described",
+                         "fr": "article non conforme à la description"},
+    "arrived_late": {"en": "late delivery", "fr": "livraison en retard"},
+    "other": {"en": "other reason", "fr": "autre motif"},
+}
+
+HEADLINES: dict[str, Text] = {
+    "approved": {"en": "Approved:", "fr": "Accepté :"},
+    "needs_review": {"en": "Needs review:", "fr": "À vérifier :"},
+    "rejected": {"en": "Rejected:", "fr": "Refusé :"},
+}
+
+# --- Sentences of a decision ---------------------------------------------------------------
+# ``{Item}`` is the capitalised form of ``{item}`` (any parameter has both forms).
+TEMPLATES: dict[str, Text] = {
+    # Eligibility, before the customer says why.
+    "eligible": {
+        "en": "{Item} can be returned until {ends} ({days}-day return window from delivery "
+              "on {delivered}).",
+        "fr": "{Item} peut être retourné jusqu'au {ends} (délai de retour de {days} jours "
+              "à compter de la livraison le {delivered}).",
+    },
+    "within_window": {
+        "en": "{Item} is within the {days}-day return window (until {ends}).",
+        "fr": "{Item} est dans le délai de retour de {days} jours (jusqu'au {ends}).",
+    },
+    "not_delivered": {
+        "en": "{Item} has not been delivered yet, so it cannot be returned yet; you can start "
+              "a return once it arrives.",
+        "fr": "{Item} n'a pas encore été livré, il ne peut donc pas encore être retourné ; "
+              "vous pourrez demander un retour dès sa réception.",
+    },
+    "window_expired": {
+        "en": "{Item} was delivered on {delivered} and its {days}-day return window ended on "
+              "{ends}.",
+        "fr": "{Item} a été livré le {delivered} et son délai de retour de {days} jours a pris "
+              "fin le {ends}.",
+    },
+    "final_sale": {
+        "en": "{Item} was sold as final sale and cannot be returned.",
+        "fr": "{Item} a été vendu en vente finale (ni repris ni échangé) et ne peut pas être "
+              "retourné.",
+    },
+    "hygiene": {
+        "en": "For hygiene reasons, {item} cannot be returned.",
+        "fr": "Pour des raisons d'hygiène, {item} ne peut pas être retourné.",
+    },
+    "review_if_faulty": {
+        "en": "If there is a problem on our side ({reasons}), tell us: our team will review "
+              "your claim.",
+        "fr": "En cas de problème de notre côté ({reasons}), signalez-le : notre équipe "
+              "examinera votre demande.",
+    },
+    # Decision, once the reason and the wanted resolution are known.
+    "excluded_item_fault_claim": {
+        "en": "{Item} cannot normally be returned, but as you report a problem on our side "
+              "({reason}), our team will review your claim.",
+        "fr": "{Item} ne peut normalement pas être retourné, mais comme vous signalez un "
+              "problème de notre côté ({reason}), notre équipe va examiner votre demande.",
+    },
+    "exchange_out_of_stock": {
+        "en": "The replacement you chose for {item} is out of stock, so it cannot be exchanged; "
+              "you can choose a refund or store credit instead.",
+        "fr": "Le remplacement choisi pour {item} est en rupture de stock, l'échange est donc "
+              "impossible ; vous pouvez choisir un remboursement ou un avoir à la place.",
+    },
+    "exchange_stock_unknown": {
+        "en": "We could not confirm that the replacement for {item} is in stock; our team will "
+              "check.",
+        "fr": "Nous n'avons pas pu confirmer que le remplacement de {item} est en stock ; notre "
+              "équipe va vérifier.",
+    },
+    "exchange_in_stock": {
+        "en": "The replacement you chose for {item} is in stock.",
+        "fr": "Le remplacement choisi pour {item} est en stock.",
+    },
+    "photo_required": {
+        "en": "Returns with the reason \"{reason}\" need at least one photo; please add a photo "
+              "of {item} so that we can check it.",
+        "fr": "Les retours pour le motif « {reason} » nécessitent au moins une photo ; merci "
+              "d'ajouter une photo de {item} pour que nous puissions la vérifier.",
+    },
+    "too_many_returns": {
+        "en": "You have already made {count} returns in the last 90 days, so our team checks "
+              "any further return by hand.",
+        "fr": "Vous avez déjà effectué {count} retours au cours des 90 derniers jours ; notre "
+              "équipe vérifie donc manuellement tout nouveau retour.",
+    },
+    "restocking_fee": {
+        "en": "A {percent} restocking fee of {fee} applies to {item} ({category}), as the "
+              "reason for the return is not a problem on our side.",
+        "fr": "Des frais de remise en stock de {percent} ({fee}) s'appliquent à {item} "
+              "({category}), le motif du retour n'étant pas un problème de notre côté.",
+    },
+    "line_refund": {
+        "en": "Refund for {item}: {amount}.",
+        "fr": "Remboursement pour {item} : {amount}.",
+    },
+    "line_store_credit": {
+        "en": "Store credit for {item}: {amount}.",
+        "fr": "Avoir pour {item} : {amount}.",
+    },
+    "store_credit_bonus": {
+        "en": "This includes a {percent} store credit bonus of {bonus}.",
+        "fr": "Ce montant inclut un bonus d'avoir de {percent} ({bonus}).",
+    },
+    "line_exchange": {
+        "en": "{Item} will be exchanged for the replacement you chose.",
+        "fr": "{Item} sera échangé contre le remplacement choisi.",
+    },
+    # Whole request.
+    "shipping_fee": {
+        "en": "A return shipping fee of {fee} will be deducted from your refund.",
+        "fr": "Des frais de retour de {fee} seront déduits de votre remboursement.",
+    },
+    "shipping_free_fault": {
+        "en": "Return shipping is free, as the return is due to a problem on our side.",
+        "fr": "Le retour est gratuit, car il est dû à un problème de notre côté.",
+    },
+    "shipping_free_exchange": {
+        "en": "Return shipping is free for exchanges.",
+        "fr": "Le retour est gratuit pour les échanges.",
+    },
+    "shipping_free": {
+        "en": "Return shipping is free.",
+        "fr": "Le retour est gratuit.",
+    },
+    "returnless_one": {
+        "en": "Since the value of your return ({value}) is at or below {limit}, you do not need "
+              "to send anything back: keep the item, no return label is needed.",
+        "fr": "Comme la valeur de votre retour ({value}) ne dépasse pas {limit}, vous n'avez "
+              "rien à renvoyer : gardez l'article, aucune étiquette de retour n'est nécessaire.",
+    },
+    "returnless_many": {
+        "en": "Since the value of your return ({value}) is at or below {limit}, you do not need "
+              "to send anything back: keep the items, no return label is needed.",
+        "fr": "Comme la valeur de votre retour ({value}) ne dépasse pas {limit}, vous n'avez "
+              "rien à renvoyer : gardez les articles, aucune étiquette de retour n'est "
+              "nécessaire.",
+    },
+    "label": {
+        "en": "Your prepaid return label will be valid for {days} days.",
+        "fr": "Votre étiquette de retour prépayée sera valable {days} jours.",
+    },
+    "total_refund": {
+        "en": "You will receive a refund of {amount} to your original payment method within "
+              "{min}–{max} days of our receiving your return.",
+        "fr": "Vous recevrez un remboursement de {amount} sur votre moyen de paiement d'origine "
+              "sous {min} à {max} jours après réception de votre retour.",
+    },
+    "total_refund_returnless": {
+        "en": "You will receive a refund of {amount} to your original payment method within "
+              "{min}–{max} days.",
+        "fr": "Vous recevrez un remboursement de {amount} sur votre moyen de paiement d'origine "
+              "sous {min} à {max} jours.",
+    },
+    "total_store_credit": {
+        "en": "You will receive {amount} in store credit within {min}–{max} days of our "
+              "receiving your return.",
+        "fr": "Vous recevrez un avoir de {amount} sous {min} à {max} jours après réception de "
+              "votre retour.",
+    },
+    "total_store_credit_returnless": {
+        "en": "You will receive {amount} in store credit within {min}–{max} days.",
+        "fr": "Vous recevrez un avoir de {amount} sous {min} à {max} jours.",
+    },
+    "total_mixed": {
+        "en": "You will receive {amount} in total, as a refund to your original payment method "
+              "and as store credit, within {min}–{max} days of our receiving your return.",
+        "fr": "Vous recevrez {amount} au total, en remboursement sur votre moyen de paiement "
+              "d'origine et en avoir, sous {min} à {max} jours après réception de votre retour.",
+    },
+    "total_mixed_returnless": {
+        "en": "You will receive {amount} in total, as a refund to your original payment method "
+              "and as store credit, within {min}–{max} days.",
+        "fr": "Vous recevrez {amount} au total, en remboursement sur votre moyen de paiement "
+              "d'origine et en avoir, sous {min} à {max} jours.",
+    },
+    "total_exchange": {
+        "en": "We will send your replacement once we receive your return.",
+        "fr": "Nous vous enverrons le remplacement dès réception de votre retour.",
+    },
+    "total_exchange_returnless": {
+        "en": "We will send your replacement.",
+        "fr": "Nous vous enverrons le remplacement.",
+    },
+    "review_team": {
+        "en": "Our team will review your request and get back to you.",
+        "fr": "Notre équipe va examiner votre demande et reviendra vers vous.",
+    },
+    "review_estimate": {
+        "en": "If it is approved, you will receive {amount}.",
+        "fr": "Si elle est acceptée, vous recevrez {amount}.",
+    },
+    "rejected_others": {
+        "en": "You can still return the other items in a new request without the items "
+              "mentioned above.",
+        "fr": "Vous pouvez toujours retourner les autres articles dans une nouvelle demande, "
+              "sans les articles mentionnés ci-dessus.",
+    },
+}
+
+# --- FAQ -----------------------------------------------------------------------------------
+FAQ_QUESTIONS: dict[str, Text] = {
+    "window": {"en": "How long do I have to return an item?",
+               "fr": "Combien de temps ai-je pour retourner un article ?"},
+    "exclusions": {"en": "Which items cannot be returned?",
+                   "fr": "Quels articles ne peuvent pas être retournés ?"},
+    "fees": {"en": "Are there any fees when I return an item?",
+             "fr": "Y a-t-il des frais pour retourner un article ?"},
+    "returnless": {"en": "Do I always have to send the item back?",
+                   "fr": "Dois-je toujours renvoyer l'article ?"},
+    "exchanges": {"en": "Can I exchange an item?",
+                  "fr": "Puis-je échanger un article ?"},
+    "refund_time": {"en": "When will I get my refund?",
+                    "fr": "Quand serai-je remboursé ?"},
+    "label_validity": {"en": "How long is my return label valid?",
+                       "fr": "Combien de temps mon étiquette de retour est-elle valable ?"},
+    "photos": {"en": "Do I need to send photos?",
+               "fr": "Dois-je envoyer des photos ?"},
+}
+FAQ_TOPICS: tuple[str, ...] = tuple(FAQ_QUESTIONS)
+
+FAQ_TEMPLATES: dict[str, Text] = {
+    "window_intro": {
+        "en": "{shop} accepts returns for a number of days after delivery, depending on the "
+              "item: {groups}. Days are counted from the delivery date, and the last day is "
+              "included.",
+        "fr": "{shop} accepte les retours pendant un certain nombre de jours après la "
+              "livraison, selon l'article : {groups}. Le délai court à partir de la date de "
+              "livraison, dernier jour inclus.",
+    },
+    "window_group": {"en": "{days} days for {names}", "fr": "{days} jours pour : {names}"},
+    "other_items": {"en": "all other items", "fr": "tous les autres articles"},
+    "final_sale": {"en": "Final-sale items cannot be returned.",
+                   "fr": "Les articles en vente finale ne peuvent pas être retournés."},
+    "hygiene": {
+        "en": "For hygiene reasons, these items cannot be returned: {names}.",
+        "fr": "Pour des raisons d'hygiène, ces articles ne peuvent pas être retournés : "
+              "{names}.",
+    },
+    "faulty_review": {
+        "en": "If such an item has a problem on our side ({reasons}), tell us: our team will "
+              "review your claim.",
+        "fr": "Si un tel article présente un problème de notre côté ({reasons}), signalez-le : "
+              "notre équipe examinera votre demande.",
+    },
+    "no_exclusions": {"en": "Every item can be returned within its return window.",
+                      "fr": "Tous les articles peuvent être retournés dans leur délai de "
+                            "retour."},
+    "restocking": {
+        "en": "When the reason for a return is not a problem on our side, a restocking fee "
+              "is deducted from the refund: {items}.",
+        "fr": "Lorsque le motif du retour n'est pas un problème de notre côté, des frais de "
+              "remise en stock sont déduits du remboursement : {items}.",
+    },
+    "restocking_item": {"en": "{percent} of the price paid for {name}",
+                        "fr": "{percent} du prix payé pour : {name}"},
+    "no_restocking": {"en": "There is no restocking fee.",
+                      "fr": "Il n'y a pas de frais de remise en stock."},
+    "shipping_fee": {
+        "en": "Return shipping costs {fee} per return, deducted from your refund, when the "
+              "reason is {reasons}.",
+        "fr": "Le retour coûte {fee} par demande, déduits de votre remboursement, lorsque le "
+              "motif est : {reasons}.",
+    },
+    "shipping_free_fault": {
+        "en": "It is free when the return is due to a problem on our side ({reasons}).",
+        "fr": "Il est gratuit lorsque le retour est dû à un problème de notre côté "
+              "({reasons}).",
+    },
+    "shipping_free_fault_exchange": {
+        "en": "It is free when the return is due to a problem on our side ({reasons}), and "
+              "for exchanges.",
+        "fr": "Il est gratuit lorsque le retour est dû à un problème de notre côté "
+              "({reasons}), ainsi que pour les échanges.",
+    },
+    "shipping_always_free": {"en": "Return shipping is always free.",
+                             "fr": "Le retour est toujours gratuit."},
+    "returnless_on": {
+        "en": "Not always: if the items in your return are worth {limit} or less in total and "
+              "the reason is {reasons}, you can keep them and no return label is needed.",
+        "fr": "Pas toujours : si les articles de votre retour valent {limit} ou moins au "
+              "total et que le motif est : {reasons}, vous pouvez les garder et aucune "
+              "étiquette de retour n'est nécessaire.",
+    },
+    "returnless_off": {
+        "en": "Yes: every returned item has to be sent back before we refund it.",
+        "fr": "Oui : chaque article retourné doit nous être renvoyé avant d'être remboursé.",
+    },
+    "exchanges": {
+        "en": "Yes, for another size or colour that is in stock. If the one you want is out "
+              "of stock, you can choose a refund or store credit instead.",
+        "fr": "Oui, contre une autre taille ou couleur en stock. Si celle que vous voulez est "
+              "en rupture de stock, vous pouvez choisir un remboursement ou un avoir à la "
+              "place.",
+    },
+    "exchanges_free": {"en": "Return shipping is free for exchanges.",
+                       "fr": "Le retour est gratuit pour les échanges."},
+    "store_credit_bonus": {
+        "en": "If you choose store credit, you get a {percent} bonus on top.",
+        "fr": "Si vous choisissez un avoir, vous recevez un bonus de {percent} en plus.",
+    },
+    "refund_time": {
+        "en": "Your refund is issued within {min}–{max} days of our receiving your return, to "
+              "your original payment method or as store credit if you chose it. When you may "
+              "keep the item, it is issued within {min}–{max} days of approval.",
+        "fr": "Votre remboursement est effectué sous {min} à {max} jours après réception de "
+              "votre retour, sur votre moyen de paiement d'origine ou en avoir si vous l'avez "
+              "choisi. Si vous pouvez garder l'article, il est effectué sous {min} à {max} "
+              "jours après acceptation.",
+    },
+    "label_validity": {
+        "en": "Your prepaid return label is valid for {days} days. If it expires, just start "
+              "a new return request.",
+        "fr": "Votre étiquette de retour prépayée est valable {days} jours. Si elle expire, il "
+              "suffit de faire une nouvelle demande de retour.",
+    },
+    "photos_on": {
+        "en": "Yes, for these reasons: {reasons}. Add at least one photo of the item; without "
+              "one, our team has to review the request by hand, which takes longer.",
+        "fr": "Oui, pour ces motifs : {reasons}. Ajoutez au moins une photo de l'article ; "
+              "sans photo, notre équipe doit examiner la demande manuellement, ce qui prend "
+              "plus de temps.",
+    },
+    "photos_off": {
+        "en": "No, photos are not required, although they help us handle a problem faster.",
+        "fr": "Non, les photos ne sont pas obligatoires, mais elles nous aident à traiter un "
+              "problème plus vite.",
+    },
+}
+
+
+# --- Value types and formatting ------------------------------------------------------------
+@dataclass(frozen=True)
+class Money:
+    """An amount in minor units; formatted with the currency sign of each language."""
+
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A product in a sentence: its display name, or "this item" when the name is unknown."""
+
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Words:
+    """A list of bilingual words joined as "a, b and c" (``conjunction``: "and" or "or")."""
+
+    items: tuple[Mapping[str, str], ...]
+    conjunction: str = "and"
+
+
+_CONJUNCTIONS: dict[str, Text] = {"and": {"en": "and", "fr": "et"},
+                                  "or": {"en": "or", "fr": "ou"}}
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}; expected one of {LANGUAGES}")
+
+
+def format_money(amount_minor: int, currency: str, language: str) -> str:
+    """"€1,234.50" in English, "1 234,50 €" in French (integer maths, no float)."""
+    _check_language(language)
+    signs = CURRENCY_SIGNS.get(currency.upper())
+    if signs is None:
+        raise ValueError(f"unsupported currency {currency!r}")
+    prefix, suffix = signs[language]
+    sign = "-" if amount_minor < 0 else ""
+    units, cents = divmod(abs(int(amount_minor)), 100)
+    grouped = f"{units:,}".replace(",", "," if language == "en" else " ")
+    decimal_mark = "." if language == "en" else ","
+    return f"{sign}{prefix}{grouped}{decimal_mark}{cents:02d}{suffix}"
+
+
+def format_date(day: dt.date, language: str) -> str:
+    """"1 March 2026" in English, "1er mars 2026" in French (French writes the 1st as 1er)."""
+    _check_language(language)
+    day_text = "1er" if (language == "fr" and day.day == 1) else str(day.day)
+    return f"{day_text} {MONTHS[language][day.month - 1]} {day.year}"
+
+
+def format_percent(value: Decimal | int, language: str) -> str:
+    """"15%" / "15 %" and "12.5%" / "12,5 %": no trailing zeros, French spacing."""
+    _check_language(language)
+    number = Decimal(value)
+    text = format(number.normalize(), "f") if number != 0 else "0"
+    if language == "fr":
+        return f"{text.replace('.', ',')} %"
+    return f"{text}%"
+
+
+def item_phrase(name: str | None, language: str) -> str:
+    """Lower-case subject phrase: "the Linen shirt" / "l'article « Chemise en lin »"."""
+    _check_language(language)
+    if not name:
+        return "this item" if language == "en" else "cet article"
+    return f"the {name}" if language == "en" else f"l'article « {name} »"
+
+
+def join_words(words: Sequence[str], language: str, conjunction: str = "and") -> str:
+    """"a, b and c" / "a, b et c"."""
+    _check_language(language)
+    conj = _CONJUNCTIONS[conjunction][language]
+    words = list(words)
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} {conj} {words[-1]}"
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _decapitalise(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _format_value(value: Any, language: str) -> str:
+    if isinstance(value, Money):
+        return format_money(value.amount_minor, value.currency, language)
+    if isinstance(value, Item):
+        return item_phrase(value.name, language)
+    if isinstance(value, Words):
+        return join_words([w[language] for w in value.items], language, value.conjunction)
+    if isinstance(value, dt.date):
+        return format_date(value, language)
+    if isinstance(value, Decimal):
+        return format_percent(value, language)
+    if isinstance(value, Mapping):
+        return str(value[language])
+    return str(value)
+
+
+def _fill(template: Text, params: Mapping[str, Any]) -> Text:
+    out: Text = {}
+    for language in LANGUAGES:
+        values: dict[str, str] = {}
+        for key, value in params.items():
+            text = _format_value(value, language)
+            values[key] = text
+            values[_capitalise(key)] = _capitalise(text)
+        out[language] = template[language].format(**values)
+    return out
+
+
+def render(key: str, **params: Any) -> Text:
+    """One decision sentence in both languages, e.g. ``render("hygiene", item=Item("Bra"))``."""
+    return _fill(TEMPLATES[key], params)
+
+
+def render_faq_part(key: str, **params: Any) -> Text:
+    return _fill(FAQ_TEMPLATES[key], params)
+
+
+def join(parts: Iterable[Text]) -> Text:
+    """Sentences joined with a space, per language; empty parts are skipped."""
+    parts = [p for p in parts if p and p.get("en")]
+    return {lang: " ".join(p[lang] for p in parts) for lang in LANGUAGES}
+
+
+def with_headline(outcome: str, parts: Sequence[Text]) -> Text:
+    """"Approved: the Linen shirt is ..." / "Accepté : l'article « … » est ...".
+
+    The first sentence after the colon starts in lower case, as both languages write it.
+    """
+    body = join(parts)
+    head = HEADLINES[outcome]
+    return {lang: f"{head[lang]} {_decapitalise(body[lang])}".rstrip() for lang in LANGUAGES}
+
+
+def reason_label(code: str) -> Text:
+    return dict(REASON_LABELS[code])
+
+
+def reason_words(codes: Iterable[str], conjunction: str = "or") -> Words:
+    return Words(tuple(REASON_LABELS[c] for c in codes), conjunction)
+
+
+# --- FAQ -----------------------------------------------------------------------------------
+def render_faq(policy: "Policy", language: str) -> list[dict[str, str]]:
+    """The policy's FAQ, written from the values of the loaded file.
+
+    Nothing here is a hard-coded number: change ``window_days`` or a fee in the YAML and
+    the answers change with it, so the bot can never quote an outdated policy.
+    """
+    _check_language(language)
+    answers: dict[str, Text] = {
+        "window": _faq_window(policy),
+        "exclusions": _faq_exclusions(policy),
+        "fees": _faq_fees(policy),
+        "returnless": _faq_returnless(policy),
+        "exchanges": _faq_exchanges(policy),
+        "refund_time": render_faq_part("refund_time", min=policy.refund_days_min,
+                                       max=policy.refund_days_max),
+        "label_validity": render_faq_part("label_validity", days=policy.label_valid_days),
+        "photos": _faq_photos(policy),
+    }
+    return [
+        {"topic": topic, "question": FAQ_QUESTIONS[topic][language],
+         "answer": answers[topic][language]}
+        for topic in FAQ_TOPICS
+    ]
+
+
+def _faq_window(policy: "Policy") -> Text:
+    groups: dict[int, list[Mapping[str, str]]] = {}
+    for rule in policy.categories.values():
+        if rule.key == "default" or rule.key in policy.hygiene_categories:
+            continue  # hygiene categories are not returnable at all: see "exclusions"
+        groups.setdefault(rule.window_days, []).append(rule.names)
+    default = policy.categories["default"]
+    groups.setdefault(default.window_days, []).append(FAQ_TEMPLATES["other_items"])
+    group_texts = [render_faq_part("window_group", days=days, names=Words(tuple(names)))
+                   for days, names in groups.items()]
+    joined = {lang: "; ".join(g[lang] for g in group_texts) if lang == "en"
+              else " ; ".join(g[lang] for g in group_texts) for lang in LANGUAGES}
+    return render_faq_part("window_intro", shop=policy.shop_name, groups=joined)
+
+
+def _faq_exclusions(policy: "Policy") -> Text:
+    parts: list[Text] = []
+    if policy.final_sale_excluded:
+        parts.append(render_faq_part("final_sale"))
+    hygiene_names: list[Mapping[str, str]] = [
+        policy.category(key).names for key in policy.hygiene_categories
+    ]
+    if policy.hygiene_products_text:
+        hygiene_names.append(policy.hygiene_products_text)
+    if hygiene_names:
+        parts.append(render_faq_part("hygiene", names=Words(tuple(hygiene_names))))
+    if parts and policy.faulty_items_go_to_review and policy.shop_fault_reasons:
+        parts.append(render_faq_part("faulty_review",
+                                     reasons=reason_words(policy.shop_fault_reasons)))
+    if not parts:
+        parts.append(render_faq_part("no_exclusions"))
+    return join(parts)
+
+
+def _faq_fees(policy: "Policy") -> Text:
+    parts: list[Text] = []
+    fee_items = [
+        render_faq_part("restocking_item", percent=rule.restocking_fee_percent, name=rule.names)
+        for rule in policy.categories.values() if rule.restocking_fee_percent > 0
+    ]
+    if fee_items:
+        joined = {lang: "; ".join(i[lang] for i in fee_items) if lang == "en"
+                  else " ; ".join(i[lang] for i in fee_items) for lang in LANGUAGES}
+        parts.append(render_faq_part("restocking", items=joined))
+    else:
+        parts.append(render_faq_part("no_restocking"))
+    customer_reasons = [c for c in policy.reasons if not policy.reasons[c].shop_fault]
+    if policy.return_shipping_fee_minor > 0 and customer_reasons:
+        parts.append(render_faq_part(
+            "shipping_fee", fee=Money(policy.return_shipping_fee_minor, policy.currency),
+            reasons=reason_words(customer_reasons)))
+        if policy.shop_fault_reasons:
+            key = ("shipping_free_fault_exchange" if policy.exchanges_free_shipping
+                   else "shipping_free_fault")
+            parts.append(render_faq_part(key, reasons=reason_words(policy.shop_fault_reasons)))
+        elif policy.exchanges_free_shipping:
+            parts.append(render_faq_part("exchanges_free"))
+    else:
+        parts.append(render_faq_part("shipping_always_free"))
+    return join(parts)
+
+
+def _faq_returnless(policy: "Policy") -> Text:
+    if not policy.returnless_enabled or not policy.returnless_reasons:
+        return render_faq_part("returnless_off")
+    return render_faq_part(
+        "returnless_on", limit=Money(policy.returnless_max_value_minor, policy.currency),
+        reasons=reason_words(policy.returnless_reasons))
+
+
+def _faq_exchanges(policy: "Policy") -> Text:
+    parts = [render_faq_part("exchanges")]
+    if policy.exchanges_free_shipping and policy.return_shipping_fee_minor > 0:
+        parts.append(render_faq_part("exchanges_free"))
+    if policy.store_credit_bonus_percent > 0:
+        parts.append(render_faq_part("store_credit_bonus",
+                                     percent=policy.store_credit_bonus_percent))
+    return join(parts)
+
+
+def _faq_photos(policy: "Policy") -> Text:
+    codes = [c for c, rule in policy.reasons.items() if rule.photo_required]
+    if not codes:
+        return render_faq_part("photos_off")
+    return render_faq_part("photos_on", reasons=reason_words(codes, "and"))

@@ -1,0 +1,82 @@
+"""Customer photos: validated and re-encoded, stored on disk, recorded in the database.
+
+A photo can be uploaded before the return exists (the chat collects it while the customer
+is still answering) and attached when the return is created, or attached to an existing
+return later, which may release a return held only for lack of a photo.
+"""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from backend.context import BackendContext
+from backend.db.models import Photo
+from backend.db.session import session_scope
+from backend.services.errors import Conflict, Invalid, PayloadTooLarge, ServiceError, UnsupportedMedia
+from backend.services.image_processing import ImageRejected, process_image
+from backend.services.returns import get_return_for_customer, reevaluate_after_photo
+from backend.services.verification import CustomerClaims
+
+MAX_PHOTOS_PER_LINE = 5
+
+
+def _error_for(exc: ImageRejected) -> ServiceError:
+    kind = {"too_large": PayloadTooLarge, "too_many_pixels": PayloadTooLarge,
+            "not_an_image": UnsupportedMedia, "unsupported_type": UnsupportedMedia}.get(exc.code, Invalid)
+    return kind(exc.message_en, exc.message_fr, code=f"photo_{exc.code}")
+
+
+def photos_dir(ctx: BackendContext) -> Path:
+    path = ctx.settings.media_dir / "photos"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_photo(ctx: BackendContext, claims: CustomerClaims, data: bytes,
+                declared_type: str | None = None) -> Photo:
+    """Validate, strip metadata, store; the new photo is not yet attached to anything."""
+    try:
+        image = process_image(data, max_bytes=ctx.settings.photo_max_bytes,
+                              max_pixels=ctx.settings.photo_max_pixels, declared_type=declared_type)
+    except ImageRejected as exc:
+        raise _error_for(exc) from None
+    public_id = f"ph_{secrets.token_urlsafe(12)}"
+    path = photos_dir(ctx) / f"{public_id}.{image.extension}"
+    path.write_bytes(image.data)
+    try:
+        with session_scope(ctx.sessions) as session:
+            photo = Photo(public_id=public_id, customer_id=claims.customer_id, order_id=claims.order_id,
+                          content_type=image.content_type, width=image.width, height=image.height,
+                          size_bytes=len(image.data), sha256=image.sha256, storage_path=str(path),
+                          created_at=ctx.now())
+            session.add(photo)
+        return photo
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def attach_photo(ctx: BackendContext, claims: CustomerClaims, rma: str, data: bytes,
+                 declared_type: str | None = None, return_line_id: int | None = None) -> tuple[Photo, dict | None]:
+    """Add a photo to a return's line (by default the first line whose reason needs one)."""
+    with session_scope(ctx.sessions) as session:
+        ret = get_return_for_customer(session, claims, rma)
+        lines = [l for l in ret.lines if return_line_id in (None, l.id)]
+        if not lines:
+            raise Invalid("That item is not part of this return.", "Cet article ne fait pas partie de ce retour.",
+                          code="return_line_not_found")
+        needing = [l for l in lines if l.reason_code in ("damaged", "defective", "wrong_item")]
+        line_id = (needing or lines)[0].id
+        if ret.status in ("closed", "cancelled", "expired", "rejected"):
+            raise Conflict("This return is closed; photos can no longer be added.",
+                           "Ce retour est clôturé ; il n'est plus possible d'ajouter des photos.",
+                           code="return_closed")
+        if len((needing or lines)[0].photos) >= MAX_PHOTOS_PER_LINE:
+            raise Invalid(f"At most {MAX_PHOTOS_PER_LINE} photos per item.",
+                          f"{MAX_PHOTOS_PER_LINE} photos au plus par article.", code="too_many_photos")
+        canonical_rma = ret.rma
+    photo = store_photo(ctx, claims, data, declared_type)
+    with session_scope(ctx.sessions) as session:
+        stored = session.get(Photo, photo.id)
+        stored.return_line_id = line_id
+    return photo, reevaluate_after_photo(ctx, canonical_rma)

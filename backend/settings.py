@@ -1,0 +1,108 @@
+"""Backend settings, read once from the environment.
+
+Every knob a shop's developer may turn lives here, with a default that works on a fresh
+machine (embedded SQLite, files under ``var/``, the built-in local carrier and payment
+provider). Nothing else in the backend reads ``os.environ``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_VAR_DIR = REPO_ROOT / "var"
+DEFAULT_POLICY_FILE = Path(__file__).resolve().parent / "domain" / "policies" / "default.yml"
+
+# A development token: `make run` works out of the box, and production deployments are
+# told (in README) to set their own. The backend logs a warning when it is in use.
+DEV_SERVICE_TOKEN = "dev-service-token-change-me"
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(
+        default_factory=lambda: _env(
+            "BOOMERANG_DATABASE_URL", f"sqlite:///{DEFAULT_VAR_DIR / 'boomerang.db'}"
+        )
+    )
+    service_token: str = field(
+        default_factory=lambda: _env("BOOMERANG_SERVICE_TOKEN", DEV_SERVICE_TOKEN)
+    )
+    # Staff tools (warehouse scans, review decisions, refunds) use their own token, so the
+    # action server's token cannot move money.
+    staff_token: str = field(
+        default_factory=lambda: _env("BOOMERANG_STAFF_TOKEN", "dev-staff-token-change-me")
+    )
+    # Signs the short-lived tokens handed out after a customer is verified.
+    secret_key: str = field(
+        default_factory=lambda: _env("BOOMERANG_SECRET_KEY", "dev-secret-key-change-me-in-production-0000")
+    )
+    customer_token_ttl_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_CUSTOMER_TOKEN_TTL", "3600"))
+    )
+    policy_file: Path = field(
+        default_factory=lambda: Path(_env("BOOMERANG_POLICY_FILE", str(DEFAULT_POLICY_FILE)))
+    )
+    media_dir: Path = field(
+        default_factory=lambda: Path(_env("BOOMERANG_MEDIA_DIR", str(DEFAULT_VAR_DIR / "media")))
+    )
+    public_base_url: str = field(
+        default_factory=lambda: _env("BOOMERANG_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+    )
+    photo_max_bytes: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+    )
+    photo_max_pixels: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_PHOTO_MAX_PIXELS", str(40_000_000)))
+    )
+    # Verification rate limits: failed attempts allowed per window, per order reference
+    # and per client (the conversation or IP address the request speaks for).
+    verify_window_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_VERIFY_WINDOW", "900"))
+    )
+    verify_max_failures_per_reference: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_VERIFY_MAX_PER_REFERENCE", "5"))
+    )
+    verify_max_failures_per_client: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_VERIFY_MAX_PER_CLIENT", "10"))
+    )
+    easypost_api_key: str = field(default_factory=lambda: _env("EASYPOST_API_KEY", ""))
+    easypost_base_url: str = field(
+        default_factory=lambda: _env("EASYPOST_BASE_URL", "https://api.easypost.com/v2")
+    )
+    carrier_timeout_seconds: float = field(
+        default_factory=lambda: float(_env("BOOMERANG_CARRIER_TIMEOUT", "15"))
+    )
+    # How often the label-expiry sweep runs inside the API process (0 disables it).
+    expiry_sweep_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_EXPIRY_SWEEP_SECONDS", "3600"))
+    )
+
+    # Where return parcels go: the shop's returns warehouse, printed on every label.
+    warehouse_name: str = field(
+        default_factory=lambda: _env("BOOMERANG_WAREHOUSE_NAME", "Maison Boomerang Returns"))
+    warehouse_line1: str = field(
+        default_factory=lambda: _env("BOOMERANG_WAREHOUSE_LINE1", "12 rue des Entrepôts"))
+    warehouse_city: str = field(
+        default_factory=lambda: _env("BOOMERANG_WAREHOUSE_CITY", "Lyon"))
+    warehouse_postcode: str = field(
+        default_factory=lambda: _env("BOOMERANG_WAREHOUSE_POSTCODE", "69007"))
+    warehouse_country: str = field(
+        default_factory=lambda: _env("BOOMERANG_WAREHOUSE_COUNTRY", "FR"))
+    payment_provider: str = field(
+        default_factory=lambda: _env("BOOMERANG_PAYMENT_PROVIDER", "local"))
+
+    @property
+    def uses_dev_token(self) -> bool:
+        return self.service_token == DEV_SERVICE_TOKEN
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the current environment (tests build their own)."""
+    return Settings()
