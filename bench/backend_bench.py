@@ -1,0 +1,119 @@
+"""Speed figures for the returns backend: policy decisions per second, label generation time,
+and the end-to-end create-return request over HTTP (in-process, SQLite).
+
+Run with ``make bench``. Figures are printed, never asserted: speed targets are reported
+here, not checked by timed tests.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from backend.adapters.carriers.base import Address, LabelRequest  # noqa: E402
+from backend.adapters.carriers.local import LocalCarrier  # noqa: E402
+from backend.domain.policy import LineFacts, LineRequest, load_policy  # noqa: E402
+from backend.settings import DEFAULT_POLICY_FILE, Settings  # noqa: E402
+
+REASONS = ("damaged", "defective", "wrong_item", "wrong_size", "changed_mind", "not_as_described")
+CATEGORIES = ("apparel", "shoes", "home", "electronics", "swimwear", "underwear", "jewellery")
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def bench_policy(seconds: float = 3.0) -> None:
+    policy = load_policy(DEFAULT_POLICY_FILE)
+    today = dt.date.today()
+    requests = []
+    for i in range(500):
+        facts = LineFacts(order_line_id=i, sku=f"SKU-{i}", category=CATEGORIES[i % len(CATEGORIES)],
+                          final_sale=i % 17 == 0, hygiene=i % 11 == 0, unit_paid_minor=500 + (i * 37) % 20000,
+                          quantity=1 + i % 2, delivered_on=today - dt.timedelta(days=i % 45))
+        resolution = ("refund", "exchange", "store_credit")[i % 3]
+        requests.append([LineRequest(facts=facts, reason_code=REASONS[i % len(REASONS)], resolution=resolution,
+                                     photo_count=i % 2, exchange_in_stock=bool(i % 4))])
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for req in requests:
+            policy.decide(req, customer_returns_90d=done % 8, today=today)
+        done += len(requests)
+    elapsed = time.perf_counter() - start
+    print(f"policy decisions (one line each, with en+fr explanations): {done / elapsed:,.0f} per second "
+          f"({done} in {elapsed:.1f} s)")
+
+
+def bench_labels(count: int = 40) -> None:
+    carrier = LocalCarrier()
+    shop = Address(name="Maison Boomerang Returns", line1="12 rue des Entrepôts", city="Lyon",
+                   postcode="69007", country="FR")
+    customer = Address(name="Amélie Poulain", line1="15 rue des Trois Frères", city="Paris",
+                       postcode="75018", country="FR")
+    times, sizes = [], []
+    tracemalloc.start()
+    for i in range(count):
+        start = time.perf_counter()
+        result = carrier.create_return_label(LabelRequest(rma=f"R-{i:04d}-BNCH", from_address=customer,
+                                                          to_address=shop, reference=f"BM-{100000 + i}"))
+        times.append((time.perf_counter() - start) * 1000)
+        sizes.append(len(result.pdf))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"label generation (4x6 PDF, Code 128 + QR): p50 {statistics.median(times):.1f} ms, "
+          f"p95 {_percentile(times, 95):.1f} ms, mean size {statistics.mean(sizes) / 1024:.1f} KiB, "
+          f"peak traced memory {peak / 1024 / 1024:.1f} MiB")
+
+
+def bench_create_return(count: int = 30) -> None:
+    """Verify + create a return through the API, on a migrated and seeded SQLite database."""
+    from fastapi.testclient import TestClient
+
+    from backend.app import create_app
+    from backend.context import build_context
+    from backend.db.migrate import upgrade
+    from backend.db.session import make_engine, make_session_factory
+    from backend.seed import seed
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        upgrade(url)
+        engine = make_engine(url)
+        with make_session_factory(engine)() as session:
+            seed(session)
+        engine.dispose()
+        settings = dataclasses.replace(Settings(), database_url=url, media_dir=Path(tmp) / "media",
+                                       expiry_sweep_seconds=0, verify_max_failures_per_client=10**6)
+        client = TestClient(create_app(build_context(settings)))
+        client.headers["Authorization"] = f"Bearer {settings.service_token}"
+        times = []
+        for _ in range(count):
+            start = time.perf_counter()
+            token = client.post("/api/v1/verify", json={"reference": "BM-100001",
+                                                        "contact": "alice.martin@example.com"}).json()["customer_token"]
+            headers = {"X-Customer-Token": token}
+            lines = client.get("/api/v1/orders/BM-100001/returnable-lines", headers=headers).json()["lines"]
+            line = next(l for l in lines if l["category"] == "home")
+            r = client.post("/api/v1/returns", headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
+                            json={"order_number": "BM-100001", "lines": [
+                                {"order_line_id": line["order_line_id"], "reason_code": "changed_mind"}]})
+            assert r.status_code == 201, r.text
+            client.post(f"/api/v1/returns/{r.json()['rma']}/cancel", headers=headers)
+            times.append((time.perf_counter() - start) * 1000)
+        print(f"verify + list + create return with label + cancel over HTTP (SQLite): "
+              f"p50 {statistics.median(times):.0f} ms, p95 {_percentile(times, 95):.0f} ms")
+
+
+if __name__ == "__main__":
+    bench_policy()
+    bench_labels()
+    bench_create_return()
