@@ -39,7 +39,9 @@ def _serve(host: str, port: int) -> None:
 
     from backend.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    # ws="none": the API serves no websockets, and uvicorn's websocket support needs a newer
+    # `websockets` than the one Rasa pins.
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", ws="none")
 
 
 def _expire() -> None:

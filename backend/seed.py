@@ -32,29 +32,33 @@ Days are counted back from ``today``. The policy paths assume the default policy
 underwear/swimwear (+ pierced earrings), returnless at or under EUR 15 for
 damaged/defective/wrong_item, more than 5 returns in 90 days sends a return to review.
 
-==========  ========================  =============  ====  ==========  ===============================================
-Order       Email                     Phone          Lang  Delivered   Lines -> what it demonstrates
-==========  ========================  =============  ====  ==========  ===============================================
-BM-100001   alice.martin@example.com  +33612345678   fr    5 days ago  SHIRT-LIN-WHT-M (linen shirt, M; L in stock,
-                                                                       S out of stock) + LAMP-TBL-BRS (table lamp)
-                                                                       -> eligible apparel + home; exchange M->L;
-                                                                       damaged lamp (EUR 89) -> photo path
-BM-100002   ben.carter@example.com    +447700900123  en    10 days     EARB-WLS-BLK (earbuds, electronics, in 14-day
-                                                                       window) + MUGS-CER-WHT (mugs EUR 12)
-                                                                       -> returnless refund when damaged
-BM-100003   ben.carter@example.com    +447700900123  en    45 days     JEAN-STR-IND-42 (jeans) -> outside window
-BM-100004   chloe.dubois@example.fr   +33698765432   fr    3 days      SWIM-ONE-BLK-S (swimsuit, hygiene) +
-                                                                       JCKT-OUT-KHK-M (outlet jacket, final sale,
-                                                                       40 % off) -> hygiene and final-sale refusals
-BM-100005   dan.wright@example.org    +15555550123   en    20 days     SPKR-BT-BLK (speaker) -> electronics outside
-                                                                       14-day window; SNKR-LTH-WHT-43 (sneakers)
-                                                                       -> shoes inside window
-BM-100006   emma.leroy@example.fr     (none)         fr    not yet     ordered 1 day ago: DRSS-WRP-RED-S +
-                                                                       CUSH-LIN-TER -> not_delivered
-BM-100007   frank.hughes@example.com  +447700900456  en    8 days      SWTR-MER-NVY-L (sweater) -> too_many_returns:
-                                                                       Frank has 6 closed returns created in the
-                                                                       last 90 days, on BM-100071 ... BM-100076
-==========  ========================  =============  ====  ==========  ===============================================
+=========  ========================  =============  ====  =========  ============================
+Order      Email                     Phone          Lang  Delivered  Demonstrates
+=========  ========================  =============  ====  =========  ============================
+BM-100001  alice.martin@example.com  +33612345678   fr    5 days     eligible apparel + home
+BM-100002  ben.carter@example.com    +447700900123  en    10 days    electronics; returnless mugs
+BM-100003  ben.carter@example.com    +447700900123  en    45 days    outside the return window
+BM-100004  chloe.dubois@example.fr   +33698765432   fr    3 days     hygiene; final sale
+BM-100005  dan.wright@example.org    +15555550123   en    20 days    electronics out, shoes in
+BM-100006  emma.leroy@example.fr     (none)         fr    not yet    not_delivered
+BM-100007  frank.hughes@example.com  +447700900456  en    8 days     too_many_returns (review)
+=========  ========================  =============  ====  =========  ============================
+
+Their lines (SKUs) and the policy path each one shows:
+
+* BM-100001: SHIRT-LIN-WHT-M, linen shirt size M -> eligible apparel; exchange to L (in
+  stock) but not to S (SHIRT-LIN-WHT-S is out of stock everywhere; XS, M, L, XL are in
+  stock). LAMP-TBL-BRS, table lamp EUR 89 -> eligible home; damaged -> photo path.
+* BM-100002: EARB-WLS-BLK, wireless earbuds -> electronics inside the 14-day window.
+  MUGS-CER-WHT, ceramic mugs set EUR 12 -> returnless refund when damaged.
+* BM-100003: JEAN-STR-IND-42, jeans delivered 45 days ago -> outside the window.
+* BM-100004: SWIM-ONE-BLK-S, swimsuit -> hygiene, not returnable. JCKT-OUT-KHK-M, outlet
+  jacket (final sale, 40 % off) -> not returnable.
+* BM-100005: SPKR-BT-BLK, bluetooth speaker -> electronics outside the 14-day window.
+  SNKR-LTH-WHT-43, sneakers -> shoes inside the 30-day window.
+* BM-100006: DRSS-WRP-RED-S + CUSH-LIN-TER, ordered 1 day ago -> not_delivered.
+* BM-100007: SWTR-MER-NVY-L, sweater -> too_many_returns: Frank has 6 closed returns
+  created in the last 90 days, on BM-100071 ... BM-100076.
 
 Frank's history orders BM-100071 ... BM-100076 were delivered 85, 75, 65, 55, 45 and 35
 days ago; each carries one "closed" return created 3 days after delivery, with the history
@@ -98,7 +102,7 @@ from backend.db.models import (
     Variant,
 )
 from backend.domain.lifecycle import ReturnStatus, can_transition
-from backend.services.rma import new_rma
+from backend.services.rma import new_rma, normalize_rma
 
 CURRENCY = "EUR"
 SEED_ACTOR = "seed"
@@ -703,7 +707,8 @@ def _random_customers(rng: random.Random, today: dt.date, taken_emails: set[str]
     count = 2 * RANDOM_CUSTOMERS_PER_LANGUAGE
     fr_phones = [f"+3363998{n:04d}" for n in rng.sample(range(10000), count)]
     gb_phones = [f"+447700900{n:03d}" for n in rng.sample(range(1000), count)]
-    us_phones = [f"+1{rng.choice(_US_AREA_CODES)}55501{n:02d}" for n in rng.sample(range(100), count)]
+    us_phones = [f"+1{rng.choice(_US_AREA_CODES)}55501{n:02d}"
+                 for n in rng.sample(range(100), count)]
     no_phone = set(rng.sample(range(count), 3))
     for index in range(count):
         language = "fr" if index % 2 == 0 else "en"
@@ -732,13 +737,13 @@ def _random_customers(rng: random.Random, today: dt.date, taken_emails: set[str]
                                   city, postcode, "US")
                 pool = us_phones
         # One phone per customer: a phone number must identify a single customer.
-        phone: Optional[str] = pool.pop()
-        while phone in taken_phones:
-            phone = pool.pop()
-        if index in no_phone:
-            phone = None
-        else:
-            taken_phones.add(phone)  # type: ignore[arg-type]
+        drawn = pool.pop()
+        while drawn in taken_phones:
+            drawn = pool.pop()
+        phone: Optional[str] = None
+        if index not in no_phone:
+            phone = drawn
+            taken_phones.add(drawn)
         local = f"{_ascii_slug(first)}.{_ascii_slug(last)}"
         email, suffix = f"{local}@{domain}", 2
         while email in taken_emails:
@@ -862,7 +867,9 @@ def _add_return(session: Session, built: _Built, *, order: Order, picks: Sequenc
     if times[-1] >= horizon:
         raise ValueError(f"seeded history of {order.number} ends in the future: {times[-1]}")
     rma = new_rma()
-    while rma in taken_rmas:
+    # Only RMAs a customer can type back: normalize_rma() reads a body starting with
+    # "MA" (R-MA..-....) as the "RMA" prefix, so such a return could not be looked up.
+    while rma in taken_rmas or normalize_rma(rma) != rma:
         rma = new_rma()
     taken_rmas.add(rma)
     customer = order.customer
@@ -1009,21 +1016,22 @@ def _seed_past_returns(session: Session, rng: random.Random, today: dt.date,
             age = (today - order.delivered_on).days
             return min(10, age - 1 - span_days)
 
-        def fits(order: Order, low: int, high: int) -> bool:
-            if order.delivered_on is None or order.customer.email in demo_emails:
-                return False
-            if order.customer.email in used_customers:
-                return False
-            age = (today - order.delivered_on).days
-            return low <= age <= high and latest_offset(order) >= 1 and bool(_lines_for(order))
-
-        def _lines_for(order: Order) -> list[OrderLine]:
+        def lines_for(order: Order) -> list[OrderLine]:
+            """Lines the live policy would accept for this plan (no final sale, hygiene)."""
             lines = [line for line in order.lines if _returnable(built, line)]
             if plan.returnless:
                 lines = [line for line in lines if line.unit_paid_minor <= RETURNLESS_MAX_MINOR]
             if plan.resolution == "exchange":
                 lines = [line for line in lines if _exchange_target(built, line, 1)]
             return lines
+
+        def fits(order: Order, low: int, high: int) -> bool:
+            if order.delivered_on is None or order.customer.email in demo_emails:
+                return False
+            if order.customer.email in used_customers:
+                return False
+            age = (today - order.delivered_on).days
+            return low <= age <= high and latest_offset(order) >= 1 and bool(lines_for(order))
 
         candidates = [o for o in built.orders if fits(o, *plan.delivered_days_ago)]
         if not candidates:  # widen rather than fail: a small catalogue change must not break it
@@ -1033,7 +1041,7 @@ def _seed_past_returns(session: Session, rng: random.Random, today: dt.date,
         order = rng.choice(candidates)
         used_customers.add(order.customer.email)
 
-        eligible = _lines_for(order)
+        eligible = lines_for(order)
         if plan.returnless:
             chosen = [rng.choice(eligible)]
         else:

@@ -16,7 +16,7 @@ from backend.api.deps import client_key, customer_claims, db_session, get_ctx, r
 from backend.api.uploads import read_upload
 from backend.context import BackendContext
 from backend.db.models import Photo
-from backend.services import labels, photos, returns, verification
+from backend.services import handoffs, labels, photos, returns, verification
 from backend.services.errors import Invalid
 from backend.services.return_view import return_view
 from backend.services.returns import CreateReturnInput, LineInput
@@ -156,3 +156,21 @@ def new_idempotency_key() -> str:
 
 
 __all__ = ["router", "Invalid", "new_idempotency_key"]
+
+
+def handoff_out(h) -> dict:
+    return {"id": h.id, "conversation_id": h.conversation_id, "channel": h.channel, "language": h.language,
+            "reason": h.reason, "summary": h.summary, "status": h.status,
+            "verified_customer": h.customer_id is not None, "created_at": h.created_at}
+
+
+@router.post("/handoffs", response_model=schemas.HandoffOut, status_code=201, tags=["handoff"],
+             responses=ERRORS)
+def create_handoff(body: schemas.HandoffIn, ctx: BackendContext = Depends(get_ctx),
+                   x_customer_token: Optional[str] = Header(None)) -> dict:
+    """The customer wants a person: open a handoff request for the agents."""
+    claims = customer_claims(x_customer_token, ctx) if x_customer_token else None
+    h = handoffs.request_handoff(ctx, conversation_id=body.conversation_id, channel=body.channel,
+                                 language=body.language, reason=body.reason, summary=body.summary,
+                                 claims=claims)
+    return handoff_out(h)

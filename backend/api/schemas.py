@@ -212,3 +212,27 @@ class TransitionIn(BaseModel):
 
 class ExpiryOut(BaseModel):
     expired: List[str]
+
+
+class HandoffIn(BaseModel):
+    conversation_id: constr(strip_whitespace=True, min_length=1, max_length=128)
+    channel: constr(strip_whitespace=True, min_length=1, max_length=40)
+    language: constr(regex=r"^(en|fr)$") = "en"
+    reason: constr(strip_whitespace=True, min_length=1, max_length=60) = "human_handoff"
+    summary: Optional[constr(max_length=2000)] = None
+
+
+class HandoffOut(BaseModel):
+    id: int
+    conversation_id: str
+    channel: str
+    language: str
+    reason: str
+    summary: Optional[str]
+    status: str
+    verified_customer: bool
+    created_at: dt.datetime
+
+
+class HandoffListOut(BaseModel):
+    handoffs: List[HandoffOut]

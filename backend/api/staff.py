@@ -45,3 +45,11 @@ def retry_refund(refund_id: int, ctx: BackendContext = Depends(get_ctx),
 def expire_labels(ctx: BackendContext = Depends(get_ctx)) -> dict:
     """Expire returns whose label went unused past the policy's validity (also runs hourly)."""
     return {"expired": labels.expire_unused_labels(ctx)}
+
+
+@router.get("/handoffs", response_model=schemas.HandoffListOut)
+def list_handoffs(status: str = "open", ctx: BackendContext = Depends(get_ctx)) -> dict:
+    from backend.api.customer import handoff_out
+    from backend.services import handoffs
+
+    return {"handoffs": [handoff_out(h) for h in handoffs.list_handoffs(ctx, status or None)]}

@@ -315,3 +315,25 @@ class VerificationAttempt(Base):
     client_key = Column(String(128), nullable=False, index=True)
     success = Column(Boolean, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class HandoffRequest(Base):
+    """A customer asked for a person; an agent takes the conversation over on its channel."""
+
+    __tablename__ = "handoff_requests"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    channel = Column(String(40), nullable=False)
+    language = Column(String(2), nullable=False, default="en")
+    reason = Column(String(60), nullable=False)
+    summary = Column(Text, nullable=True)
+    customer_id = Column(ForeignKey("customers.id"), nullable=True)
+    order_id = Column(ForeignKey("orders.id"), nullable=True)
+    status = Column(String(12), nullable=False, default="open")  # open | accepted | closed
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("status in ('open', 'accepted', 'closed')", name="ck_handoff_status"),
+    )

@@ -352,3 +352,17 @@ def test_history_rows_match_status(client, ctx):
                          .order_by(ReturnStatusChange.id)).scalars().all()
         assert rows[-1].to_status == ret.status
         assert [r.actor for r in rows] == ["customer", "policy", "system"]
+
+
+def test_handoff_request_is_opened_once_per_conversation(client, staff_headers):
+    headers = customer_headers(client, *ALICE)
+    body = {"conversation_id": "conv-42", "channel": "socketio", "language": "fr", "summary": "lampe cassée"}
+    first = client.post("/api/v1/handoffs", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["verified_customer"] is True
+    again = client.post("/api/v1/handoffs", json={**body, "summary": "toujours là ?"})
+    assert again.json()["id"] == first.json()["id"]
+    listed = client.get("/api/v1/staff/handoffs", headers=staff_headers).json()["handoffs"]
+    assert [h["conversation_id"] for h in listed] == ["conv-42"]
+    assert listed[0]["summary"] == "toujours là ?"
+    assert client.post("/api/v1/handoffs", json={**body, "language": "de"}).status_code == 422

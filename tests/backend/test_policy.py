@@ -20,7 +20,6 @@ from backend.domain.policy import (
     Policy,
     PolicyError,
     load_policy,
-    policy_from_text,
 )
 
 REPO = Path(__file__).resolve().parents[2]

@@ -225,7 +225,11 @@ def test_module_docstring_documents_every_demo_order():
         row = next(line for line in doc.splitlines() if line.startswith(demo.number))
         assert demo.email in row
         assert (demo.phone or "(none)") in row
-        assert demo.skus[0] in row
+        assert f"{demo.delivered_days_ago} days" in row if demo.delivered_days_ago else \
+            "not yet" in row
+        assert all(sku in doc for sku in demo.skus)
+    for history in FRANK_HISTORY_ORDERS:
+        assert f"{history.delivered_days_ago}" in doc
 
 
 def test_fixtures_carry_the_facts_their_policy_path_needs(db):

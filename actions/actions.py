@@ -1,0 +1,15 @@
+"""Entry point for `rasa run actions`: importing this registers every action."""
+from actions.forms.return_form import (  # noqa: F401
+    ActionAskExchangeSku,
+    ActionAskReturnConfirmed,
+    ActionAskReturnItem,
+    ActionAskReturnPhotos,
+    ActionAskReturnQuantity,
+    ActionAskReturnResolution,
+    ValidateReturnForm,
+)
+from actions.forms.status_form import ValidateStatusForm  # noqa: F401
+from actions.handoff import ActionAnswerYesNo, ActionHandoff  # noqa: F401
+from actions.policy import ActionAnswerPolicy  # noqa: F401
+from actions.returns import ActionCancelFlow, ActionCreateReturn, ActionStartExchange, ActionStartReturn  # noqa: F401
+from actions.status import ActionShowStatus, ActionStartStatus  # noqa: F401

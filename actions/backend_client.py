@@ -1,0 +1,175 @@
+"""The only HTTP client between the action server and the returns backend.
+
+Every action talks to the backend through :class:`BackendClient`. It owns the timeouts,
+the service token, which calls may be retried (reads, and creates that carry an
+idempotency key), and the translation of any failure into :class:`BackendError` with a
+message in English and French that an action can say as it is.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "http://localhost:8000"
+DEV_SERVICE_TOKEN = "dev-service-token-change-me"
+
+UNAVAILABLE_EN = ("Sorry, I can't reach our returns system right now. Nothing has been "
+                  "created. You can try again in a few minutes, or I can pass you to a person.")
+UNAVAILABLE_FR = ("Désolé, je n'arrive pas à joindre notre système de retours pour le moment. "
+                  "Rien n'a été créé. Vous pouvez réessayer dans quelques minutes, ou je peux "
+                  "vous passer un conseiller.")
+
+
+@dataclass
+class BackendError(Exception):
+    """A backend answer that is not a success, or no answer at all."""
+
+    status: int  # HTTP status; 0 when the backend could not be reached
+    code: str
+    message_en: str
+    message_fr: str
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.code}: {self.message_en}"
+
+    @property
+    def unavailable(self) -> bool:
+        return self.status == 0 or self.status >= 500
+
+    def message(self, language: str) -> str:
+        return self.message_fr if language == "fr" else self.message_en
+
+
+def _unavailable(code: str = "backend_unavailable") -> BackendError:
+    return BackendError(0, code, UNAVAILABLE_EN, UNAVAILABLE_FR)
+
+
+class BackendClient:
+    """Typed calls to the returns backend (see the backend's OpenAPI at /docs)."""
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, service_token: str = DEV_SERVICE_TOKEN, *,
+                 connect_timeout: float = 3.05, read_timeout: float = 15.0, retries: int = 2,
+                 session: requests.Session | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = (connect_timeout, read_timeout)
+        self.retries = retries
+        self.session = session or requests.Session()
+        # Reads retry on connection errors and 502/503/504; POSTs never retry here:
+        # only create_return retries by hand, because its idempotency key makes it safe.
+        retry = Retry(total=retries, connect=retries, read=retries, status=retries,
+                      backoff_factor=0.2, status_forcelist=(502, 503, 504),
+                      allowed_methods=frozenset({"GET"}), raise_on_status=False)
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=32)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update({"Authorization": f"Bearer {service_token}",
+                                     "User-Agent": "boomerang-actions/0.1"})
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, *, customer_token: str | None = None,
+                 headers: Mapping[str, str] | None = None, **kwargs: Any) -> dict:
+        all_headers = dict(headers or {})
+        if customer_token:
+            all_headers["X-Customer-Token"] = customer_token
+        try:
+            response = self.session.request(method, f"{self.base_url}{path}", headers=all_headers,
+                                            timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            log.warning("backend %s %s failed: %s", method, path, exc)
+            raise _unavailable() from exc
+        if response.status_code >= 400:
+            raise self._error(response)
+        try:
+            return response.json()
+        except ValueError:
+            raise _unavailable("backend_bad_response") from None
+
+    @staticmethod
+    def _error(response: requests.Response) -> BackendError:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        error = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error, dict) and "message" in error:
+            return BackendError(response.status_code, str(error.get("code", "error")),
+                                str(error["message"]), str(error.get("message_fr") or error["message"]))
+        if response.status_code >= 500:
+            return BackendError(response.status_code, "backend_unavailable", UNAVAILABLE_EN, UNAVAILABLE_FR)
+        return BackendError(response.status_code, "invalid_request",
+                            "Sorry, something in that request was not accepted.",
+                            "Désolé, un élément de cette demande n'a pas été accepté.")
+
+    # --- calls -------------------------------------------------------------------------
+
+    def verify(self, reference: str, contact: str, *, client_key: str) -> dict:
+        return self._request("POST", "/api/v1/verify", json={"reference": reference, "contact": contact},
+                             headers={"X-Client-Key": client_key})
+
+    def returnable_lines(self, customer_token: str, order_number: str, language: str = "en") -> dict:
+        return self._request("GET", f"/api/v1/orders/{order_number}/returnable-lines",
+                             customer_token=customer_token, params={"language": language})
+
+    def order_returns(self, customer_token: str, order_number: str) -> dict:
+        return self._request("GET", f"/api/v1/orders/{order_number}/returns", customer_token=customer_token)
+
+    def get_return(self, customer_token: str, rma: str) -> dict:
+        return self._request("GET", f"/api/v1/returns/{rma}", customer_token=customer_token)
+
+    def cancel_return(self, customer_token: str, rma: str) -> dict:
+        return self._request("POST", f"/api/v1/returns/{rma}/cancel", customer_token=customer_token)
+
+    def create_return(self, customer_token: str, payload: dict, *, idempotency_key: str) -> dict:
+        """Create a return; retried on failure, safely, because the key makes it idempotent."""
+        last: BackendError | None = None
+        for attempt in range(self.retries + 1):
+            try:
+                return self._request("POST", "/api/v1/returns", customer_token=customer_token, json=payload,
+                                     headers={"Idempotency-Key": idempotency_key})
+            except BackendError as exc:
+                if not exc.unavailable:
+                    raise
+                last = exc
+                time.sleep(0.2 * (attempt + 1))
+        assert last is not None
+        raise last
+
+    def policy_faq(self, language: str) -> dict:
+        return self._request("GET", "/api/v1/policy/faq", params={"language": language})
+
+    def create_handoff(self, *, conversation_id: str, channel: str, language: str, reason: str,
+                       customer_token: str | None = None, summary: str | None = None) -> dict:
+        return self._request("POST", "/api/v1/handoffs", customer_token=customer_token,
+                             json={"conversation_id": conversation_id, "channel": channel,
+                                   "language": language, "reason": reason, "summary": summary})
+
+
+_default: BackendClient | None = None
+
+
+def get_client() -> BackendClient:
+    """One client per action-server process, configured from the environment."""
+    global _default
+    if _default is None:
+        _default = BackendClient(
+            os.environ.get("BOOMERANG_BACKEND_URL", DEFAULT_BASE_URL),
+            os.environ.get("BOOMERANG_SERVICE_TOKEN") or DEV_SERVICE_TOKEN,
+            read_timeout=float(os.environ.get("BOOMERANG_BACKEND_TIMEOUT", "15")),
+        )
+    return _default
+
+
+def set_client(client: BackendClient | None) -> None:
+    """Tests point the actions at an in-process backend."""
+    global _default
+    _default = client

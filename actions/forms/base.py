@@ -1,0 +1,163 @@
+"""What every form of the assistant shares: counting failed answers, and verification.
+
+A customer who cannot answer the same question three times is offered a person instead
+of being asked a fourth time. Verification (order number or RMA, then the order's email
+or phone) is the same in every journey, so it lives here once.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions.backend_client import BackendError, get_client
+from actions.language import language_of
+
+MAX_FAILED_ANSWERS = 3
+MAX_VERIFY_FAILURES = 3
+ORDER_RE = re.compile(r"\b(?:bm[\s\-_]?)?(\d{4,10})\b", re.IGNORECASE)
+RMA_RE = re.compile(r"\br[\s\-]?([0-9a-z]{4})[\s\-]?([0-9a-z]{4})\b", re.IGNORECASE)
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
+PHONE_RE = re.compile(r"(?:\+|00)?\d[\d\s().\-]{7,}\d")
+
+Slots = dict[str, Any]
+
+# Intents that interrupt a form (answered by their own rules, then the form goes on):
+# an answer extracted from them would hide the interruption.
+INTERRUPTIONS = frozenset({"return_policy", "cancel", "human_handoff", "change_language",
+                           "bot_challenge", "out_of_scope", "start_return", "exchange_item",
+                           "return_status"})
+
+
+def find_reference(text: str) -> str | None:
+    """An RMA ("R-7K4M-2QX9") or order number ("BM-104217", "104217") in what was typed."""
+    rma = RMA_RE.search(text)
+    if rma and any(ch.isdigit() for ch in rma.group(1) + rma.group(2)):
+        return f"R-{rma.group(1).upper()}-{rma.group(2).upper()}"
+    order = ORDER_RE.search(text)
+    return f"BM-{order.group(1)}" if order else None
+
+
+def find_contact(text: str) -> str | None:
+    email = EMAIL_RE.search(text)
+    if email:
+        return email.group(0).strip(".,;")
+    phone = PHONE_RE.search(text)
+    return phone.group(0).strip() if phone else None
+
+
+def mask_contact(contact: str) -> str:
+    """Keep no raw email or phone in the conversation once it has served."""
+    if "@" in contact:
+        name, _, domain = contact.partition("@")
+        return f"{name[:1]}***@{domain}"
+    digits = re.sub(r"\D", "", contact)
+    return f"***{digits[-2:]}"
+
+
+class BoomerangFormValidation(FormValidationAction):
+    """Base for the assistant's forms (``form_name`` is set by subclasses)."""
+
+    def name(self) -> str:  # pragma: no cover - subclasses define it
+        raise NotImplementedError
+
+    # --- failed answers ----------------------------------------------------------------
+
+    def fail(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
+             response: str | None = None, **kwargs: Any) -> Slots:
+        """Refuse an answer: say why, and after three misses offer a person."""
+        failures = int(tracker.get_slot("failed_answers") or 0) + 1
+        if response:
+            dispatcher.utter_message(response=response, **kwargs)
+        if failures >= MAX_FAILED_ANSWERS:
+            dispatcher.utter_message(response="utter_offer_handoff")
+            failures = 0
+        return {slot: None, "failed_answers": failures}
+
+    @staticmethod
+    def ok(values: Slots) -> Slots:
+        return {**values, "failed_answers": 0}
+
+    # --- verification --------------------------------------------------------------------
+
+    @staticmethod
+    def is_verified(tracker: Tracker) -> bool:
+        return bool(tracker.get_slot("verified") and tracker.get_slot("customer_token"))
+
+    def verification_slots(self, tracker: Tracker) -> list[str]:
+        return [] if self.is_verified(tracker) else ["order_reference", "contact"]
+
+    def validate_order_reference(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: dict) -> Slots:
+        reference = find_reference(str(value or ""))
+        if reference is None:
+            return self.fail(dispatcher, tracker, "order_reference", "utter_invalid_order_reference")
+        if self.is_verified(tracker) and reference in (tracker.get_slot("order_number"),
+                                                      tracker.get_slot("order_reference")):
+            return self.ok({"order_reference": reference})
+        # A new reference: whoever asks must prove it (again). A contact given earlier in
+        # the conversation is used straight away.
+        slots = {"order_reference": reference, "verified": False, "customer_token": None,
+                 "returnable_items": None}
+        contact = tracker.get_slot("contact")
+        if contact and "***" not in str(contact):
+            return {**slots, **self._verify(reference, str(contact), dispatcher, tracker)}
+        return self.ok({**slots, "contact": None})
+
+    def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: dict) -> Slots:
+        if self.is_verified(tracker):
+            return {"contact": tracker.get_slot("contact")}
+        contact = find_contact(str(value or ""))
+        if contact is None:
+            return self.fail(dispatcher, tracker, "contact", "utter_invalid_contact")
+        reference = tracker.get_slot("order_reference")
+        if not reference:
+            return {"contact": contact}  # verified once the reference is in
+        return self._verify(reference, contact, dispatcher, tracker)
+
+    def _verify(self, reference: str, contact: str, dispatcher: CollectingDispatcher,
+                tracker: Tracker) -> Slots:
+        try:
+            result = get_client().verify(reference, contact, client_key=tracker.sender_id)
+        except BackendError as exc:
+            return self._verification_error(exc, dispatcher, tracker)
+        slots: Slots = {
+            "contact": mask_contact(contact), "verified": True,
+            "customer_token": result["customer_token"],
+            "customer_first_name": result["customer"]["first_name"],
+            "order_number": result["order"]["number"], "verify_failures": 0, "failed_answers": 0,
+        }
+        if not tracker.get_slot("language"):
+            slots["language"] = result["customer"]["language"]
+        dispatcher.utter_message(response="utter_verified", customer_first_name=slots["customer_first_name"],
+                                 order_number=slots["order_number"])
+        return {**slots, **self.after_verification(dispatcher, tracker, slots)}
+
+    def after_verification(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           slots: Slots) -> Slots:
+        """Hook for the journey's next step (the return form loads the items here)."""
+        return {}
+
+    def _verification_error(self, exc: BackendError, dispatcher: CollectingDispatcher,
+                            tracker: Tracker) -> Slots:
+        if exc.unavailable:
+            dispatcher.utter_message(response="utter_backend_down")
+            return {"contact": None, "flow_aborted": True}
+        if exc.status == 429:
+            dispatcher.utter_message(response="utter_verify_locked")
+            return {"contact": None, "flow_aborted": True}
+        failures = int(tracker.get_slot("verify_failures") or 0) + 1
+        dispatcher.utter_message(response="utter_verify_failed")
+        if failures >= MAX_VERIFY_FAILURES:
+            dispatcher.utter_message(response="utter_offer_handoff")
+            return {"contact": None, "order_reference": None, "verify_failures": failures,
+                    "flow_aborted": True}
+        return {"contact": None, "order_reference": None, "verify_failures": failures}
+
+
+def language(tracker: Tracker) -> str:
+    return language_of(tracker)

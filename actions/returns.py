@@ -1,0 +1,117 @@
+"""Starting, creating and cancelling returns."""
+from __future__ import annotations
+
+import uuid
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.backend_client import BackendError, get_client
+from actions.forms.return_form import RETURN_SLOTS, current_item, load_items
+from actions.language import language_of, pick
+
+
+def journey_reset(flow: str | None) -> list:
+    """A new journey: fresh answers and a fresh idempotency key; verification is kept."""
+    events = [SlotSet(slot, None) for slot in RETURN_SLOTS]
+    events += [SlotSet("flow", flow), SlotSet("flow_aborted", False), SlotSet("failed_answers", 0),
+               SlotSet("idempotency_key", uuid.uuid4().hex if flow in ("return", "exchange") else None)]
+    return events
+
+
+class _StartJourney(Action):
+    flow = "return"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        events = journey_reset(self.flow)
+        if self.flow == "exchange":
+            events.append(SlotSet("return_resolution", "exchange"))
+        token, order = tracker.get_slot("customer_token"), tracker.get_slot("order_number")
+        if tracker.get_slot("verified") and token and order:
+            slots = load_items(tracker, dispatcher, token, order)
+            events += [SlotSet(k, v) for k, v in slots.items()]
+        return events
+
+
+class ActionStartReturn(_StartJourney):
+    flow = "return"
+
+    def name(self) -> str:
+        return "action_start_return"
+
+
+class ActionStartExchange(_StartJourney):
+    flow = "exchange"
+
+    def name(self) -> str:
+        return "action_start_exchange"
+
+
+class ActionCreateReturn(Action):
+    """Create the return the customer confirmed, and tell them what happens next."""
+
+    def name(self) -> str:
+        return "action_create_return"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        done = journey_reset(None)
+        if tracker.get_slot("flow_aborted") or tracker.get_slot("return_item") is None:
+            return done
+        if tracker.get_slot("return_confirmed") is not True:
+            dispatcher.utter_message(response="utter_return_not_confirmed")
+            return done
+        lang = language_of(tracker)
+        item = current_item(tracker)
+        photos = [p for p in (tracker.get_slot("return_photos") or []) if p]
+        payload = {
+            "order_number": tracker.get_slot("order_number"),
+            "channel": (tracker.get_latest_input_channel() or "rest")[:20],
+            "language": lang,
+            "lines": [{
+                "order_line_id": int(item["id"]),
+                "quantity": int(tracker.get_slot("return_quantity") or 1),
+                "reason_code": tracker.get_slot("return_reason") or "other",
+                "reason_text": tracker.get_slot("return_reason_text"),
+                "resolution": tracker.get_slot("return_resolution") or "refund",
+                "exchange_sku": tracker.get_slot("exchange_sku"),
+                "photo_ids": photos,
+            }],
+        }
+        key = tracker.get_slot("idempotency_key") or f"{tracker.sender_id}-{uuid.uuid4().hex}"
+        try:
+            ret = get_client().create_return(tracker.get_slot("customer_token"), payload, idempotency_key=key)
+        except BackendError as exc:
+            if exc.unavailable:
+                dispatcher.utter_message(response="utter_backend_down")
+            else:
+                dispatcher.utter_message(response="utter_return_next_step", next_step=exc.message(lang))
+            return done
+        self.announce(dispatcher, ret, lang)
+        return done + [SlotSet("last_rma", ret["rma"])]
+
+    @staticmethod
+    def announce(dispatcher: CollectingDispatcher, ret: dict, lang: str) -> None:
+        explanation = pick(ret["decision"]["explanation"], lang)
+        next_step = pick(ret["next_step"], lang)
+        if ret["status"] == "rejected":
+            dispatcher.utter_message(response="utter_return_rejected", explanation=explanation)
+            return
+        dispatcher.utter_message(response="utter_return_created", rma=ret["rma"], explanation=explanation)
+        if ret.get("label"):
+            dispatcher.utter_message(response="utter_return_label", label_url=ret["label"]["url"],
+                                     next_step=next_step)
+        else:
+            error = ret.get("follow_up_error")
+            if error:
+                next_step = error["message_fr"] if lang == "fr" else error["message"]
+            dispatcher.utter_message(response="utter_return_next_step", next_step=next_step)
+
+
+class ActionCancelFlow(Action):
+    def name(self) -> str:
+        return "action_cancel_flow"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        dispatcher.utter_message(response="utter_cancelled")
+        return journey_reset(None)

@@ -1,0 +1,74 @@
+"""Where is my return / my refund?"""
+from __future__ import annotations
+
+import datetime as dt
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.backend_client import BackendError, get_client
+from actions.language import language_of, pick
+from actions.returns import journey_reset
+
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+             "octobre", "novembre", "décembre")
+MAX_SHOWN = 3
+
+
+def say_date(value: str, lang: str) -> str:
+    day = dt.date.fromisoformat(value[:10])
+    if lang == "fr":
+        return f"{'1er' if day.day == 1 else day.day} {MONTHS_FR[day.month - 1]} {day.year}"
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def describe(dispatcher: CollectingDispatcher, ret: dict, lang: str) -> None:
+    timeline = "\n".join(f"- {say_date(step['at'], lang)}: {pick(step['text'], lang)}"
+                         for step in ret["timeline"])
+    items = ", ".join(pick(line["name"], lang) for line in ret["lines"])
+    dispatcher.utter_message(response="utter_status", rma=ret["rma"], items=items,
+                             status_text=pick(ret["status_text"], lang).lower(), timeline=timeline,
+                             next_step=pick(ret["next_step"], lang))
+    if ret.get("expected_refund_by") and ret["status"] not in ("refunded", "credited", "closed"):
+        dispatcher.utter_message(response="utter_refund_expected", date=say_date(ret["expected_refund_by"], lang))
+
+
+class ActionStartStatus(Action):
+    def name(self) -> str:
+        return "action_start_status"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        return journey_reset("status")
+
+
+class ActionShowStatus(Action):
+    def name(self) -> str:
+        return "action_show_status"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        done = [SlotSet("flow", None), SlotSet("flow_aborted", False)]
+        if tracker.get_slot("flow_aborted") or not tracker.get_slot("verified"):
+            return done
+        lang = language_of(tracker)
+        token = tracker.get_slot("customer_token")
+        reference = tracker.get_slot("order_reference") or ""
+        client = get_client()
+        try:
+            if reference.startswith("R-"):
+                returns = [client.get_return(token, reference)]
+            else:
+                returns = client.order_returns(token, tracker.get_slot("order_number"))["returns"]
+        except BackendError as exc:
+            if exc.unavailable:
+                dispatcher.utter_message(response="utter_backend_down")
+            else:
+                dispatcher.utter_message(response="utter_no_returns_found",
+                                         order_number=tracker.get_slot("order_number"))
+            return done
+        if not returns:
+            dispatcher.utter_message(response="utter_no_returns_found", order_number=tracker.get_slot("order_number"))
+            return done
+        for ret in returns[:MAX_SHOWN]:
+            describe(dispatcher, ret, lang)
+        return done

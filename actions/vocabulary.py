@@ -1,0 +1,109 @@
+"""What customers say, mapped to what the backend understands, in English and French.
+
+Buttons carry exact codes; these tables cover the customers who type instead ("it arrived
+cracked", "le pull ne me va pas", "swap for a large"). Matching is on accent-free lower
+case, so "defectueux" and "défectueux" are the same word.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PHOTO_REASONS = ("damaged", "defective", "wrong_item")
+
+# Order matters: the first reason whose pattern matches wins ("broken, and too small" →
+# damaged, the shop-fault reason, which is the kinder reading for the customer).
+REASON_PATTERNS: list[tuple[str, str]] = [
+    ("wrong_item", r"wrong (item|product|one|thing|article|colou?r)|not what i (ordered|bought)|"
+                   r"sent (me )?the wrong|received (the )?wrong|pas (le bon|la bonne|ce que j)|"
+                   r"mauvais (article|produit|modele)|erreur de (commande|produit|colis)|"
+                   r"pas (celui|celle) que j"),
+    ("damaged", r"broken|broke\b|crack|smash|shatter|dent|scratch|torn|ripped|damag|crush|"
+                r"arriv\w* (in pieces|broken)|casse|brise|abim|fissur|ray[ee]|dechir|endommag|"
+                r"en morceaux|ecras"),
+    ("defective", r"defect|faulty|does ?n.?t work|doesnt work|not working|stopped working|won.?t "
+                  r"(turn|switch|charge|work)|dead on arrival|\bdoa\b|malfunction|fault|"
+                  r"ne (marche|fonctionne|s.allume|charge) (pas|plus)|marche pas|fonctionne pas|"
+                  r"en panne|defectueu|deffectueu|hs\b|ne tient pas la charge"),
+    ("not_as_described", r"not as (described|pictured|shown|advertised)|different (from|than) "
+                         r"(the )?(picture|photo|description|website)|looks different|"
+                         r"pas conforme|differen\w* (de|que) (la )?(photo|description)|"
+                         r"ne correspond pas"),
+    ("wrong_size", r"too (small|big|large|tight|loose|short|long|narrow|wide)|does ?n.?t fit|"
+                   r"doesnt fit|did ?n.?t fit|wrong size|\bsize|\bfits?\b|trop (petit|grand|serr|large|"
+                   r"court|long|etroit)|taille|ne me va pas|me va pas|va pas|pointure"),
+    ("arrived_late", r"(arrived|came|delivered) (too )?late|too late|arrive\w* (trop )?en retard|"
+                     r"trop tard|livr\w* en retard"),
+    ("changed_mind", r"changed? (my )?mind|do ?n.?t (want|need|like)|dont (want|need|like)|"
+                     r"no longer (need|want)|not needed|don.?t love|change d.avis|plus besoin|"
+                     r"(ne|n.) (me )?pla[iî]t pas|j.aime pas|veux plus|n.en veux plus|"
+                     r"pas besoin"),
+]
+
+RESOLUTION_PATTERNS: list[tuple[str, str]] = [
+    ("store_credit", r"store credit|credit|voucher|gift card|avoir|bon d.achat|carte cadeau"),
+    ("exchange", r"exchange|swap|replace|another (size|colou?r|one)|different (size|colou?r)|"
+                 r"echang|remplac|autre (taille|couleur)"),
+    ("refund", r"refund|money back|reimburs|rembours|argent|repay"),
+]
+
+REASON_NAMES = {
+    "en": {"damaged": "arrived damaged", "defective": "faulty", "wrong_item": "wrong item sent",
+           "wrong_size": "wrong size", "changed_mind": "changed my mind",
+           "not_as_described": "not as described", "arrived_late": "arrived late", "other": "other"},
+    "fr": {"damaged": "arrivé endommagé", "defective": "défectueux", "wrong_item": "mauvais article reçu",
+           "wrong_size": "mauvaise taille", "changed_mind": "changement d'avis",
+           "not_as_described": "ne correspond pas à la description", "arrived_late": "arrivé en retard",
+           "other": "autre"},
+}
+
+RESOLUTION_NAMES = {
+    "en": {"refund": "refund", "exchange": "exchange for {exchange}", "store_credit": "store credit"},
+    "fr": {"refund": "remboursement", "exchange": "échange contre {exchange}",
+           "store_credit": "avoir en boutique"},
+}
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
+    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "all": -1, "both": -1, "tous": -1, "toutes": -1,
+    "les deux": -1,
+}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what the patterns are written against."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+def reason_from_text(text: str) -> str | None:
+    folded = fold(text)
+    for code, pattern in REASON_PATTERNS:
+        if re.search(pattern, folded):
+            return code
+    return None
+
+
+def resolution_from_text(text: str) -> str | None:
+    folded = fold(text)
+    for code, pattern in RESOLUTION_PATTERNS:
+        if re.search(pattern, folded):
+            return code
+    return None
+
+
+def number_from_text(text: str) -> int | None:
+    """"2", "two", "deux", "x2" → 2; "all"/"les deux" → -1 (everything); else None."""
+    folded = fold(text).strip()
+    digits = re.findall(r"\d+", folded)
+    if len(digits) == 1:
+        return int(digits[0])
+    for word, value in sorted(NUMBER_WORDS.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"\b{word}\b", folded):
+            return value
+    return None
+
+
+def words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if len(w) > 1}

@@ -1,0 +1,38 @@
+"""Requests for a person. The agent console (a later step) reads and answers these."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from backend.context import BackendContext
+from backend.db.models import HandoffRequest
+from backend.db.session import session_scope
+from backend.services.verification import CustomerClaims
+
+
+def request_handoff(ctx: BackendContext, *, conversation_id: str, channel: str, language: str,
+                    reason: str, summary: str | None, claims: CustomerClaims | None) -> HandoffRequest:
+    """Open a handoff; asking twice in one conversation keeps the one already open."""
+    with session_scope(ctx.sessions) as session:
+        existing = session.execute(select(HandoffRequest).where(
+            HandoffRequest.conversation_id == conversation_id,
+            HandoffRequest.status.in_(("open", "accepted")))).scalars().first()
+        if existing is not None:
+            if summary:
+                existing.summary = summary
+            return existing
+        handoff = HandoffRequest(
+            conversation_id=conversation_id, channel=channel, language=language if language in ("en", "fr") else "en",
+            reason=reason, summary=summary, customer_id=claims.customer_id if claims else None,
+            order_id=claims.order_id if claims else None, status="open", created_at=ctx.now(),
+            updated_at=ctx.now())
+        session.add(handoff)
+        session.flush()
+        return handoff
+
+
+def list_handoffs(ctx: BackendContext, status: str | None = "open") -> list[HandoffRequest]:
+    with session_scope(ctx.sessions) as session:
+        stmt = select(HandoffRequest).order_by(HandoffRequest.id)
+        if status:
+            stmt = stmt.where(HandoffRequest.status == status)
+        return list(session.execute(stmt).scalars())

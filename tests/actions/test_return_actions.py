@@ -1,0 +1,315 @@
+"""Custom actions against a real backend over HTTP: verification, the return form, creating
+returns, status, policy answers, handoff, and what happens when the backend is down."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import func, select
+
+from actions.forms.return_form import ValidateReturnForm, match_item
+from actions.forms.status_form import ValidateStatusForm
+from actions.handoff import ActionAnswerYesNo, ActionHandoff
+from actions.policy import ActionAnswerPolicy, topics_for
+from actions.returns import ActionCreateReturn, ActionStartReturn
+from actions.status import ActionShowStatus
+from actions.vocabulary import reason_from_text, resolution_from_text
+from backend.db.models import HandoffRequest, ReturnRequest
+from tests.actions.conftest import responses, slot_events, tracker
+
+ALICE = {"order_reference": "BM-100001", "contact": "alice.martin@example.com"}
+
+
+def run(action, t, domain):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, domain)) if asyncio.iscoroutinefunction(action.run) \
+        else action.run(dispatcher, t, domain)
+    return dispatcher, events
+
+
+def verified_slots(backend, domain, reference="BM-100001", contact="alice.martin@example.com",
+                   flow="return") -> dict:
+    t = tracker({"order_reference": reference, "flow": flow}, text=contact, requested_slot="contact",
+                active_loop="return_form", filled={"contact": contact})
+    _, events = run(ValidateReturnForm(), t, domain)
+    slots = slot_events(events)
+    assert slots["verified"] is True, slots
+    return {"order_reference": reference, "flow": flow, **slots}
+
+
+def count(backend, model) -> int:
+    with backend.ctx.sessions() as s:
+        return s.execute(select(func.count(model.id))).scalar_one()
+
+
+# --- verification ------------------------------------------------------------------------
+
+def test_verification_loads_items_and_masks_the_contact(backend, domain):
+    t = tracker({"order_reference": "BM-100001", "flow": "return"}, text="alice.martin@example.com",
+                requested_slot="contact", active_loop="return_form",
+                filled={"contact": "my email is alice.martin@example.com"})
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    slots = slot_events(events)
+    assert slots["verified"] is True and slots["customer_token"]
+    assert slots["contact"] == "a***@example.com"
+    assert slots["order_number"] == "BM-100001"
+    assert {i["eligible"] for i in slots["returnable_items"]} >= {True}
+    assert "utter_verified" in responses(dispatcher)
+    assert slots["requested_slot"] == "return_item"
+
+
+def test_contact_given_before_the_order_number_is_used(backend, domain):
+    t = tracker({"contact": "06 12 34 56 78", "flow": "return"}, text="BM 100001",
+                requested_slot="order_reference", active_loop="return_form",
+                filled={"order_reference": "BM 100001"})
+    _, events = run(ValidateReturnForm(), t, domain)
+    assert slot_events(events)["verified"] is True
+
+
+def test_three_wrong_contacts_end_the_journey_with_an_offer_of_a_person(backend, domain):
+    slots = {"order_reference": "BM-100001", "flow": "return"}
+    for attempt in range(1, 4):
+        t = tracker({**slots, "verify_failures": attempt - 1}, text="eve@example.com", requested_slot="contact",
+                    active_loop="return_form", filled={"contact": "eve@example.com"})
+        dispatcher, events = run(ValidateReturnForm(), t, domain)
+        result = slot_events(events)
+        assert "utter_verify_failed" in responses(dispatcher)
+        assert result["verify_failures"] == attempt
+    assert result["flow_aborted"] is True
+    assert "utter_offer_handoff" in responses(dispatcher)
+    assert result["requested_slot"] is None  # the form ends: nothing more is asked
+
+
+def test_garbage_order_number_is_refused_and_counted(backend, domain):
+    t = tracker({"flow": "return", "failed_answers": 2}, text="banana", requested_slot="order_reference",
+                active_loop="return_form", filled={"order_reference": "banana"})
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    assert responses(dispatcher) == ["utter_invalid_order_reference", "utter_offer_handoff"]
+    assert slot_events(events)["order_reference"] is None
+
+
+def test_backend_down_during_verification(backend_down, domain):
+    t = tracker({"order_reference": "BM-100001", "flow": "return"}, text=ALICE["contact"], requested_slot="contact",
+                active_loop="return_form", filled={"contact": ALICE["contact"]})
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    assert responses(dispatcher) == ["utter_backend_down"]
+    assert slot_events(events)["flow_aborted"] is True
+
+
+# --- the return form -----------------------------------------------------------------------
+
+def test_item_by_number_name_or_button(backend, domain):
+    slots = verified_slots(backend, domain)
+    items = slots["returnable_items"]
+    lamp = next(i for i in items if "lamp" in i["name"]["en"].lower())
+    assert match_item("2", items) == items[1]
+    assert match_item("la lampe", items)["id"] == lamp["id"] or match_item("the lamp", items)["id"] == lamp["id"]
+    assert match_item(lamp["id"], items) == lamp
+
+
+def test_reason_photo_and_resolution_questions_depend_on_answers(backend, domain):
+    slots = verified_slots(backend, domain)
+    lamp = next(i for i in slots["returnable_items"] if "lamp" in i["name"]["en"].lower())
+    t = tracker({**slots, "return_item": lamp["id"], "return_quantity": 1.0}, text="it arrived cracked",
+                requested_slot="return_reason", active_loop="return_form",
+                filled={"return_reason": "it arrived cracked"})
+    _, events = run(ValidateReturnForm(), t, domain)
+    result = slot_events(events)
+    assert result["return_reason"] == "damaged"
+    assert result["return_reason_text"] == "it arrived cracked"
+    assert result["requested_slot"] == "return_photos"
+
+
+def test_photo_ids_in_metadata_fill_the_photo_slot(backend, domain):
+    slots = verified_slots(backend, domain)
+    t = tracker({**slots, "return_item": slots["returnable_items"][0]["id"], "return_reason": "damaged",
+                 "return_quantity": 1.0}, text="", metadata={"photo_ids": ["ph_abc"]},
+                requested_slot="return_photos", active_loop="return_form")
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    assert slot_events(events)["return_photos"] == ["ph_abc"]
+    assert "utter_photo_received" in responses(dispatcher)
+
+
+def test_skip_photo_is_not_a_dead_end(backend, domain):
+    slots = verified_slots(backend, domain)
+    t = tracker({**slots, "return_item": slots["returnable_items"][0]["id"], "return_reason": "damaged",
+                 "return_quantity": 1.0}, text="I don't have one", intent="skip_photo",
+                requested_slot="return_photos", active_loop="return_form")
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    result = slot_events(events)
+    assert result["return_photos"] == []
+    assert "utter_photos_skipped" in responses(dispatcher)
+    assert result["requested_slot"] == "return_resolution"
+
+
+def test_policy_question_during_photo_step_is_left_to_its_rule(backend, domain):
+    slots = verified_slots(backend, domain)
+    t = tracker({**slots, "return_item": slots["returnable_items"][0]["id"], "return_reason": "damaged",
+                 "return_quantity": 1.0}, text="do you charge for returns?", intent="return_policy",
+                requested_slot="return_photos", active_loop="return_form")
+    _, events = run(ValidateReturnForm(), t, domain)
+    assert "return_photos" not in slot_events(events)
+
+
+def test_ineligible_item_is_explained(backend, domain):
+    slots = verified_slots(backend, domain, reference="BM-100005", contact="dan.wright@example.org")
+    swimsuit = next(i for i in slots["returnable_items"] if not i["eligible"])  # speaker past 14 days
+    t = tracker({**slots, "language": "fr"}, text=swimsuit["id"], requested_slot="return_item",
+                active_loop="return_form", filled={"return_item": swimsuit["id"]})
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_item_not_eligible"
+    assert message["explanation"] == swimsuit["explanation"]["fr"]
+    assert slot_events(events)["return_item"] is None
+
+
+def test_exchange_size_by_words(backend, domain):
+    slots = verified_slots(backend, domain, flow="exchange")
+    shirt = next(i for i in slots["returnable_items"] if "shirt" in i["name"]["en"].lower())
+    t = tracker({**slots, "return_item": shirt["id"], "return_quantity": 1.0, "return_reason": "wrong_size",
+                 "return_resolution": "exchange"}, text="L please", requested_slot="exchange_sku",
+                active_loop="return_form", filled={"exchange_sku": "L please"})
+    _, events = run(ValidateReturnForm(), t, domain)
+    sku = slot_events(events)["exchange_sku"]
+    option = next(o for o in shirt["exchange_options"] if o["sku"] == sku)
+    assert option["size"] == "L"
+
+
+@pytest.mark.parametrize("text,code", [
+    ("it arrived cracked", "damaged"), ("le pull ne me va pas", "wrong_size"), ("c'est cassé", "damaged"),
+    ("doesn't work anymore", "defective"), ("ne fonctionne plus", "defective"),
+    ("you sent me the wrong one", "wrong_item"), ("j'ai changé d'avis", "changed_mind"),
+    ("too small", "wrong_size"), ("pas conforme à la photo", "not_as_described"), ("hmm", None),
+])
+def test_reasons_in_both_languages(text, code):
+    assert reason_from_text(text) == code
+
+
+@pytest.mark.parametrize("text,code", [("I'd like my money back", "refund"), ("un avoir svp", "store_credit"),
+                                       ("échange contre un M", "exchange"), ("bof", None)])
+def test_resolutions_in_both_languages(text, code):
+    assert resolution_from_text(text) == code
+
+
+# --- creating ----------------------------------------------------------------------------
+
+def confirmed_return(slots, item, **extra):
+    return {**slots, "return_item": item["id"], "return_quantity": 1.0, "return_reason": "changed_mind",
+            "return_resolution": "refund", "return_confirmed": True, "idempotency_key": "conv-1-key-0001", **extra}
+
+
+def test_create_return_gives_label_and_is_idempotent(backend, domain):
+    slots = verified_slots(backend, domain)
+    shirt = next(i for i in slots["returnable_items"] if "shirt" in i["name"]["en"].lower())
+    before = count(backend, ReturnRequest)
+    dispatcher, events = run(ActionCreateReturn(), tracker(confirmed_return(slots, shirt)), domain)
+    assert responses(dispatcher) == ["utter_return_created", "utter_return_label"]
+    label = dispatcher.messages[1]
+    assert label["label_url"].startswith(backend.url + "/labels/")
+    rma = slot_events(events)["last_rma"]
+    # The action server retried (same key): nothing is created twice.
+    _, again = run(ActionCreateReturn(), tracker(confirmed_return(slots, shirt)), domain)
+    assert slot_events(again)["last_rma"] == rma
+    assert count(backend, ReturnRequest) == before + 1
+    assert slot_events(events)["return_item"] is None  # answers cleared for the next journey
+
+
+def test_declined_confirmation_creates_nothing(backend, domain):
+    slots = verified_slots(backend, domain)
+    before = count(backend, ReturnRequest)
+    dispatcher, _ = run(ActionCreateReturn(), tracker(confirmed_return(slots, slots["returnable_items"][0],
+                                                                        return_confirmed=False)), domain)
+    assert responses(dispatcher) == ["utter_return_not_confirmed"]
+    assert count(backend, ReturnRequest) == before
+
+
+def test_backend_down_when_creating_says_nothing_was_created(backend, backend_down, domain):
+    slots = {"verified": True, "customer_token": "x", "order_number": "BM-100001",
+             "returnable_items": [{"id": "1", "number": 1, "name": {"en": "Shirt", "fr": "Chemise"},
+                                   "eligible": True, "explanation": {"en": "", "fr": ""},
+                                   "max_quantity": 1, "exchange_options": []}]}
+    dispatcher, events = run(ActionCreateReturn(), tracker(confirmed_return(slots, slots["returnable_items"][0])),
+                             domain)
+    assert responses(dispatcher) == ["utter_backend_down"]
+    assert "last_rma" not in slot_events(events)
+
+
+def test_start_return_for_a_verified_customer_lists_items_again(backend, domain):
+    slots = verified_slots(backend, domain)
+    _, events = run(ActionStartReturn(), tracker({**slots, "returnable_items": None}), domain)
+    result = slot_events(events)
+    assert result["flow"] == "return" and result["idempotency_key"]
+    assert result["returnable_items"]
+
+
+# --- status, policy, handoff ---------------------------------------------------------------
+
+def test_status_by_rma_in_french(backend, domain):
+    slots = verified_slots(backend, domain)
+    shirt = next(i for i in slots["returnable_items"] if "shirt" in i["name"]["en"].lower())
+    _, events = run(ActionCreateReturn(), tracker(confirmed_return(slots, shirt)), domain)
+    rma = slot_events(events)["last_rma"]
+    t = tracker({**slots, "language": "fr", "order_reference": rma, "flow": "status"})
+    dispatcher, _ = run(ActionShowStatus(), t, domain)
+    status = dispatcher.messages[0]
+    assert status["response"] == "utter_status"
+    assert status["rma"] == rma
+    assert "étiquette" in status["status_text"]
+    assert "Étiquette de retour émise" in status["timeline"]
+
+
+def test_status_for_an_order_without_returns(backend, domain):
+    slots = verified_slots(backend, domain, reference="BM-100005", contact="dan.wright@example.org", flow="status")
+    t = tracker({**slots, "flow": "status"})
+    dispatcher, _ = run(ActionShowStatus(), t, domain)
+    assert responses(dispatcher) == ["utter_no_returns_found"]
+
+
+def test_status_form_only_asks_verification(backend, domain):
+    t = tracker({"flow": "status"}, text="R-7K4M-2QX9", requested_slot="order_reference", active_loop="status_form",
+                filled={"order_reference": "R-7K4M-2QX9"})
+    _, events = run(ValidateStatusForm(), t, domain)
+    result = slot_events(events)
+    assert result["order_reference"] == "R-7K4M-2QX9"
+    assert result.get("verified") is False  # proven only once the contact is in
+
+
+def test_order_whose_items_are_all_excluded_ends_with_explanations(backend, domain):
+    t = tracker({"order_reference": "BM-100004", "flow": "return", "language": "fr"},
+                text="chloe.dubois@example.fr", requested_slot="contact", active_loop="return_form",
+                filled={"contact": "chloe.dubois@example.fr"})
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    said = responses(dispatcher)
+    assert said[:2] == ["utter_verified", "utter_no_returnable_items"]
+    assert said.count("utter_item_not_eligible") == 2
+    assert slot_events(events)["flow_aborted"] is True
+
+
+def test_policy_answers_come_from_the_backend_faq(backend, domain):
+    dispatcher, _ = run(ActionAnswerPolicy(), tracker({"language": "fr"}, text="les retours sont payants ?",
+                                                      intent="return_policy"), domain)
+    answer = dispatcher.messages[0]["answer"]
+    assert "4,95" in answer
+    assert responses(dispatcher)[-1] == "utter_policy_more"
+    assert topics_for("how many days do I have to send it back") == ["window"]
+    assert topics_for("can I return swimwear?") == ["exclusions"]
+
+
+def test_handoff_pauses_the_bot_and_opens_a_request(backend, domain):
+    events = [{"event": "user", "text": "my lamp is broken", "parse_data": {}},
+              {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_offer_handoff"}}]
+    t = tracker({"language": "fr"}, text="oui", intent="affirm", events=events, sender_id="conv-77")
+    dispatcher, result = run(ActionAnswerYesNo(), t, domain)
+    assert responses(dispatcher) == ["utter_handoff"]
+    assert result[-1]["event"] == "pause"
+    with backend.ctx.sessions() as s:
+        h = s.execute(select(HandoffRequest)).scalar_one()
+    assert h.conversation_id == "conv-77" and h.language == "fr"
+    assert "my lamp is broken" in h.summary
+
+
+def test_handoff_with_backend_down_does_not_pause(backend_down, domain):
+    dispatcher, events = run(ActionHandoff(), tracker(text="human please", intent="human_handoff"), domain)
+    assert responses(dispatcher) == ["utter_handoff_failed"]
+    assert events == []
