@@ -4,17 +4,24 @@ SHELL := /bin/bash
 PYTHON ?= python3.10
 VENV := .venv
 PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed
+MODEL := models/boomerang.tar.gz
+RASA_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py)
+EXTERNAL_EVAL := ../shared/eval/external_en.tsv
 export BOOMERANG_DATABASE_URL ?= sqlite:///$(CURDIR)/var/boomerang.db
 # PostgreSQL used by the test suite when reachable (the suite also runs on SQLite).
 export BOOMERANG_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export PYTHONPATH := $(CURDIR)
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup venv db bench clean help
+.PHONY: run test setup venv db model validate conversations eval bench clean help
 
 help:
 	@echo "make run    - set up everything and run the assistant on embedded defaults"
 	@echo "make test   - set up everything and run the whole test suite"
-	@echo "make bench  - speed figures (policy decisions/s, label generation time)"
+	@echo "make eval   - NLU figures per intent and language (own test set + external set)"
+	@echo "make bench  - speed figures (backend, and the assistant over REST vs a stock bot)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.10 is required ($(PYTHON) not found; see README)"; exit 1; }
@@ -28,16 +35,35 @@ venv: $(STAMP)
 db: venv
 	$(PY) -m backend setup
 
-setup: db
+setup: db model
+
+# Trained when missing, and again whenever the data, domain, config or NLU code changes.
+$(MODEL): $(STAMP) $(RASA_INPUTS)
+	$(RASA) train --domain domain --config config.yml --data data --out models \
+	    --fixed-model-name boomerang --quiet
+
+model: $(MODEL)
 
 run: setup
-	$(PY) -m backend serve --host 127.0.0.1 --port 8000
+	scripts/run-all.sh
 
-test: venv
+validate: venv
+	$(RASA) data validate --domain domain --data data --config config.yml
+
+conversations: model
+	$(RASA) test core --model $(MODEL) --stories tests/conversations --out results/conversations \
+	    --fail-on-prediction-errors
+
+eval: model
+	$(PY) scripts/eval_nlu.py --model $(MODEL) --test tests/nlu --external $(EXTERNAL_EVAL) \
+	    --report results/nlu-report.txt --min-accuracy 0.90 --min-external 0.85
+
+test: setup validate conversations eval
 	$(PY) -m pytest -q
 
 bench: setup
 	$(PY) bench/backend_bench.py
+	$(PY) bench/assistant_bench.py --model $(MODEL)
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var models results

@@ -26,10 +26,11 @@ PHONE_RE = re.compile(r"(?:\+|00)?\d[\d\s().\-]{7,}\d")
 Slots = dict[str, Any]
 
 # Intents that interrupt a form (answered by their own rules, then the form goes on):
-# an answer extracted from them would hide the interruption.
+# an answer extracted from them would hide the interruption. Mirrors the ``not_intent``
+# lists of the domain's from_text mappings. Other intents are read as answers: inside
+# the return form, "a refund please" is an answer, not a new request.
 INTERRUPTIONS = frozenset({"return_policy", "cancel", "human_handoff", "change_language",
-                           "bot_challenge", "out_of_scope", "start_return", "exchange_item",
-                           "return_status"})
+                           "bot_challenge"})
 
 
 def find_reference(text: str) -> str | None:
