@@ -21,7 +21,7 @@ Guarantees
   backend), and every timestamp is strictly before midnight at the start of ``today``,
   so nothing seeded lies in the future. A demo database ages: delete it and re-seed to
   get the "N days ago" below back.
-* Contact data is fake and cannot reach a real person: emails at example.com / .fr / .org,
+* Contact data is fake and cannot reach a real person: emails at example.com / .net / .org (reserved for documentation),
   random phones only in ranges reserved for fiction (UK Ofcom 07700 900xxx, US 555-01xx,
   French ARCEP 06 39 98 xx xx). The fixture phones below are the documented demo values.
 
@@ -35,12 +35,12 @@ damaged/defective/wrong_item, more than 5 returns in 90 days sends a return to r
 =========  ========================  =============  ====  =========  ============================
 Order      Email                     Phone          Lang  Delivered  Demonstrates
 =========  ========================  =============  ====  =========  ============================
-BM-100001  alice.martin@example.com  +33612345678   fr    5 days     eligible apparel + home
+BM-100001  alice.martin@example.com  +33639981234   fr    5 days     eligible apparel + home
 BM-100002  ben.carter@example.com    +447700900123  en    10 days    electronics; returnless mugs
 BM-100003  ben.carter@example.com    +447700900123  en    45 days    outside the return window
-BM-100004  chloe.dubois@example.fr   +33698765432   fr    3 days     hygiene; final sale
+BM-100004  chloe.dubois@example.net   +33639985678   fr    3 days     hygiene; final sale
 BM-100005  dan.wright@example.org    +15555550123   en    20 days    electronics out, shoes in
-BM-100006  emma.leroy@example.fr     (none)         fr    not yet    not_delivered
+BM-100006  emma.leroy@example.net     (none)         fr    not yet    not_delivered
 BM-100007  frank.hughes@example.com  +447700900456  en    8 days     too_many_returns (review)
 =========  ========================  =============  ====  =========  ============================
 
@@ -314,15 +314,15 @@ class DemoOrder:
         return today - dt.timedelta(days=self.delivered_days_ago)
 
 
-ALICE = DemoCustomer("Alice Martin", "alice.martin@example.com", "+33612345678", "fr",
+ALICE = DemoCustomer("Alice Martin", "alice.martin@example.com", "+33639981234", "fr",
                      Address("14 rue des Lilas", "Lyon", "69003", "FR"))
 BEN = DemoCustomer("Ben Carter", "ben.carter@example.com", "+447700900123", "en",
                    Address("27 Church Road", "London", "N1 7GU", "GB"))
-CHLOE = DemoCustomer("Chloé Dubois", "chloe.dubois@example.fr", "+33698765432", "fr",
+CHLOE = DemoCustomer("Chloé Dubois", "chloe.dubois@example.net", "+33639985678", "fr",
                      Address("8 rue Sainte-Catherine", "Bordeaux", "33000", "FR"))
 DAN = DemoCustomer("Dan Wright", "dan.wright@example.org", "+15555550123", "en",
                    Address("1450 Oak Street", "Portland", "97205", "US"))
-EMMA = DemoCustomer("Emma Leroy", "emma.leroy@example.fr", None, "fr",
+EMMA = DemoCustomer("Emma Leroy", "emma.leroy@example.net", None, "fr",
                     Address("3 quai de la Fosse", "Nantes", "44000", "FR"))
 FRANK = DemoCustomer("Frank Hughes", "frank.hughes@example.com", "+447700900456", "en",
                      Address("9 Victoria Road", "Manchester", "M14 5RQ", "GB"))
@@ -719,7 +719,7 @@ def _random_customers(rng: random.Random, today: dt.date, taken_emails: set[str]
         name = f"{first} {last}"
         taken_names.add(name)
         if language == "fr":
-            domain = rng.choice(("example.fr", "example.fr", "example.com"))
+            domain = rng.choice(("example.net", "example.net", "example.com"))
             city, postcode = rng.choice(_FR_CITIES)
             address = Address(f"{rng.randint(1, 140)} {rng.choice(_FR_STREETS)}", city,
                               postcode, "FR")

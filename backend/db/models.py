@@ -37,7 +37,7 @@ class Customer(Base):
 
     id = Column(Integer, primary_key=True)
     email = Column(String(254), nullable=False, unique=True)  # stored lower-cased
-    phone = Column(String(16), nullable=True, index=True)  # E.164, e.g. +33612345678
+    phone = Column(String(16), nullable=True, index=True)  # E.164, e.g. +33639981234
     name = Column(String(120), nullable=False)
     preferred_language = Column(String(2), nullable=False, default="en")
     sms_opt_out = Column(Boolean, nullable=False, default=False)

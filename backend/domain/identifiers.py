@@ -1,6 +1,6 @@
 """Normalising what customers type: order numbers, emails and phone numbers.
 
-Customers write "bm104217", "#104217" or "06 12 34 56 78"; the backend compares canonical
+Customers write "bm104217", "#104217" or "06 39 98 12 34"; the backend compares canonical
 forms so that a typo in spacing is never mistaken for a wrong identity.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ def phone_matches(stored_e164: str | None, typed: str) -> bool:
     """Does what the customer typed denote the stored number?
 
     Accepts the international form or the national one with its trunk zero
-    ("0612345678" for +33612345678, "07700 900123" for +447700900123).
+    ("0639981234" for +33639981234, "07700 900123" for +447700900123).
     """
     if not stored_e164:
         return False

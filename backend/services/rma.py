@@ -22,14 +22,22 @@ def new_rma() -> str:
 
 
 def normalize_rma(text: str) -> str | None:
-    """Canonical RMA from what a customer typed ("r 7k4m-2qx9" → "R-7K4M-2QX9"), or None."""
-    compact = re.sub(r"[\s\-_.]", "", text.upper())
-    if compact.startswith("RMA"):
-        compact = compact[3:]
-    elif compact.startswith("R"):
-        compact = compact[1:]
-    compact = compact.translate(_CONFUSABLE)
-    if len(compact) != 8:
-        return None
-    candidate = f"R-{compact[:4]}-{compact[4:]}"
-    return candidate if _RMA_RE.match(candidate) else None
+    """Canonical RMA from what a customer typed ("r 7k4m-2qx9" → "R-7K4M-2QX9"), or None.
+
+    Accepts an optional "RMA" in front ("RMA R-7K4M-2QX9"); "R-MA12-3456" stays the RMA
+    it is, because the eight symbols after the R are tried first.
+    """
+    compact = re.sub(r"[\s\-_.:#]", "", text.upper())
+    candidates = []
+    if compact.startswith("R") and len(compact) == 9:
+        candidates.append(compact[1:])
+    if compact.startswith("RMAR") and len(compact) == 12:
+        candidates.append(compact[4:])
+    elif compact.startswith("RMA") and len(compact) == 11:
+        candidates.append(compact[3:])
+    for body in candidates:
+        body = body.translate(_CONFUSABLE)
+        candidate = f"R-{body[:4]}-{body[4:]}"
+        if _RMA_RE.match(candidate):
+            return candidate
+    return None

@@ -60,7 +60,7 @@ def test_verification_loads_items_and_masks_the_contact(backend, domain):
 
 
 def test_contact_given_before_the_order_number_is_used(backend, domain):
-    t = tracker({"contact": "06 12 34 56 78", "flow": "return"}, text="BM 100001",
+    t = tracker({"contact": "06 39 98 12 34", "flow": "return"}, text="BM 100001",
                 requested_slot="order_reference", active_loop="return_form",
                 filled={"order_reference": "BM 100001"})
     _, events = run(ValidateReturnForm(), t, domain)
@@ -277,8 +277,8 @@ def test_status_form_only_asks_verification(backend, domain):
 
 def test_order_whose_items_are_all_excluded_ends_with_explanations(backend, domain):
     t = tracker({"order_reference": "BM-100004", "flow": "return", "language": "fr"},
-                text="chloe.dubois@example.fr", requested_slot="contact", active_loop="return_form",
-                filled={"contact": "chloe.dubois@example.fr"})
+                text="chloe.dubois@example.net", requested_slot="contact", active_loop="return_form",
+                filled={"contact": "chloe.dubois@example.net"})
     dispatcher, events = run(ValidateReturnForm(), t, domain)
     said = responses(dispatcher)
     assert said[:2] == ["utter_verified", "utter_no_returnable_items"]

@@ -205,12 +205,12 @@ def test_demo_order_is_seeded_as_documented(db, demo):
 
 def test_the_fixture_table_matches_the_brief(db):
     expected = {
-        "BM-100001": ("alice.martin@example.com", "+33612345678", "fr", 5),
+        "BM-100001": ("alice.martin@example.com", "+33639981234", "fr", 5),
         "BM-100002": ("ben.carter@example.com", "+447700900123", "en", 10),
         "BM-100003": ("ben.carter@example.com", "+447700900123", "en", 45),
-        "BM-100004": ("chloe.dubois@example.fr", "+33698765432", "fr", 3),
+        "BM-100004": ("chloe.dubois@example.net", "+33639985678", "fr", 3),
         "BM-100005": ("dan.wright@example.org", DAN_PHONE, "en", 20),
-        "BM-100006": ("emma.leroy@example.fr", None, "fr", None),
+        "BM-100006": ("emma.leroy@example.net", None, "fr", None),
         "BM-100007": (FRANK_EMAIL, "+447700900456", "en", 8),
     }
     actual = {d.number: (d.email, d.phone, d.language, d.delivered_days_ago)
@@ -305,7 +305,7 @@ def test_emails_are_unique_lower_case_and_at_example_domains(db):
     assert len(emails) == len(set(emails))
     for email in emails:
         assert email == email.lower()
-        assert re.fullmatch(r"[a-z0-9.]+@example\.(com|fr|org)", email), email
+        assert re.fullmatch(r"[a-z0-9.]+@example\.(com|net|org)", email), email
 
 
 def test_languages_are_a_real_mix(db):

@@ -26,7 +26,7 @@ def test_detects_clear_messages(text, expected):
     assert detect_language(text) == expected
 
 
-@pytest.mark.parametrize("text", ["ok", "BM-104217", "alice@example.com", "+33612345678", "R-7K4M-2QX9",
+@pytest.mark.parametrize("text", ["ok", "BM-104217", "alice@example.com", "+33639981234", "R-7K4M-2QX9",
                                   "", None, '/choose{"return_item": "3"}', "👍"])
 def test_stays_silent_when_message_says_nothing(text):
     assert detect_language(text) is None
