@@ -59,6 +59,20 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
             "message": "Our system is temporarily unavailable. Please try again in a moment.",
             "message_fr": "Notre système est momentanément indisponible. Réessayez dans un instant."}})
 
+    # Refuse oversized bodies before they are read: a photo upload may exceed the photo
+    # limit by its multipart envelope only.
+    max_body = ctx.settings.photo_max_bytes + 256 * 1024
+
+    @app.middleware("http")
+    async def _limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_body:
+            mb = ctx.settings.photo_max_bytes // (1024 * 1024)
+            return JSONResponse(status_code=413, content={"error": {
+                "code": "too_large", "message": f"That upload is too large (limit {mb} MB).",
+                "message_fr": f"Ce fichier est trop volumineux (limite {mb} Mo)."}})
+        return await call_next(request)
+
     app.include_router(public.router)
     app.include_router(customer.router)
     app.include_router(staff.router)

@@ -366,3 +366,11 @@ def test_handoff_request_is_opened_once_per_conversation(client, staff_headers):
     assert [h["conversation_id"] for h in listed] == ["conv-42"]
     assert listed[0]["summary"] == "toujours là ?"
     assert client.post("/api/v1/handoffs", json={**body, "language": "de"}).status_code == 422
+
+
+def test_oversized_body_is_refused_before_it_is_read(client, ctx):
+    headers = customer_headers(client, *ALICE)
+    big = b"\xff\xd8\xff" + b"0" * (ctx.settings.photo_max_bytes + 512 * 1024)
+    r = client.post("/api/v1/photos", headers=headers, files={"file": ("b.jpg", big, "image/jpeg")})
+    assert r.status_code == 413
+    assert r.json()["error"]["code"] == "too_large"
