@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from abc import ABC, abstractmethod
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -20,8 +21,13 @@ def journey_reset(flow: str | None) -> list:
     return events
 
 
-class _StartJourney(Action):
+class _StartJourney(Action, ABC):
+    """Begins a journey (abstract: the action server registers only the subclasses)."""
+
     flow = "return"
+
+    @abstractmethod
+    def name(self) -> str: ...
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         events = journey_reset(self.flow)

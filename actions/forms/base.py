@@ -7,6 +7,7 @@ or phone) is the same in every journey, so it lives here once.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -59,11 +60,11 @@ def mask_contact(contact: str) -> str:
     return f"***{digits[-2:]}"
 
 
-class BoomerangFormValidation(FormValidationAction):
-    """Base for the assistant's forms (``form_name`` is set by subclasses)."""
+class BoomerangFormValidation(FormValidationAction, ABC):
+    """Base for the assistant's forms (abstract: the action server registers subclasses)."""
 
-    def name(self) -> str:  # pragma: no cover - subclasses define it
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> str: ...
 
     # --- failed answers ----------------------------------------------------------------
 
