@@ -14,6 +14,8 @@ export BOOMERANG_DATABASE_URL ?= sqlite:///$(CURDIR)/var/boomerang.db
 export BOOMERANG_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# No usage data leaves the machine.
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: run test setup venv db model validate conversations eval bench clean help
 
@@ -59,7 +61,7 @@ eval: model
 	    --report results/nlu-report.txt --min-accuracy 0.90 --min-external 0.85
 
 test: setup validate conversations eval
-	$(PY) -m pytest -q
+	BOOMERANG_REQUIRE_MODEL=1 $(PY) -m pytest -q
 
 bench: setup
 	$(PY) bench/backend_bench.py

@@ -1,11 +1,12 @@
 """Passing the conversation to a person: a handoff request, then the bot stays quiet."""
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendError, get_client
+from actions.base import BackendAction
 from actions.language import language_of
 
 
@@ -15,11 +16,11 @@ def conversation_summary(tracker: Tracker, limit: int = 6) -> str:
     return "\n".join(t for t in texts[-limit:] if not t.startswith("/"))[:2000]
 
 
-class ActionHandoff(Action):
+class ActionHandoff(BackendAction):
     def name(self) -> str:
         return "action_handoff"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         lang = language_of(tracker)
         try:
             get_client().create_handoff(
@@ -46,17 +47,17 @@ def last_bot_response(tracker: Tracker) -> str | None:
     return None
 
 
-class ActionAnswerYesNo(Action):
+class ActionAnswerYesNo(BackendAction):
     """"Yes" or "no" outside a form: the answer to the assistant's last offer."""
 
     def name(self) -> str:
         return "action_answer_yes_no"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         said_yes = tracker.get_intent_of_latest_message() == "affirm"
         last = last_bot_response(tracker)
         if said_yes and last in OFFERS_OF_A_PERSON:
-            return ActionHandoff().run(dispatcher, tracker, domain)
+            return ActionHandoff().act(dispatcher, tracker, domain)
         if not said_yes and last in ANYTHING_ELSE:
             dispatcher.utter_message(response="utter_goodbye")
             return []

@@ -1,10 +1,11 @@
 """Policy questions, answered from the backend's FAQ (generated from the shop's policy file)."""
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendError, get_client
+from actions.base import BackendAction
 from actions.language import language_of
 from actions.vocabulary import fold
 
@@ -35,11 +36,11 @@ def topics_for(text: str) -> list[str]:
     return list(DEFAULT_TOPICS)
 
 
-class ActionAnswerPolicy(Action):
+class ActionAnswerPolicy(BackendAction):
     def name(self) -> str:
         return "action_answer_policy"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         lang = language_of(tracker)
         try:
             entries = get_client().policy_faq(lang)["entries"]

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import uuid
-from abc import ABC, abstractmethod
+from abc import ABC
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendError, get_client
+from actions.base import BackendAction
 from actions.forms.return_form import RETURN_SLOTS, current_item, load_items
 from actions.language import language_of, pick
 
@@ -21,15 +22,12 @@ def journey_reset(flow: str | None) -> list:
     return events
 
 
-class _StartJourney(Action, ABC):
+class _StartJourney(BackendAction, ABC):
     """Begins a journey (abstract: the action server registers only the subclasses)."""
 
     flow = "return"
 
-    @abstractmethod
-    def name(self) -> str: ...
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         events = journey_reset(self.flow)
         if self.flow == "exchange":
             events.append(SlotSet("return_resolution", "exchange"))
@@ -54,13 +52,13 @@ class ActionStartExchange(_StartJourney):
         return "action_start_exchange"
 
 
-class ActionCreateReturn(Action):
+class ActionCreateReturn(BackendAction):
     """Create the return the customer confirmed, and tell them what happens next."""
 
     def name(self) -> str:
         return "action_create_return"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         done = journey_reset(None)
         if tracker.get_slot("flow_aborted") or tracker.get_slot("return_item") is None:
             return done

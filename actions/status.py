@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendError, get_client
+from actions.base import BackendAction
 from actions.language import language_of, pick
 from actions.returns import journey_reset
 
@@ -42,11 +43,11 @@ class ActionStartStatus(Action):
         return journey_reset("status")
 
 
-class ActionShowStatus(Action):
+class ActionShowStatus(BackendAction):
     def name(self) -> str:
         return "action_show_status"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         done = [SlotSet("flow", None), SlotSet("flow_aborted", False)]
         if tracker.get_slot("flow_aborted") or not tracker.get_slot("verified"):
             return done

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-export PYTHONPATH="$PWD" SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PYTHONPATH="$PWD" SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
 export BOOMERANG_BACKEND_URL="${BOOMERANG_BACKEND_URL:-http://127.0.0.1:8000}"
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }

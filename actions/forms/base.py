@@ -6,6 +6,7 @@ or phone) is the same in every journey, so it lives here once.
 """
 from __future__ import annotations
 
+import asyncio
 import re
 from abc import ABC, abstractmethod
 from typing import Any
@@ -92,8 +93,17 @@ class BoomerangFormValidation(FormValidationAction, ABC):
     def verification_slots(self, tracker: Tracker) -> list[str]:
         return [] if self.is_verified(tracker) else ["order_reference", "contact"]
 
-    def validate_order_reference(self, value: Any, dispatcher: CollectingDispatcher,
-                                 tracker: Tracker, domain: dict) -> Slots:
+    async def validate_order_reference(self, value: Any, dispatcher: CollectingDispatcher,
+                                       tracker: Tracker, domain: dict) -> Slots:
+        # May verify with the backend: off the event loop (see actions/base.py).
+        return await asyncio.to_thread(self._validate_order_reference, value, dispatcher, tracker)
+
+    async def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict) -> Slots:
+        return await asyncio.to_thread(self._validate_contact, value, dispatcher, tracker)
+
+    def _validate_order_reference(self, value: Any, dispatcher: CollectingDispatcher,
+                                  tracker: Tracker) -> Slots:
         reference = find_reference(str(value or ""))
         if reference is None:
             return self.fail(dispatcher, tracker, "order_reference", "utter_invalid_order_reference")
@@ -109,8 +119,7 @@ class BoomerangFormValidation(FormValidationAction, ABC):
             return {**slots, **self._verify(reference, str(contact), dispatcher, tracker)}
         return self.ok({**slots, "contact": None})
 
-    def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: dict) -> Slots:
+    def _validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Slots:
         if self.is_verified(tracker):
             return {"contact": tracker.get_slot("contact")}
         contact = find_contact(str(value or ""))

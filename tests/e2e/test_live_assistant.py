@@ -1,0 +1,126 @@
+"""The whole assistant, live: Rasa server (the trained model) → action server → backend.
+
+Conversations go over Rasa's REST channel exactly as a client would send them, and the
+answers are checked for what a customer must get: verification by the backend, the
+items, the label link that downloads a real PDF, French when the customer writes French.
+Needs the trained model (`make test` trains it first); without one the test is skipped,
+unless BOOMERANG_REQUIRE_MODEL=1 (set by `make test`) makes that a failure.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+
+from bench.stack import Services, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "boomerang.tar.gz"
+TOKEN = "e2e-service-token"
+
+if not MODEL.exists():
+    if os.environ.get("BOOMERANG_REQUIRE_MODEL") == "1":
+        raise RuntimeError(f"{MODEL} is missing: run `make model` first")
+    pytest.skip("no trained model (run `make model`)", allow_module_level=True)
+
+
+class Assistant:
+    def __init__(self, rasa_url: str, backend_url: str) -> None:
+        self.rasa_url = rasa_url
+        self.backend_url = backend_url
+        self.http = requests.Session()
+
+    def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+        body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
+        r = self.http.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+def texts(answers: list[dict]) -> str:
+    return "\n".join(a.get("text", "") for a in answers)
+
+
+def button(answers: list[dict], contains: str) -> str:
+    for answer in answers:
+        for b in answer.get("buttons", []):
+            if contains.lower() in b["title"].lower():
+                return b["payload"]
+    raise AssertionError(f"no button with {contains!r} in {json.dumps(answers, ensure_ascii=False)}")
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory) -> Iterator[Assistant]:
+    work = tmp_path_factory.mktemp("e2e")
+    backend_port, actions_port, rasa_port = free_port(), free_port(), free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOMERANG_DATABASE_URL": f"sqlite:///{work / 'e2e.db'}",
+           "BOOMERANG_SERVICE_TOKEN": TOKEN, "BOOMERANG_MEDIA_DIR": str(work / "media"),
+           "BOOMERANG_PUBLIC_URL": f"http://127.0.0.1:{backend_port}",
+           "BOOMERANG_BACKEND_URL": f"http://127.0.0.1:{backend_port}", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "RASA_TELEMETRY_ENABLED": "false"}
+    (work / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    (work / "credentials.yml").write_text("rest:\n")
+    bindir = Path(sys.executable).parent
+    services = Services(work, env)
+    try:
+        setup = services.start("setup", [sys.executable, "-m", "backend", "setup"], ROOT)
+        assert setup.proc.wait(timeout=120) == 0, setup.log_tail()
+        services.running.remove(setup)
+        backend = services.start("backend", [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1",
+                                             "--port", str(backend_port)], ROOT)
+        actions = services.start("actions", [str(bindir / "rasa"), "run", "actions", "--actions",
+                                             "actions.actions", "--port", str(actions_port)], ROOT)
+        rasa = services.start("rasa", [str(bindir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
+                                       "--port", str(rasa_port), "--endpoints", str(work / "endpoints.yml"),
+                                       "--credentials", str(work / "credentials.yml")], ROOT)
+        services.wait_ready(backend, f"http://127.0.0.1:{backend_port}/health", timeout=60)
+        services.wait_ready(actions, f"http://127.0.0.1:{actions_port}/health", timeout=90)
+        services.wait_ready(rasa, f"http://127.0.0.1:{rasa_port}/status", timeout=240)
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{backend_port}")
+    finally:
+        services.stop_all()
+
+
+def test_english_return_to_label(assistant):
+    me = f"e2e-{uuid.uuid4().hex[:8]}"
+    assert "BM-" in texts(assistant.say(me, "I want to return something I bought"))
+    assistant.say(me, "BM-100001")
+    answers = assistant.say(me, "alice.martin@example.com")
+    assert "Alice" in texts(answers)
+    shirt = button(answers, "shirt")
+    answers = assistant.say(me, shirt)
+    answers = assistant.say(me, button(answers, "changed my mind"))
+    answers = assistant.say(me, button(answers, "refund"))
+    assert "Shall I go ahead" in texts(answers)
+    answers = assistant.say(me, "yes")
+    reply = texts(answers)
+    assert "R-" in reply and "/labels/" in reply, reply
+    link = next(word for word in reply.split() if "/labels/" in word)
+    pdf = requests.get(link, timeout=10)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_french_customer_gets_french_and_a_policy_answer_mid_form(assistant):
+    me = f"e2e-{uuid.uuid4().hex[:8]}"
+    answers = assistant.say(me, "bonjour, je voudrais retourner un article")
+    assert "numéro de commande" in texts(answers)
+    answers = assistant.say(me, "les frais de retour sont payants ?")
+    assert "4,95" in texts(answers)
+    assistant.say(me, "BM-100002")
+    answers = assistant.say(me, "+44 7700 900123")
+    assert "Ben" in texts(answers) and "Quel article" in texts(answers)
+    answers = assistant.say(me, "annule")
+    assert "Rien n'a été créé" in texts(answers)
+
+
+def test_unknown_order_is_refused_without_detail(assistant):
+    me = f"e2e-{uuid.uuid4().hex[:8]}"
+    assistant.say(me, "where is my refund?")
+    assistant.say(me, "BM-999999")
+    answers = assistant.say(me, "someone@example.com")
+    assert "couldn't verify" in texts(answers)
