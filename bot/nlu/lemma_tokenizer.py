@@ -49,11 +49,20 @@ def lemma_of(word: str, language: Optional[str]) -> str:
 class LemmaTokenizer(WhitespaceTokenizer):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**WhitespaceTokenizer.get_default_config()}
+        # "languages": which languages get lemmas; messages in others keep their words.
+        return {**WhitespaceTokenizer.get_default_config(), "languages": ["en", "fr"]}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        self.languages = set(config.get("languages") or [])
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         tokens = super().tokenize(message, attribute)
         language = detect_language(message.get(attribute)) if tokens else None
+        if language is None and len(self.languages) < 2:
+            return tokens  # unknown language: lemmatise only when every language is on
+        if language is not None and language not in self.languages:
+            return tokens
         for token in tokens:
             token.lemma = lemma_of(token.text, language)
         return tokens
