@@ -52,6 +52,23 @@ def find_contact(text: str) -> str | None:
     return phone.group(0).strip() if phone else None
 
 
+def previous_value(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest user message filled it again."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+def part_of_phone_number(reference: str, text: str) -> bool:
+    digits = re.sub(r"\D", "", reference)
+    return any(digits in re.sub(r"\D", "", m.group(0)) and len(re.sub(r"\D", "", m.group(0))) > len(digits)
+               for m in PHONE_RE.finditer(text))
+
+
 def mask_contact(contact: str) -> str:
     """Keep no raw email or phone in the conversation once it has served."""
     if "@" in contact:
@@ -107,6 +124,11 @@ class BoomerangFormValidation(FormValidationAction, ABC):
         reference = find_reference(str(value or ""))
         if reference is None:
             return self.fail(dispatcher, tracker, "order_reference", "utter_invalid_order_reference")
+        previous = previous_value(tracker, "order_reference")
+        if previous and part_of_phone_number(reference, tracker.latest_message.get("text") or ""):
+            # "+44 7700 900123" holds six digits that look like an order number: it is
+            # the contact being given, not a new order.
+            return {"order_reference": previous}
         if self.is_verified(tracker) and reference in (tracker.get_slot("order_number"),
                                                       tracker.get_slot("order_reference")):
             return self.ok({"order_reference": reference})

@@ -313,3 +313,15 @@ def test_handoff_with_backend_down_does_not_pause(backend_down, domain):
     dispatcher, events = run(ActionHandoff(), tracker(text="human please", intent="human_handoff"), domain)
     assert responses(dispatcher) == ["utter_handoff_failed"]
     assert events == []
+
+
+def test_phone_digits_are_not_taken_for_a_new_order_number(backend, domain):
+    events = [{"event": "slot", "name": "order_reference", "value": "BM-100002"},
+              {"event": "user", "text": "BM-100002", "parse_data": {}}]
+    t = tracker({"order_reference": "BM-100002", "flow": "status"}, text="+44 7700 900123", events=events,
+                requested_slot="contact", active_loop="status_form",
+                filled={"order_reference": "900123", "contact": "+44 7700 900123"})
+    dispatcher, result = run(ValidateStatusForm(), t, domain)
+    slots = slot_events(result)
+    assert slots["order_reference"] == "BM-100002"
+    assert slots["verified"] is True, responses(dispatcher)
