@@ -41,6 +41,10 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+# Custom components named in config.yml (e.g. bot.nlu.*) must import when the
+# model is loaded, whatever the current directory.
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 FALLBACK = "nlu_fallback"
 
 # [text](entity) | [text]{"entity": ...} | [text]{"entity": "x", "value": "y"}
@@ -187,13 +191,33 @@ def read_external(path: Path) -> List[Example]:
 # --------------------------------------------------------------------------- model
 
 
-def load_agent(model: str):
+def silence_logs() -> None:
+    """No log line may carry an utterance: Rasa's structlog debug events print the
+    text of every parsed message ("processor.message.parse ... parse_data_text=...")
+    to stdout unless structlog is configured. Route structlog to /dev/null and keep
+    only errors from the standard loggers."""
     logging.getLogger().setLevel(logging.ERROR)
-    for name in ("rasa", "tensorflow", "absl", "sanic", "asyncio"):
+    for name in ("rasa", "tensorflow", "absl", "sanic", "asyncio", "matplotlib"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        import structlog
+
+        structlog.configure(
+            wrapper_class=structlog.make_filtering_bound_logger(logging.CRITICAL),
+            logger_factory=structlog.PrintLoggerFactory(file=open(os.devnull, "w")),
+            cache_logger_on_first_use=False,
+        )
+    except ImportError:  # pragma: no cover - rasa depends on structlog
+        pass
+
+
+def load_agent(model: str):
+    silence_logs()
     from rasa.core.agent import Agent
 
-    return Agent.load(model)
+    agent = Agent.load(model)
+    silence_logs()  # in case loading reconfigured logging
+    return agent
 
 
 async def _parse_all(agent, texts: Sequence[str]) -> List[dict]:
@@ -201,7 +225,15 @@ async def _parse_all(agent, texts: Sequence[str]) -> List[dict]:
 
 
 def parse_all(agent, texts: Sequence[str]) -> List[dict]:
-    return asyncio.run(_parse_all(agent, texts))
+    """Parse texts with stdout/stderr muted, so that nothing a component might print
+    (utterances included) reaches the console or the report."""
+    import contextlib
+    import io
+
+    silence_logs()
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        return asyncio.run(_parse_all(agent, texts))
 
 
 # --------------------------------------------------------------------------- metrics
@@ -258,26 +290,43 @@ def confusion_matrix(gold: Sequence[str], pred: Sequence[str]) -> List[str]:
 
 
 def entity_report(examples: Sequence[Example], parses: Sequence[dict]) -> List[str]:
-    """Entity precision/recall/F1 by type, on surface text (extractor duplicates merged)."""
+    """Entity precision / recall / F1 per type, as a slot would see it.
+
+    Several extractors may return the same entity (CRF and regexes); Rasa fills a
+    non-list slot from the LAST value of that type, so that is the value scored here.
+    Only entity types annotated somewhere in the test set are scored (components
+    such as a language detector add entities of their own).
+    """
+    types_in_gold = {e for ex in examples for e, _ in ex.entities}
     tp: Counter = Counter()
     fp: Counter = Counter()
     fn: Counter = Counter()
     for ex, parse in zip(examples, parses):
-        gold = Counter((e, normalise(t)) for e, t in ex.entities)
-        found = Counter()
+        gold: Dict[str, set] = defaultdict(set)
+        for e, t in ex.entities:
+            gold[e].add(normalise(t))
+        last: Dict[str, str] = {}
         for ent in parse.get("entities", []):
+            if ent["entity"] not in types_in_gold:
+                continue
             start, end = ent.get("start"), ent.get("end")
             surface = parse["text"][start:end] if start is not None and end is not None else str(ent.get("value"))
-            found[(ent["entity"], normalise(surface))] = 1  # duplicates from several extractors count once
-        for key in set(gold) | set(found):
-            hit = min(gold[key], found[key])
-            tp[key[0]] += hit
-            fp[key[0]] += found[key] - hit
-            fn[key[0]] += gold[key] - hit
-    types = sorted(set(tp) | set(fp) | set(fn))
+            last[ent["entity"]] = normalise(surface)
+        for t in set(gold) | set(last):
+            if t in last and last[t] in gold.get(t, set()):
+                tp[t] += 1
+            else:
+                if t in last:
+                    fp[t] += 1
+                if t in gold:
+                    fn[t] += 1
+    types = sorted(types_in_gold)
     if not types:
         return []
-    lines = ["   entities (exact span match)", f"   {'entity':<14} {'prec':>6} {'recall':>6} {'f1':>6} {'gold':>5}"]
+    lines = [
+        "   entities (value a slot would get: last extracted, exact span)",
+        f"   {'entity':<14} {'prec':>6} {'recall':>6} {'f1':>6} {'gold':>5}",
+    ]
     for t in types:
         p = tp[t] / (tp[t] + fp[t]) if tp[t] + fp[t] else 0.0
         r = tp[t] / (tp[t] + fn[t]) if tp[t] + fn[t] else 0.0
