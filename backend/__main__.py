@@ -24,14 +24,23 @@ def _migrate() -> None:
     print("database migrated")
 
 
+def _report(summary) -> None:  # type: ignore[no-untyped-def]
+    print("demo data already present, left as is" if summary.skipped else f"seeded: {summary}")
+
+
 def _seed() -> None:
     from backend.db.session import make_engine, make_session_factory
     from backend.seed import seed
 
     engine = make_engine(get_settings().database_url)
     with make_session_factory(engine)() as session:
-        summary = seed(session)
-    print("demo data already present, left as is" if summary.skipped else f"seeded: {summary}")
+        _report(seed(session))
+
+
+def _setup() -> None:
+    from backend.db.bootstrap import migrate_and_seed
+
+    _report(migrate_and_seed(get_settings().database_url))
 
 
 def _serve(host: str, port: int) -> None:
@@ -79,10 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if args.command in ("migrate", "setup"):
+    if args.command == "migrate":
         _migrate()
-    if args.command in ("seed", "setup"):
+    if args.command == "seed":
         _seed()
+    if args.command == "setup":
+        _setup()
     if args.command == "serve":
         _serve(args.host, args.port)
     if args.command == "expire-labels":

@@ -80,17 +80,11 @@ def bench_create_return(count: int = 30) -> None:
 
     from backend.app import create_app
     from backend.context import build_context
-    from backend.db.migrate import upgrade
-    from backend.db.session import make_engine, make_session_factory
-    from backend.seed import seed
+    from backend.db.bootstrap import migrate_and_seed
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        engine = make_engine(url)
-        with make_session_factory(engine)() as session:
-            seed(session)
-        engine.dispose()
+        migrate_and_seed(url)
         settings = dataclasses.replace(Settings(), database_url=url, media_dir=Path(tmp) / "media",
                                        expiry_sweep_seconds=0, verify_max_failures_per_client=10**6)
         client = TestClient(create_app(build_context(settings)))

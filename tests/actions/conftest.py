@@ -22,9 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.backend_client import BackendClient, set_client
 from backend.app import create_app
 from backend.context import BackendContext, build_context
-from backend.db.migrate import upgrade
-from backend.db.session import make_engine, make_session_factory
-from backend.seed import seed
+from backend.db.bootstrap import migrate_and_seed
 from backend.settings import Settings
 
 TOKEN = "actions-test-token"
@@ -48,12 +46,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def seeded_sqlite(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("actions-db") / "template.db"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        seed(session)
-    engine.dispose()
+    migrate_and_seed(f"sqlite:///{path}")
     return path
 
 

@@ -21,9 +21,7 @@ from sqlalchemy.engine import make_url
 
 from backend.app import create_app
 from backend.context import BackendContext, build_context
-from backend.db.migrate import upgrade
-from backend.db.session import make_engine, make_session_factory
-from backend.seed import seed
+from backend.db.bootstrap import migrate_and_seed
 from backend.settings import Settings
 
 SERVICE_TOKEN = "test-service-token"
@@ -54,20 +52,12 @@ def _pg_url(dbname: str) -> str:
     return str(make_url(PG_URL).set(database=dbname))
 
 
-def _migrate_and_seed(url: str) -> None:
-    upgrade(url)
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        seed(session)
-    engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory) -> Iterator[dict[str, str]]:
     made: dict[str, str] = {}
     root = tmp_path_factory.mktemp("db-templates")
     sqlite_path = root / "template.db"
-    _migrate_and_seed(f"sqlite:///{sqlite_path}")
+    migrate_and_seed(f"sqlite:///{sqlite_path}")
     made["sqlite"] = str(sqlite_path)
     pg_name = None
     if POSTGRES:
@@ -75,7 +65,7 @@ def templates(tmp_path_factory) -> Iterator[dict[str, str]]:
         admin = _admin_engine()
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{pg_name}"'))
-        _migrate_and_seed(_pg_url(pg_name))
+        migrate_and_seed(_pg_url(pg_name))
         made["postgres"] = pg_name
     yield made
     if pg_name:
