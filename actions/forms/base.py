@@ -16,7 +16,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.backend_client import BackendError, get_client
-from actions.language import language_of
 
 MAX_FAILED_ANSWERS = 3
 MAX_VERIFY_FAILURES = 3
@@ -190,7 +189,3 @@ class BoomerangFormValidation(FormValidationAction, ABC):
             return {"contact": None, "order_reference": None, "verify_failures": failures,
                     "flow_aborted": True}
         return {"contact": None, "order_reference": None, "verify_failures": failures}
-
-
-def language(tracker: Tracker) -> str:
-    return language_of(tracker)

@@ -5,7 +5,6 @@ the customer token that /verify hands out.
 """
 from __future__ import annotations
 
-import uuid
 from typing import Optional
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, UploadFile, status
@@ -17,7 +16,6 @@ from backend.api.uploads import read_upload
 from backend.context import BackendContext
 from backend.db.models import Photo
 from backend.services import handoffs, labels, photos, returns, verification
-from backend.services.errors import Invalid
 from backend.services.return_view import return_view
 from backend.services.returns import CreateReturnInput, LineInput
 from backend.services.verification import CustomerClaims
@@ -149,13 +147,6 @@ def policy_faq(language: str = Query("en", pattern="^(en|fr)$"),
     """The policy's questions and answers, generated from the shop's policy file."""
     return {"language": language, "policy_version": ctx.policy.version,
             "entries": ctx.policy.faq(language)}
-
-
-def new_idempotency_key() -> str:
-    return uuid.uuid4().hex
-
-
-__all__ = ["router", "Invalid", "new_idempotency_key"]
 
 
 def handoff_out(h) -> dict:

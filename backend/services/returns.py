@@ -32,7 +32,7 @@ from backend.db.session import session_scope
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.domain.policy import LineEligibility, LineFacts, LineRequest, ReturnDecision
 from backend.services import inventory
-from backend.services.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from backend.services.errors import Conflict, Invalid, NotFound, Unavailable
 from backend.services.rma import new_rma, normalize_rma
 from backend.services.transitions import apply_transition, record_initial_status
 from backend.services.verification import CustomerClaims
@@ -430,8 +430,3 @@ def reevaluate_after_photo(ctx: BackendContext, rma: str) -> dict | None:
         apply_transition(session, ret, S.APPROVED, actor="policy", note="photo received")
         returnless = ret.returnless
     return after_approval(ctx, rma, returnless=returnless)
-
-
-def forbid_other_customer(ret: ReturnRequest, claims: CustomerClaims) -> None:
-    if ret.customer_id != claims.customer_id:
-        raise Forbidden("Not your return.", "Ce retour n'est pas le vôtre.")
