@@ -149,12 +149,6 @@ def policy_faq(language: str = Query("en", pattern="^(en|fr)$"),
             "entries": ctx.policy.faq(language)}
 
 
-def handoff_out(h) -> dict:
-    return {"id": h.id, "conversation_id": h.conversation_id, "channel": h.channel, "language": h.language,
-            "reason": h.reason, "summary": h.summary, "status": h.status,
-            "verified_customer": h.customer_id is not None, "created_at": h.created_at}
-
-
 @router.post("/handoffs", response_model=schemas.HandoffOut, status_code=201, tags=["handoff"],
              responses=ERRORS)
 def create_handoff(body: schemas.HandoffIn, ctx: BackendContext = Depends(get_ctx),
@@ -164,4 +158,4 @@ def create_handoff(body: schemas.HandoffIn, ctx: BackendContext = Depends(get_ct
     h = handoffs.request_handoff(ctx, conversation_id=body.conversation_id, channel=body.channel,
                                  language=body.language, reason=body.reason, summary=body.summary,
                                  claims=claims)
-    return handoff_out(h)
+    return handoffs.handoff_view(h)

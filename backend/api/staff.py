@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from backend.api import schemas
 from backend.api.deps import db_session, get_ctx, require_staff
 from backend.context import BackendContext
-from backend.services import labels, operations, refunds, returns
+from backend.db.models import Refund
+from backend.services import handoffs, labels, operations, refunds, returns
 from backend.services.return_view import return_view
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"], dependencies=[Depends(require_staff)])
@@ -35,8 +36,6 @@ def move_return(rma: str, body: schemas.TransitionIn, ctx: BackendContext = Depe
 def retry_refund(refund_id: int, ctx: BackendContext = Depends(get_ctx),
                  session: Session = Depends(db_session)) -> dict:
     refunds.retry_refund(ctx, refund_id, actor="staff")
-    from backend.db.models import Refund
-
     refund = session.get(Refund, refund_id)
     return return_view(ctx, refund.return_request)
 
@@ -49,7 +48,4 @@ def expire_labels(ctx: BackendContext = Depends(get_ctx)) -> dict:
 
 @router.get("/handoffs", response_model=schemas.HandoffListOut)
 def list_handoffs(status: str = "open", ctx: BackendContext = Depends(get_ctx)) -> dict:
-    from backend.api.customer import handoff_out
-    from backend.services import handoffs
-
-    return {"handoffs": [handoff_out(h) for h in handoffs.list_handoffs(ctx, status or None)]}
+    return {"handoffs": [handoffs.handoff_view(h) for h in handoffs.list_handoffs(ctx, status or None)]}

@@ -30,6 +30,13 @@ def request_handoff(ctx: BackendContext, *, conversation_id: str, channel: str, 
         return handoff
 
 
+def handoff_view(h: HandoffRequest) -> dict:
+    """What callers see of a handoff (no customer details beyond "verified or not")."""
+    return {"id": h.id, "conversation_id": h.conversation_id, "channel": h.channel, "language": h.language,
+            "reason": h.reason, "summary": h.summary, "status": h.status,
+            "verified_customer": h.customer_id is not None, "created_at": h.created_at}
+
+
 def list_handoffs(ctx: BackendContext, status: str | None = "open") -> list[HandoffRequest]:
     with session_scope(ctx.sessions) as session:
         stmt = select(HandoffRequest).order_by(HandoffRequest.id)

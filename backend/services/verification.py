@@ -26,7 +26,7 @@ from backend.domain.identifiers import (
     normalize_order_number,
     phone_matches,
 )
-from backend.services.errors import RateLimited, Unauthorized
+from backend.services.errors import RateLimited, ServiceError, Unauthorized
 from backend.services.rma import normalize_rma
 from backend.settings import Settings
 
@@ -153,8 +153,6 @@ def decode_customer_token(settings: Settings, token: str) -> CustomerClaims:
 
 def verify(ctx: "BackendContext", *, reference: str, contact: str, client_key: str) -> dict:
     """Verify and always keep the attempt, even a failed one (it counts for rate limiting)."""
-    from backend.services.errors import ServiceError
-
     session = ctx.sessions()
     try:
         result = verify_customer(session, ctx.settings, reference=reference, contact=contact,
