@@ -1,0 +1,1 @@
+"""Input channels the Rasa server loads from credentials.yml (web chat, SMS)."""

@@ -1,0 +1,42 @@
+"""A real Sanic server with only the web chat channel, answering every message with an echo.
+
+Started as a subprocess by tests/bot/test_socketio_channel.py: ``python -m
+tests.bot.socketio_echo_server PORT``. The echo names the conversation (sender id), the
+text Rasa would receive and the photo ids, so a test can see exactly what reached Rasa.
+"""
+from __future__ import annotations
+
+import sys
+from types import SimpleNamespace
+
+from rasa.core.channels.channel import UserMessage, register
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.socketio import BoomerangSocketIOInput
+
+
+async def echo(message: UserMessage) -> None:
+    photos = ",".join((message.metadata or {}).get("photo_ids") or [])
+    await message.output_channel.send_text_message(
+        message.sender_id, f"echo {message.sender_id} {message.text} [{photos}]")
+
+
+def main(port: int) -> None:
+    app = Sanic("socketio_echo")
+    channel = BoomerangSocketIOInput.from_credentials({
+        "user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
+        "session_persistence": True, "metadata_key": "customData"})
+    register([channel], app, route="/webhooks/")
+    app.ctx.agent = SimpleNamespace(handle_message=echo)  # what Rasa's channel handler calls
+
+    @app.get("/ready")
+    async def ready(_request: Request) -> HTTPResponse:
+        return response.json({"ok": True})
+
+    app.run(host="127.0.0.1", port=port, access_log=False, workers=1, motd=False)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
