@@ -15,6 +15,7 @@ from backend.context import BackendContext, build_context
 from backend.services.errors import RateLimited, ServiceError
 from backend.services.labels import expire_unused_labels
 from backend.settings import get_settings
+from backend.web import install as install_web
 
 log = logging.getLogger(__name__)
 
@@ -76,4 +77,5 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
     app.include_router(public.router)
     app.include_router(customer.router)
     app.include_router(staff.router)
+    install_web(app)  # the chat page at / and the widget under /static
     return app

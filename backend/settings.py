@@ -97,6 +97,9 @@ class Settings:
         default_factory=lambda: _env("BOOMERANG_WAREHOUSE_COUNTRY", "FR"))
     payment_provider: str = field(
         default_factory=lambda: _env("BOOMERANG_PAYMENT_PROVIDER", "local"))
+    # Where the browser reaches Rasa's socket.io channel (the chat page at / embeds it).
+    rasa_url: str = field(
+        default_factory=lambda: _env("BOOMERANG_RASA_URL", "http://localhost:5005").rstrip("/"))
 
     @property
     def uses_dev_token(self) -> bool:

@@ -1,0 +1,257 @@
+// The chat panel: conversation log, suggested replies, typing indicator, photo tray and
+// composer, language switch. State that must survive a reload goes through the Store.
+import { Connection } from "./connection.js";
+import { el, messageNode } from "./render.js";
+import { LANGUAGES, STRINGS, pickLanguage } from "./strings.js";
+import { Store } from "./store.js";
+import { Uploads } from "./uploads.js";
+
+const SEND_PHOTO = "/send_photo";
+const TYPING_GIVE_UP_MS = 60_000;
+
+export class Chat {
+  constructor(root, { rasaUrl, backendUrl, lang }) {
+    this.root = root;
+    this.store = new Store(rasaUrl);
+    this.uploads = new Uploads(backendUrl, this.store);
+    this.rasaUrl = rasaUrl;
+    this.lang = pickLanguage(lang, this.store.get("lang"));
+    this.pending = []; // photos chosen but not sent yet: {file, url, progress}
+    this.busy = false;
+    this.build();
+    this.restore();
+  }
+
+  get strings() { return STRINGS[this.lang]; }
+
+  async start() {
+    const sessionId = await this.uploads.conversationId();
+    this.connection = new Connection(this.rasaUrl, sessionId, {
+      onMessage: (message) => this.receive(message),
+      onStatus: (status) => this.setStatus(status),
+      metadata: () => ({ language: this.lang }),
+    });
+    this.root.dataset.conversationId = sessionId;
+    this.connection.start();
+  }
+
+  // --- building -----------------------------------------------------------------------
+
+  build() {
+    const id = (name) => `bmr-${name}-${Math.random().toString(36).slice(2, 8)}`;
+    this.ids = { input: id("input"), files: id("files") };
+    this.titleNode = el("h2", { className: "bmr-title" });
+    this.langButtons = LANGUAGES.map((lang) => el("button", {
+      type: "button", className: "bmr-lang", "data-lang": lang, text: lang.toUpperCase(),
+      lang, onclick: () => this.switchLanguage(lang),
+    }));
+    this.langGroup = el("div", { className: "bmr-langs", role: "group" }, this.langButtons);
+    this.log = el("div", { className: "bmr-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
+    this.typing = el("div", { className: "bmr-typing", hidden: true, "aria-hidden": "true" },
+      [el("span"), el("span"), el("span")]);
+    this.suggestions = el("div", { className: "bmr-suggestions", role: "group" });
+    this.status = el("div", { className: "bmr-status", role: "status" });
+    this.notice = el("div", { className: "bmr-notice", role: "alert" });
+    this.tray = el("ul", { className: "bmr-tray", hidden: true });
+    this.fileInput = el("input", { type: "file", accept: "image/*", multiple: true, id: this.ids.files,
+      className: "bmr-file", onchange: () => this.addPhotos() });
+    this.attachLabel = el("label", { for: this.ids.files, className: "bmr-attach" });
+    this.inputLabel = el("label", { for: this.ids.input, className: "bmr-sr-only" });
+    this.input = el("input", { type: "text", id: this.ids.input, className: "bmr-input", autocomplete: "off", maxlength: "2000" });
+    this.sendButton = el("button", { type: "submit", className: "bmr-send" });
+    this.form = el("form", { className: "bmr-composer", onsubmit: (event) => { event.preventDefault(); this.submit(); } },
+      [this.fileInput, this.attachLabel, this.inputLabel, this.input, this.sendButton]);
+    this.panel = el("section", { className: "bmr-panel" }, [
+      el("header", { className: "bmr-header" }, [this.titleNode, this.langGroup]),
+      this.log, this.typing, this.status, this.notice, this.suggestions, this.tray, this.form,
+    ]);
+    // Keyboard users reach the file picker through its label; Enter/Space open it.
+    this.attachLabel.tabIndex = 0;
+    this.attachLabel.setAttribute("role", "button");
+    this.attachLabel.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); this.fileInput.click(); }
+    });
+    this.root.append(this.panel);
+    this.applyStrings();
+  }
+
+  applyStrings() {
+    const s = this.strings;
+    this.panel.setAttribute("lang", this.lang);
+    this.panel.setAttribute("aria-label", s.title);
+    this.titleNode.textContent = s.title;
+    this.langGroup.setAttribute("aria-label", s.language);
+    for (const button of this.langButtons) {
+      const lang = button.dataset.lang;
+      button.setAttribute("aria-pressed", String(lang === this.lang));
+      button.setAttribute("aria-label", lang === "fr" ? "Français" : "English");
+    }
+    this.log.setAttribute("aria-label", s.log);
+    this.suggestions.setAttribute("aria-label", s.suggestions);
+    this.tray.setAttribute("aria-label", s.photosToSend);
+    this.attachLabel.textContent = s.attach;
+    this.attachLabel.setAttribute("aria-label", s.attach);
+    this.inputLabel.textContent = s.input;
+    this.input.placeholder = s.placeholder;
+    this.sendButton.textContent = s.send;
+    this.typing.title = s.typing;
+    this.renderTray();
+  }
+
+  // --- conversation ---------------------------------------------------------------------
+
+  restore() {
+    const messages = this.store.get("messages");
+    if (!messages.length) {
+      this.show({ from: "bot", text: this.strings.welcome });
+      return;
+    }
+    for (const message of messages) this.log.append(messageNode(message, this.strings));
+    const last = messages[messages.length - 1];
+    if (last.from === "bot" && last.buttons) this.showSuggestions(last.buttons);
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  show(message) {
+    const { thumbnails, ...kept } = message;
+    this.store.addMessage(kept);
+    this.log.append(messageNode(message, this.strings));
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  receive(data) {
+    this.setTyping(false);
+    const buttons = (data.quick_replies || data.buttons || [])
+      .filter((b) => b && b.title)
+      .map((b) => ({ title: String(b.title), payload: String(b.payload || b.title) }));
+    const attachment = data.attachment || {};
+    const image = attachment.type === "image" && attachment.payload ? attachment.payload.src : data.image;
+    const text = typeof data.text === "string" ? data.text : null;
+    if (!text && !image && !buttons.length) return;
+    this.show({ from: "bot", text, image: image || null, buttons: buttons.length ? buttons : null });
+    this.showSuggestions(buttons);
+  }
+
+  showSuggestions(buttons) {
+    this.suggestions.replaceChildren(...buttons.map((button) => el("button", {
+      type: "button", className: "bmr-suggestion", text: button.title,
+      onclick: () => this.say(button.title, button.payload),
+    })));
+  }
+
+  /** Show ``shown`` as the customer's message and send ``sent`` (a payload or the text). */
+  say(shown, sent, extra = {}, photos = []) {
+    this.showSuggestions([]);
+    this.show({ from: "user", text: shown, photos: photos.length || null, thumbnails: photos });
+    this.connection.send(sent, extra);
+    this.setTyping(true);
+    this.input.focus();
+  }
+
+  async submit() {
+    if (this.busy) return;
+    const text = this.input.value.trim();
+    if (!text && !this.pending.length) return;
+    this.notice.textContent = "";
+    let photoIds = [];
+    if (this.pending.length) {
+      this.setBusy(true);
+      try {
+        photoIds = await this.uploadPending();
+      } catch (error) {
+        this.notice.textContent = (error.text && error.text(this.lang)) || this.strings.uploadFailed;
+        this.setBusy(false);
+        return;
+      }
+      this.setBusy(false);
+    }
+    const thumbnails = this.pending.map((photo) => photo.url);
+    this.pending = [];
+    this.renderTray();
+    this.input.value = "";
+    this.say(text, text || SEND_PHOTO, photoIds.length ? { photo_ids: photoIds } : {}, thumbnails);
+  }
+
+  switchLanguage(lang) {
+    if (lang === this.lang) return;
+    this.lang = lang;
+    this.store.set({ lang });
+    this.applyStrings();
+    this.root.dispatchEvent(new CustomEvent("bmr-language", { detail: lang }));
+    this.say(this.strings.switchTo, this.strings.switchTo);
+  }
+
+  // --- photos ---------------------------------------------------------------------------
+
+  addPhotos() {
+    const files = Array.from(this.fileInput.files || []);
+    this.fileInput.value = "";
+    const images = files.filter((file) => file.type.startsWith("image/"));
+    this.notice.textContent = images.length < files.length ? this.strings.notImage : "";
+    for (const file of images) this.pending.push({ file, url: URL.createObjectURL(file), progress: 0, id: null });
+    this.renderTray();
+    this.input.focus();
+  }
+
+  async uploadPending() {
+    const ids = [];
+    for (const photo of this.pending) {
+      if (!photo.id) {
+        photo.id = await this.uploads.upload(photo.file, (fraction) => {
+          photo.progress = fraction;
+          if (photo.bar) photo.bar.value = fraction;
+        });
+      }
+      ids.push(photo.id);
+    }
+    return ids;
+  }
+
+  renderTray() {
+    if (!this.tray) return;
+    const s = this.strings;
+    this.tray.hidden = this.pending.length === 0;
+    this.tray.replaceChildren(...this.pending.map((photo, index) => {
+      photo.bar = el("progress", { max: "1", value: String(photo.progress), "aria-label": s.uploading(photo.file.name) });
+      return el("li", { className: "bmr-pending" }, [
+        el("img", { src: photo.url, alt: photo.file.name, className: "bmr-thumb" }),
+        photo.bar,
+        el("button", { type: "button", className: "bmr-remove", "aria-label": `${s.removePhoto}: ${photo.file.name}`,
+          text: "×", disabled: this.busy, onclick: () => this.removePhoto(index) }),
+      ]);
+    }));
+  }
+
+  removePhoto(index) {
+    const [photo] = this.pending.splice(index, 1);
+    if (photo) URL.revokeObjectURL(photo.url);
+    this.renderTray();
+    this.input.focus();
+  }
+
+  // --- state shown ----------------------------------------------------------------------
+
+  setBusy(busy) {
+    this.busy = busy;
+    this.sendButton.disabled = busy;
+    this.panel.setAttribute("aria-busy", String(busy));
+    this.renderTray();
+  }
+
+  setTyping(on) {
+    clearTimeout(this.typingTimer);
+    this.typing.hidden = !on;
+    if (on) this.typingTimer = setTimeout(() => { this.typing.hidden = true; }, TYPING_GIVE_UP_MS);
+  }
+
+  setStatus(status) {
+    const wasOffline = this.root.dataset.status === "offline";
+    this.root.dataset.status = status;
+    if (status === "offline") {
+      this.status.textContent = this.strings.offline;
+      this.setTyping(false);
+    } else {
+      this.status.textContent = wasOffline ? this.strings.online : "";
+    }
+  }
+}

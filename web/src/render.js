@@ -1,0 +1,53 @@
+// Messages as DOM nodes. Bot text is never parsed as HTML: it becomes text nodes, and the
+// web addresses in it become links that open in a new tab.
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
+const TRAILING_PUNCTUATION = /[.,;:!?)\]]+$/;
+
+export function el(tag, attributes = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "className") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of [].concat(children)) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+/** Text with its web addresses turned into links (new tab, no opener). */
+export function linkified(text, newTabHint) {
+  const fragment = document.createDocumentFragment();
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const url = match[0].replace(TRAILING_PUNCTUATION, "");
+    fragment.append(text.slice(last, match.index));
+    fragment.append(el("a", { href: url, target: "_blank", rel: "noopener noreferrer", className: "bmr-link" }, [
+      url, el("span", { className: "bmr-sr-only", text: ` ${newTabHint}` }),
+    ]));
+    last = match.index + url.length;
+  }
+  fragment.append(text.slice(last));
+  return fragment;
+}
+
+/**
+ * One entry of the conversation log. ``message`` is what the store keeps:
+ * {from: "user"|"bot", text, image, photos (count), thumbnails (object URLs, this page only)}.
+ */
+export function messageNode(message, strings) {
+  const who = message.from === "user" ? strings.you : strings.bot;
+  const body = el("div", { className: "bmr-bubble" });
+  if (message.text) body.append(message.from === "bot" ? linkified(message.text, strings.newTab) : message.text);
+  if (message.image) body.append(el("img", { src: message.image, alt: "", className: "bmr-bot-image" }));
+  if (message.photos) {
+    const thumbs = (message.thumbnails || []).map((src) => el("img", { src, alt: "", className: "bmr-thumb" }));
+    body.append(el("div", { className: "bmr-photos" }, [...thumbs, el("span", { text: strings.photos(message.photos) })]));
+  }
+  return el("div", { className: `bmr-message bmr-${message.from}` }, [
+    el("span", { className: "bmr-sr-only", text: `${who}: ` }), body,
+  ]);
+}
