@@ -12,6 +12,7 @@ import os
 import time
 from dataclasses import dataclass
 from typing import Any, Mapping
+from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -129,8 +130,15 @@ class BackendClient:
     def cancel_return(self, customer_token: str, rma: str) -> dict:
         return self._request("POST", f"/api/v1/returns/{rma}/cancel", customer_token=customer_token)
 
-    def create_return(self, customer_token: str, payload: dict, *, idempotency_key: str) -> dict:
-        """Create a return; retried on failure, safely, because the key makes it idempotent."""
+    def create_return(self, customer_token: str, payload: dict, *, idempotency_key: str,
+                      conversation_id: str | None = None) -> dict:
+        """Create a return; retried on failure, safely, because the key makes it idempotent.
+
+        ``conversation_id`` lets the return use photos uploaded in that chat conversation
+        before the customer was verified.
+        """
+        if conversation_id:
+            payload = {**payload, "conversation_id": conversation_id}
         last: BackendError | None = None
         for attempt in range(self.retries + 1):
             try:
@@ -152,6 +160,23 @@ class BackendClient:
         return self._request("POST", "/api/v1/handoffs", customer_token=customer_token,
                              json={"conversation_id": conversation_id, "channel": channel,
                                    "language": language, "reason": reason, "summary": summary})
+
+
+    def chat_upload_token(self, conversation_id: str | None) -> dict:
+        """An upload token for a conversation (sent with the service token: any id allowed)."""
+        return self._request("POST", "/api/v1/chat/upload-token", json={"conversation_id": conversation_id})
+
+    def upload_chat_photo(self, upload_token: str, data: bytes, content_type: str,
+                          filename: str = "photo") -> dict:
+        """Upload one photo into the token's conversation; the answer carries its ``photo_id``."""
+        return self._request("POST", "/api/v1/chat/photos",
+                             headers={"Authorization": f"Bearer {upload_token}"},
+                             files={"file": (filename, data, content_type)})
+
+    def set_sms_opt_out(self, phone: str, opted_out: bool) -> None:
+        """Record (STOP) or clear (START) an SMS opt-out for a number in E.164."""
+        self._request("PUT" if opted_out else "DELETE",
+                      f"/api/v1/sms/opt-outs/{quote(phone, safe='')}")
 
 
 _default: BackendClient | None = None

@@ -84,7 +84,9 @@ class ActionCreateReturn(BackendAction):
         }
         key = tracker.get_slot("idempotency_key") or f"{tracker.sender_id}-{uuid.uuid4().hex}"
         try:
-            ret = get_client().create_return(tracker.get_slot("customer_token"), payload, idempotency_key=key)
+            # The conversation id lets the return claim photos sent before verification.
+            ret = get_client().create_return(tracker.get_slot("customer_token"), payload, idempotency_key=key,
+                                             conversation_id=tracker.sender_id)
         except BackendError as exc:
             if exc.unavailable:
                 dispatcher.utter_message(response="utter_backend_down")

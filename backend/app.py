@@ -10,7 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
-from backend.api import customer, public, staff
+from backend.api import chat, customer, public, sms, staff
+from backend.api.cors import PathCORSMiddleware
 from backend.context import BackendContext, build_context
 from backend.services.errors import RateLimited, ServiceError
 from backend.services.labels import expire_unused_labels
@@ -74,8 +75,14 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
                 "message_fr": f"Ce fichier est trop volumineux (limite {mb} Mo)."}})
         return await call_next(request)
 
+    # Added last, so it is outermost: even a 413 from the size check carries CORS headers.
+    app.add_middleware(PathCORSMiddleware, path_prefix="/api/v1/chat/",
+                       allow_origins=ctx.settings.chat_origins)
+
     app.include_router(public.router)
     app.include_router(customer.router)
+    app.include_router(chat.router)
+    app.include_router(sms.router)
     app.include_router(staff.router)
     install_web(app)  # the chat page at / and the widget under /static
     return app

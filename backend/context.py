@@ -19,6 +19,7 @@ from backend.adapters.payments import provider_from_name
 from backend.db.models import utcnow
 from backend.db.session import make_engine, make_session_factory
 from backend.domain.policy import Policy, load_policy
+from backend.services.rate_limit import SlidingWindowLimiter
 from backend.settings import Settings
 
 
@@ -30,6 +31,7 @@ class BackendContext:
     policy: Policy
     carrier: Carrier
     payments: PaymentProvider
+    upload_limiter: SlidingWindowLimiter
     clock: Callable[[], dt.datetime] = field(default=utcnow)
 
     def now(self) -> dt.datetime:
@@ -49,6 +51,8 @@ def build_context(settings: Settings, **overrides: object) -> BackendContext:
         "policy": load_policy(settings.policy_file),
         "carrier": carrier_from_settings(settings),
         "payments": provider_from_name(settings.payment_provider),
+        "upload_limiter": SlidingWindowLimiter(settings.upload_token_max_per_client,
+                                               settings.upload_token_window_seconds),
     }
     parts.update(overrides)
     return BackendContext(**parts)  # type: ignore[arg-type]

@@ -101,6 +101,48 @@ class Settings:
     rasa_url: str = field(
         default_factory=lambda: _env("BOOMERANG_RASA_URL", "http://localhost:5005").rstrip("/"))
 
+    # Chat uploads: a web chat (or an SMS channel) uploads photos before the customer is
+    # verified, with a short-lived upload token bound to its conversation.
+    upload_token_ttl_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_UPLOAD_TOKEN_TTL", "900")))
+    chat_photos_per_conversation: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_CHAT_PHOTOS_MAX", "20")))
+    # Anonymous upload tokens allowed per client address and window (per API process).
+    upload_token_max_per_client: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_UPLOAD_TOKEN_MAX_PER_CLIENT", "30")))
+    upload_token_window_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_UPLOAD_TOKEN_WINDOW", "900")))
+    # Browser origins allowed to call /api/v1/chat/* (comma-separated; "*" for any).
+    chat_origins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(o.strip().rstrip("/") for o in _env("BOOMERANG_CHAT_ORIGINS", "*").split(",")
+                                      if o.strip()))
+
+    # Proactive SMS (label issued, parcel received, refund issued). Without Twilio
+    # credentials the local adapter records and logs messages instead of sending them.
+    shop_name: str = field(default_factory=lambda: _env("BOOMERANG_SHOP_NAME", "Boomerang"))
+    twilio_account_sid: str = field(default_factory=lambda: _env("TWILIO_ACCOUNT_SID", ""))
+    twilio_auth_token: str = field(default_factory=lambda: _env("TWILIO_AUTH_TOKEN", ""))
+    twilio_from_number: str = field(default_factory=lambda: _env("TWILIO_FROM_NUMBER", ""))
+    twilio_messaging_service_sid: str = field(
+        default_factory=lambda: _env("TWILIO_MESSAGING_SERVICE_SID", ""))
+    # Where the Twilio REST API lives (tests point it at a local fake).
+    twilio_api_base_url: str = field(
+        default_factory=lambda: _env("TWILIO_API_BASE_URL", "https://api.twilio.com").rstrip("/"))
+    sms_timeout_seconds: float = field(
+        default_factory=lambda: float(_env("BOOMERANG_SMS_TIMEOUT", "10")))
+    # The outbox sweep: how often it runs in the API process (0 disables it), how many
+    # times a message is tried, and the pause after each failed try (times the attempts).
+    notify_sweep_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_NOTIFY_SWEEP_SECONDS", "60")))
+    notify_max_attempts: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_NOTIFY_MAX_ATTEMPTS", "6")))
+    notify_retry_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_NOTIFY_RETRY_SECONDS", "60")))
+
+    @property
+    def twilio_configured(self) -> bool:
+        return bool(self.twilio_account_sid or self.twilio_auth_token)
+
     @property
     def uses_dev_token(self) -> bool:
         return self.service_token == DEV_SERVICE_TOKEN

@@ -77,6 +77,7 @@ def create_return(body: schemas.CreateReturnIn, response: Response,
     """Create a return. A retry with the same Idempotency-Key returns the same return."""
     data = CreateReturnInput(
         order_number=body.order_number, channel=body.channel, language=body.language,
+        conversation_id=body.conversation_id or None,
         lines=tuple(LineInput(order_line_id=l.order_line_id, quantity=l.quantity,
                               reason_code=l.reason_code, reason_text=l.reason_text,
                               resolution=l.resolution, exchange_sku=l.exchange_sku,
@@ -113,7 +114,7 @@ def retry_label(rma: str, ctx: BackendContext = Depends(get_ctx), session: Sessi
     return return_view(ctx, returns.get_return_for_customer(session, claims, rma))
 
 
-def _photo_out(photo: Photo) -> dict:
+def photo_out(photo: Photo) -> dict:
     return {"photo_id": photo.public_id, "content_type": photo.content_type, "width": photo.width,
             "height": photo.height, "size_bytes": photo.size_bytes}
 
@@ -125,7 +126,7 @@ async def upload_photo(file: UploadFile = File(...), ctx: BackendContext = Depen
     """Upload a photo before the return exists; pass its id in the return's ``photo_ids``."""
     data = await read_upload(file, ctx.settings.photo_max_bytes)
     photo = photos.store_photo(ctx, claims, data, file.content_type)
-    return _photo_out(photo)
+    return photo_out(photo)
 
 
 @router.post("/returns/{rma}/photos", response_model=schemas.AttachPhotoOut, status_code=201,
@@ -138,7 +139,7 @@ async def attach_photo(rma: str, file: UploadFile = File(...), return_line_id: O
     data = await read_upload(file, ctx.settings.photo_max_bytes)
     photo, error = photos.attach_photo(ctx, claims, rma, data, file.content_type, return_line_id)
     ret = returns.get_return_for_customer(session, claims, rma)
-    return {"photo": _photo_out(photo), "return": return_view(ctx, ret, error)}
+    return {"photo": photo_out(photo), "return": return_view(ctx, ret, error)}
 
 
 @router.get("/policy/faq", response_model=schemas.FaqOut, tags=["policy"])

@@ -30,6 +30,19 @@ def require_service(authorization: Optional[str] = Header(None),
                            code="service_token_invalid")
 
 
+def service_caller(authorization: Optional[str] = Header(None),
+                   ctx: BackendContext = Depends(get_ctx)) -> bool:
+    """For endpoints open to anyone: True for the service token, False without credentials.
+
+    A wrong token is refused rather than treated as anonymous, so a misconfigured channel
+    finds out at once.
+    """
+    if authorization is None:
+        return False
+    require_service(authorization, ctx)
+    return True
+
+
 def require_staff(authorization: Optional[str] = Header(None),
                   ctx: BackendContext = Depends(get_ctx)) -> None:
     if not hmac.compare_digest(_bearer(authorization).encode(), ctx.settings.staff_token.encode()):

@@ -94,6 +94,8 @@ class CreateReturnIn(BaseModel):
     lines: List[ReturnLineIn] = Field(..., min_items=1, max_items=50)
     channel: constr(strip_whitespace=True, max_length=20) = "api"
     language: constr(regex=r"^(en|fr)$") = "en"
+    conversation_id: Optional[constr(strip_whitespace=True, max_length=128)] = Field(
+        None, description="The chat conversation: photos uploaded there (unclaimed) may be used")
 
 
 class MoneyOut(BaseModel):
@@ -236,3 +238,20 @@ class HandoffOut(BaseModel):
 
 class HandoffListOut(BaseModel):
     handoffs: List[HandoffOut]
+
+
+class UploadTokenIn(BaseModel):
+    conversation_id: Optional[constr(max_length=200)] = Field(
+        None, description="null for a new web conversation, or the one to refresh")
+
+
+class UploadTokenOut(BaseModel):
+    conversation_id: str
+    upload_token: str
+    expires_in: int
+    upload_url: str
+
+
+class SmsOptOutOut(BaseModel):
+    phone: str
+    opted_out: bool

@@ -225,14 +225,19 @@ class ReturnStatusChange(Base):
 
 
 class Photo(Base):
-    """An uploaded, re-encoded image. ``public_id`` is what callers see and pass around."""
+    """An uploaded, re-encoded image. ``public_id`` is what callers see and pass around.
+
+    A photo sent in a chat before the customer is verified belongs only to its
+    conversation (``customer_id`` empty); creating a return in that conversation claims it.
+    """
 
     __tablename__ = "photos"
 
     id = Column(Integer, primary_key=True)
     public_id = Column(String(40), nullable=False, unique=True)
-    customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
+    customer_id = Column(ForeignKey("customers.id"), nullable=True, index=True)
     order_id = Column(ForeignKey("orders.id"), nullable=True)
+    conversation_id = Column(String(80), nullable=True, index=True)
     return_line_id = Column(ForeignKey("return_lines.id"), nullable=True, index=True)
     content_type = Column(String(40), nullable=False)
     width = Column(Integer, nullable=False)
@@ -336,4 +341,58 @@ class HandoffRequest(Base):
 
     __table_args__ = (
         CheckConstraint("status in ('open', 'accepted', 'closed')", name="ck_handoff_status"),
+    )
+
+
+class SmsOptOut(Base):
+    """A phone number that asked for no more SMS (STOP), customer or not yet.
+
+    ``Customer.sms_opt_out`` mirrors it for customers with that number; either one is
+    enough to stop a message.
+    """
+
+    __tablename__ = "sms_opt_outs"
+
+    phone = Column(String(16), primary_key=True)  # E.164
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+NOTIFICATION_KINDS = ("label_issued", "parcel_received", "refund_issued")
+NOTIFICATION_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
+
+
+class Notification(Base):
+    """The outbox: a message owed to a customer, written with the status change behind it.
+
+    One row per (return, kind, channel), so a notification can never be sent twice;
+    ``sending`` marks a row a dispatcher has claimed (``claimed_at``), so two dispatchers
+    never send the same row at once.
+    """
+
+    __tablename__ = "notifications"
+
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
+    return_id = Column(ForeignKey("return_requests.id"), nullable=False, index=True)
+    kind = Column(String(20), nullable=False)
+    channel = Column(String(10), nullable=False, default="sms")
+    recipient = Column(String(16), nullable=True)  # E.164; empty when the customer has no phone
+    language = Column(String(2), nullable=False, default="en")
+    body = Column(Text, nullable=False)
+    status = Column(String(10), nullable=False, default="pending", index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    provider = Column(String(20), nullable=True)
+    provider_message_id = Column(String(64), nullable=True)
+    last_error = Column(Text, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    claimed_at = Column(DateTime, nullable=True)
+    sent_at = Column(DateTime, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("return_id", "kind", "channel", name="uq_notification_return_kind_channel"),
+        CheckConstraint("kind in ('label_issued', 'parcel_received', 'refund_issued')",
+                        name="ck_notification_kind"),
+        CheckConstraint("channel in ('sms')", name="ck_notification_channel"),
+        CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'skipped')",
+                        name="ck_notification_status"),
     )

@@ -1,19 +1,25 @@
 """Customer photos: validated and re-encoded, stored on disk, recorded in the database.
 
 A photo can be uploaded before the return exists (the chat collects it while the customer
-is still answering) and attached when the return is created, or attached to an existing
-return later, which may release a return held only for lack of a photo.
+is still answering, even before they are verified: then it belongs to the conversation
+until a return created in that conversation claims it) and attached when the return is
+created, or attached to an existing return later, which may release a return held only
+for lack of a photo.
 """
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from backend.context import BackendContext
 from backend.db.models import Photo
 from backend.db.session import session_scope
 from backend.services.errors import Conflict, Invalid, PayloadTooLarge, ServiceError, UnsupportedMedia
-from backend.services.image_processing import ImageRejected, process_image
+from backend.services.image_processing import ImageRejected, ProcessedImage, process_image
 from backend.services.returns import get_return_for_customer, reevaluate_after_photo
 from backend.services.verification import CustomerClaims
 
@@ -32,28 +38,62 @@ def photos_dir(ctx: BackendContext) -> Path:
     return path
 
 
-def store_photo(ctx: BackendContext, claims: CustomerClaims, data: bytes,
-                declared_type: str | None = None) -> Photo:
-    """Validate, strip metadata, store; the new photo is not yet attached to anything."""
+def _process(ctx: BackendContext, data: bytes, declared_type: str | None) -> ProcessedImage:
     try:
-        image = process_image(data, max_bytes=ctx.settings.photo_max_bytes,
-                              max_pixels=ctx.settings.photo_max_pixels, declared_type=declared_type)
+        return process_image(data, max_bytes=ctx.settings.photo_max_bytes,
+                             max_pixels=ctx.settings.photo_max_pixels, declared_type=declared_type)
     except ImageRejected as exc:
         raise _error_for(exc) from None
+
+
+def _save(ctx: BackendContext, image: ProcessedImage, owner: dict,
+          check: Callable[[Session], None] | None = None) -> Photo:
+    """Write the file, then its row (after ``check`` passes in the same transaction)."""
     public_id = f"ph_{secrets.token_urlsafe(12)}"
     path = photos_dir(ctx) / f"{public_id}.{image.extension}"
     path.write_bytes(image.data)
     try:
         with session_scope(ctx.sessions) as session:
-            photo = Photo(public_id=public_id, customer_id=claims.customer_id, order_id=claims.order_id,
-                          content_type=image.content_type, width=image.width, height=image.height,
-                          size_bytes=len(image.data), sha256=image.sha256, storage_path=str(path),
-                          created_at=ctx.now())
+            if check:
+                check(session)
+            photo = Photo(public_id=public_id, content_type=image.content_type, width=image.width,
+                          height=image.height, size_bytes=len(image.data), sha256=image.sha256,
+                          storage_path=str(path), created_at=ctx.now(), **owner)
             session.add(photo)
         return photo
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def store_photo(ctx: BackendContext, claims: CustomerClaims, data: bytes,
+                declared_type: str | None = None) -> Photo:
+    """Validate, strip metadata, store; the new photo is not yet attached to anything."""
+    image = _process(ctx, data, declared_type)
+    return _save(ctx, image, {"customer_id": claims.customer_id, "order_id": claims.order_id})
+
+
+def store_chat_photo(ctx: BackendContext, conversation_id: str, data: bytes,
+                     declared_type: str | None = None) -> Photo:
+    """A photo sent in a chat before anyone is verified: it belongs to the conversation only.
+
+    Creating a return in that conversation claims it. Each conversation holds a bounded
+    number of photos, so an upload token cannot be used to fill the disk.
+    """
+    cap = ctx.settings.chat_photos_per_conversation
+
+    def below_cap(session: Session) -> None:
+        count = session.execute(select(func.count(Photo.id)).where(
+            Photo.conversation_id == conversation_id)).scalar_one()
+        if count >= cap:
+            raise Invalid(f"This conversation already has {cap} photos, the most it can hold.",
+                          f"Cette conversation compte déjà {cap} photos, le maximum.",
+                          code="too_many_photos")
+
+    with session_scope(ctx.sessions) as session:
+        below_cap(session)  # refuse early, before decoding anything
+    image = _process(ctx, data, declared_type)
+    return _save(ctx, image, {"conversation_id": conversation_id}, check=below_cap)
 
 
 def attach_photo(ctx: BackendContext, claims: CustomerClaims, rma: str, data: bytes,

@@ -14,7 +14,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -81,6 +81,8 @@ class CreateReturnInput:
     lines: tuple[LineInput, ...]
     channel: str = "api"
     language: str = "en"
+    # The chat conversation the return is made in: its unclaimed photos may be used.
+    conversation_id: str | None = None
 
     def fingerprint(self) -> str:
         """A stable hash of the request, to tell a retry from a reused idempotency key."""
@@ -211,8 +213,34 @@ def _invalid(en: str, fr: str, code: str = "invalid_return_request") -> Invalid:
     return Invalid(en, fr, code=code)
 
 
+def _usable_photo(session: Session, public_id: str, claims: CustomerClaims,
+                  conversation_id: str | None) -> Photo:
+    """A photo this customer may attach: theirs, or one of this conversation they now claim.
+
+    The claim is a conditional UPDATE (only while the photo is still unclaimed), so two
+    returns racing for the same chat photo cannot both get it; it commits or rolls back
+    with the return.
+    """
+    photo = session.execute(select(Photo).where(Photo.public_id == public_id)).scalar_one_or_none()
+    if (photo is not None and photo.customer_id is None and conversation_id
+            and photo.conversation_id == conversation_id):
+        session.execute(
+            update(Photo).where(Photo.id == photo.id, Photo.customer_id.is_(None))
+            .values(customer_id=claims.customer_id, order_id=claims.order_id)
+            .execution_options(synchronize_session=False))
+        session.refresh(photo)  # lost a race: now someone else's, refused below
+    if photo is None or photo.customer_id != claims.customer_id:
+        raise _invalid(f"Photo {public_id} was not found.", f"Photo {public_id} introuvable.",
+                       code="photo_not_found")
+    if photo.return_line_id is not None:
+        raise _invalid(f"Photo {public_id} is already attached to a return.",
+                       f"La photo {public_id} est déjà jointe à un retour.", code="photo_in_use")
+    return photo
+
+
 def _validate_line(session: Session, order: Order, item: LineInput, remaining: dict[int, int],
-                   claims: CustomerClaims) -> tuple[OrderLine, Variant | None, list[Photo]]:
+                   claims: CustomerClaims, conversation_id: str | None = None,
+                   ) -> tuple[OrderLine, Variant | None, list[Photo]]:
     line = next((l for l in order.lines if l.id == item.order_line_id), None)
     if line is None:
         raise _invalid(f"Order line {item.order_line_id} is not part of order {order.number}.",
@@ -237,16 +265,8 @@ def _validate_line(session: Session, order: Order, item: LineInput, remaining: d
             raise _invalid("An exchange needs another size or colour of the same product.",
                            "Un échange demande une autre taille ou couleur du même article.",
                            code="invalid_exchange")
-    photos = []
-    for public_id in dict.fromkeys(item.photo_ids):
-        photo = session.execute(select(Photo).where(Photo.public_id == public_id)).scalar_one_or_none()
-        if photo is None or photo.customer_id != claims.customer_id:
-            raise _invalid(f"Photo {public_id} was not found.", f"Photo {public_id} introuvable.",
-                           code="photo_not_found")
-        if photo.return_line_id is not None:
-            raise _invalid(f"Photo {public_id} is already attached to a return.",
-                           f"La photo {public_id} est déjà jointe à un retour.", code="photo_in_use")
-        photos.append(photo)
+    photos = [_usable_photo(session, public_id, claims, conversation_id)
+              for public_id in dict.fromkeys(item.photo_ids)]
     return line, exchange_variant, photos
 
 
@@ -344,7 +364,8 @@ def _create_in_session(ctx: BackendContext, session: Session, claims: CustomerCl
                         created_at=ctx.now(), updated_at=ctx.now())
     session.add(ret)
     for item in data.lines:
-        line, exchange_variant, photos = _validate_line(session, order, item, remaining, claims)
+        line, exchange_variant, photos = _validate_line(session, order, item, remaining, claims,
+                                                        data.conversation_id)
         rline = ReturnLine(order_line=line, quantity=item.quantity, reason_code=item.reason_code,
                            reason_text=(item.reason_text or None) and item.reason_text[:2000],
                            resolution=item.resolution, exchange_variant=exchange_variant)

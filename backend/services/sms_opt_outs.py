@@ -1,0 +1,60 @@
+"""SMS opt-outs (STOP / START), remembered by phone number.
+
+A number that texts STOP may not be a customer yet (or may belong to several), so the
+opt-out is kept per number in ``sms_opt_outs``; ``Customer.sms_opt_out`` is kept in step
+for every customer with that number, so either one is enough to stop a message.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.context import BackendContext
+from backend.db.models import Customer, SmsOptOut
+from backend.db.session import session_scope
+from backend.domain.identifiers import normalize_phone_e164
+from backend.services.errors import Invalid
+
+
+def canonical_phone(phone: str) -> str:
+    e164 = normalize_phone_e164(phone or "")
+    if e164 is None:
+        raise Invalid("A phone number in international form is needed, e.g. +33639981234.",
+                      "Il faut un numéro de téléphone au format international, par ex. +33639981234.",
+                      code="phone_invalid")
+    return e164
+
+
+def set_opt_out(ctx: BackendContext, phone: str, opted_out: bool) -> str:
+    """Record (STOP) or clear (START) an opt-out; idempotent. Returns the E.164 number."""
+    e164 = canonical_phone(phone)
+    try:
+        with session_scope(ctx.sessions) as session:
+            _apply(ctx, session, e164, opted_out)
+    except IntegrityError:
+        # A concurrent STOP for the same number stored the row first: the outcome is the same.
+        with session_scope(ctx.sessions) as session:
+            _apply(ctx, session, e164, opted_out)
+    return e164
+
+
+def _apply(ctx: BackendContext, session: Session, e164: str, opted_out: bool) -> None:
+    if opted_out:
+        if session.get(SmsOptOut, e164) is None:
+            session.add(SmsOptOut(phone=e164, created_at=ctx.now()))
+    else:
+        session.execute(delete(SmsOptOut).where(SmsOptOut.phone == e164))
+    session.execute(update(Customer).where(Customer.phone == e164).values(sms_opt_out=opted_out)
+                    .execution_options(synchronize_session=False))
+
+
+def is_opted_out(session: Session, phone: str | None) -> bool:
+    """Does this number refuse SMS (by its own STOP or a customer's flag)?"""
+    if not phone:
+        return False
+    if session.get(SmsOptOut, phone) is not None:
+        return True
+    flagged = session.execute(select(Customer.id).where(Customer.phone == phone,
+                                                        Customer.sms_opt_out.is_(True))).first()
+    return flagged is not None
