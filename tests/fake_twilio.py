@@ -49,6 +49,7 @@ class FakeTwilio:
         self.sent: list[dict[str, Any]] = []
         self.media: dict[str, tuple[bytes, str]] = {}
         self.media_requests: list[str] = []
+        self.media_without_length = False  # serve media close-delimited, as a stream of unknown size
         self._changed = threading.Condition()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -115,6 +116,12 @@ class FakeTwilio:
                 item = fake.media.get(self.path[len("/media/"):])
                 if item is None:
                     return self._reply(404, b"{}")
+                if fake.media_without_length:
+                    self.send_response(200)
+                    self.send_header("Content-Type", item[1])
+                    self.end_headers()
+                    self.wfile.write(item[0])
+                    return
                 self._reply(200, item[0], item[1])
 
             def do_POST(self) -> None:
