@@ -1,0 +1,183 @@
+"""The assistant by SMS, live: Twilio webhook → Rasa (the trained model, the SMS channel)
+→ action server → backend, with replies sent by the twilio client to a local fake Twilio
+API and photos fetched from the fake's media host.
+
+Webhooks are signed with Twilio's own RequestValidator, as Twilio signs them. Needs the
+trained model; without one the module is skipped, unless BOOMERANG_REQUIRE_MODEL=1.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from actions.backend_client import BackendClient
+from bench.stack import Services, free_port, local_session
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio, inbound, png, signed_post
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "boomerang.tar.gz"
+TOKEN = "e2e-service-token"
+
+if not MODEL.exists():
+    if os.environ.get("BOOMERANG_REQUIRE_MODEL") == "1":
+        raise RuntimeError(f"{MODEL} is missing: run `make model` first")
+    pytest.skip("no trained model (run `make model`)", allow_module_level=True)
+
+
+class Phone:
+    """A customer's phone: sends signed webhooks and reads what the fake Twilio received."""
+
+    def __init__(self, number: str, stack: "SmsStack") -> None:
+        self.number = number
+        self.stack = stack
+
+    def send(self, text: str = "", media: list[tuple[str, str]] = (), sid: str | None = None,
+             fields: dict[str, str] | None = None) -> list[str]:
+        """Send one SMS/MMS; the bodies of the SMS the assistant sent back for it."""
+        before = len(self.stack.fake.sent_to(self.number))
+        fields = fields or inbound(self.number, text, list(media), sid=sid, account_sid=ACCOUNT_SID)
+        r = signed_post(self.stack.webhook, fields)
+        assert r.status_code == 200, r.text
+        return [m["body"] for m in self.stack.fake.sent_to(self.number)[before:]]
+
+
+class SmsStack:
+    def __init__(self, rasa_url: str, backend_url: str, fake: FakeTwilio, database: Path) -> None:
+        self.rasa_url = rasa_url
+        self.webhook = f"{rasa_url}/webhooks/twilio_sms/webhook"
+        self.backend_url = backend_url
+        self.fake = fake
+        self.database = database
+
+    def phone(self, number: str) -> Phone:
+        return Phone(number, self)
+
+    def user_texts(self, number: str) -> list[str]:
+        """What the assistant received from ``number`` (its tracker, through Rasa's API)."""
+        r = local_session().get(f"{self.rasa_url}/conversations/{number}/tracker", timeout=30)
+        assert r.status_code == 200, r.text
+        return [e.get("text") for e in r.json()["events"] if e["event"] == "user"]
+
+
+def choice(bodies: list[str], contains: str) -> str:
+    """The number of the numbered choice whose title contains ``contains``."""
+    text = "\n".join(bodies)
+    for number, title in re.findall(r"(\d+)\) (.+?)(?=\s{2}\d+\) |\n|$)", text):
+        if contains.lower() in title.lower():
+            return number
+    raise AssertionError(f"no choice with {contains!r} in {text!r}")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[SmsStack]:
+    work = tmp_path_factory.mktemp("e2e-sms")
+    fake = FakeTwilio()
+    backend_port, actions_port, rasa_port = free_port(), free_port(), free_port()
+    database = work / "e2e.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOMERANG_DATABASE_URL": f"sqlite:///{database}",
+           "BOOMERANG_SERVICE_TOKEN": TOKEN, "BOOMERANG_MEDIA_DIR": str(work / "media"),
+           "BOOMERANG_PUBLIC_URL": f"http://127.0.0.1:{backend_port}",
+           "BOOMERANG_BACKEND_URL": f"http://127.0.0.1:{backend_port}", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+           "RASA_TELEMETRY_ENABLED": "false", "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+           "TWILIO_FROM_NUMBER": FROM_NUMBER, "TWILIO_API_BASE_URL": fake.url, "NO_PROXY": "127.0.0.1,localhost"}
+    env.pop("TWILIO_WEBHOOK_URL", None)
+    (work / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    (work / "credentials.yml").write_text("rest:\nbot.channels.twilio_sms.TwilioSmsInput:\n  trust_proxy: false\n")
+    bindir = Path(sys.executable).parent
+    services = Services(work, env)
+    try:
+        setup = services.start("setup", [sys.executable, "-m", "backend", "setup"], ROOT)
+        assert setup.proc.wait(timeout=120) == 0, setup.log_tail()
+        services.running.remove(setup)
+        backend = services.start("backend", [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1",
+                                             "--port", str(backend_port)], ROOT)
+        actions = services.start("actions", [str(bindir / "rasa"), "run", "actions", "--actions",
+                                             "actions.actions", "--port", str(actions_port)], ROOT)
+        rasa = services.start("rasa", [str(bindir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
+                                       "--port", str(rasa_port), "--endpoints", str(work / "endpoints.yml"),
+                                       "--credentials", str(work / "credentials.yml")], ROOT)
+        services.wait_ready(backend, f"http://127.0.0.1:{backend_port}/health", timeout=60)
+        services.wait_ready(actions, f"http://127.0.0.1:{actions_port}/health", timeout=90)
+        services.wait_ready(rasa, f"http://127.0.0.1:{rasa_port}/status", timeout=240)
+        services.wait_ready(rasa, f"http://127.0.0.1:{rasa_port}/webhooks/twilio_sms/", timeout=30,
+                            ok=lambda r: r.status_code == 200 and r.json().get("configured") is True)
+        yield SmsStack(f"http://127.0.0.1:{rasa_port}",
+                       f"http://127.0.0.1:{backend_port}", fake, database)
+    finally:
+        services.stop_all()
+        fake.close()
+
+
+def test_damaged_lamp_by_sms_with_two_photos_in_one_mms(stack):
+    phone = stack.phone("+33639980101")
+    assert "BM-" in "\n".join(phone.send("I'd like to return a lamp I bought, it arrived cracked"))
+    phone.send("BM-100001")
+    answers = phone.send("alice.martin@example.com")
+    assert "Alice" in "\n".join(answers), answers
+    answers = phone.send(choice(answers, "lamp"))  # the item, answered with its number
+    if not any("photo" in a.lower() for a in answers):
+        answers = phone.send(choice(answers, "damaged"))
+    assert any("photo" in a.lower() for a in answers), answers
+    media = [(stack.fake.add_media("lamp-1.png", png((180, 40, 40))), "image/png"),
+             (stack.fake.add_media("lamp-2.png", png((40, 40, 180), size=(80, 60))), "image/png")]
+    answers = phone.send("", media)  # an MMS with two photos and no text
+    assert "Got your photo" in "\n".join(answers), answers
+    assert sorted(stack.fake.media_requests) == ["/media/lamp-1.png", "/media/lamp-2.png"]
+    answers = phone.send(choice(answers, "refund"))
+    assert "Shall I go ahead" in "\n".join(answers), answers
+    reply = "\n".join(phone.send("yes"))
+    assert "R-" in reply, reply
+
+    client = BackendClient(stack.backend_url, TOKEN)
+    token = client.verify("BM-100001", "alice.martin@example.com", client_key="e2e-sms")["customer_token"]
+    returns = client.order_returns(token, "BM-100001")["returns"]
+    created = [r for r in returns if r["rma"] in reply]
+    assert len(created) == 1, (returns, reply)
+    lines = client.get_return(token, created[0]["rma"])["lines"]
+    assert [line["photo_count"] for line in lines] == [2]
+
+
+def test_forged_webhook_gets_403_and_nothing_is_sent(stack):
+    number = "+33639980102"
+    fields = inbound(number, "hello")
+    forged = signed_post(stack.webhook, fields, auth_token="someone-elses-token")
+    assert forged.status_code == 403
+    assert stack.fake.sent_to(number) == []
+    assert stack.phone(number).send(fields=fields)  # the same message, genuinely signed, is answered
+
+
+def test_a_retried_message_is_answered_once(stack):
+    phone = stack.phone("+33639980103")
+    fields = inbound(phone.number, "hello")
+    assert phone.send(fields=fields)
+    assert phone.send(fields=fields) == []
+    assert len(stack.fake.sent_to(phone.number)) == 1
+
+
+def test_stop_silences_the_assistant_until_start(stack):
+    phone = stack.phone("+33639980104")
+    assert phone.send("hello")
+    assert phone.send("STOP") == []
+    assert phone.send("I want to return something") == []
+    assert stack.user_texts(phone.number) == ["hello"]  # nothing reached the assistant meanwhile
+    with sqlite3.connect(f"file:{stack.database}?mode=ro", uri=True) as db:
+        assert db.execute("SELECT count(*) FROM sms_opt_outs WHERE phone = ?", (phone.number,)).fetchone() == (1,)
+    assert phone.send("START")
+    answers = phone.send("I want to return something")
+    assert "BM-" in "\n".join(answers), answers
+    with sqlite3.connect(f"file:{stack.database}?mode=ro", uri=True) as db:
+        assert db.execute("SELECT count(*) FROM sms_opt_outs WHERE phone = ?", (phone.number,)).fetchone() == (0,)
+
+
+def test_aide_is_answered_in_french_without_the_assistant(stack):
+    phone = stack.phone("+33639980105")
+    assert phone.send("AIDE") == [
+        "Assistant retours Boomerang : dites-moi ce que vous souhaitez retourner, ou demandez "
+        "« où en est mon remboursement ? ». Répondez STOP pour vous désabonner."]
+    assert stack.user_texts(phone.number) == []
