@@ -8,7 +8,9 @@ posts each incoming message to ``POST /webhooks/twilio_sms/webhook``. For each o
 3. not a readable messaging webhook → 400;
 4. a MessageSid already handled (Twilio retried) → 200, nothing sent again;
 5. STOP/START/HELP keywords are handled here (see ``sms_keywords``), never by the bot;
-   after an opt-out nothing is sent to the number and its messages are not passed on;
+   after an opt-out nothing is sent to the number and its messages are not passed on
+   (a bot could otherwise act, e.g. create a return, without being able to say so).
+   STOP gets no answer from here: Twilio confirms it itself and refuses any later send;
 6. photos are fetched, checked and uploaded to the backend; their ids travel in the
    message metadata (``{"photo_ids": [...]}``; a photo alone is sent as ``/send_photo``).
    If any photo fails, none is passed on and the customer gets a short apology;
