@@ -5,6 +5,7 @@
   setup           migrate, then seed (what `make run` and `make test` call)
   serve           run the API (uvicorn) on --host/--port
   expire-labels   expire returns whose label went unused past the policy's validity
+  send-notifications  send the SMS still owed from the outbox (retries failed ones)
   check-policy    validate a policy file and print its FAQ
 """
 from __future__ import annotations
@@ -61,6 +62,14 @@ def _expire() -> None:
     print(f"expired {len(expired)} returns")
 
 
+def _send_notifications() -> None:
+    from backend.context import build_context
+    from backend.services.notifications import send_pending_notifications
+
+    result = send_pending_notifications(build_context(get_settings()))
+    print(f"notifications: {result.sent} sent, {result.failed} failed, {result.skipped} skipped")
+
+
 def _check_policy(path: str | None) -> int:
     from backend.domain.policy import PolicyError, load_policy
 
@@ -79,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("migrate", "seed", "setup", "expire-labels"):
+    for name in ("migrate", "seed", "setup", "expire-labels", "send-notifications"):
         sub.add_parser(name)
     serve = sub.add_parser("serve")
     serve.add_argument("--host", default="127.0.0.1")
@@ -98,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         _serve(args.host, args.port)
     if args.command == "expire-labels":
         _expire()
+    if args.command == "send-notifications":
+        _send_notifications()
     if args.command == "check-policy":
         return _check_policy(args.path)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -15,19 +15,22 @@ from backend.api.cors import PathCORSMiddleware
 from backend.context import BackendContext, build_context
 from backend.services.errors import RateLimited, ServiceError
 from backend.services.labels import expire_unused_labels
+from backend.services.notifications import send_pending_notifications
 from backend.settings import get_settings
 from backend.web import install as install_web
 
 log = logging.getLogger(__name__)
 
 
-async def _expiry_loop(ctx: BackendContext, every: int) -> None:
+async def _periodic(ctx: BackendContext, every: int, job: Callable[[BackendContext], object],
+                    name: str) -> None:
+    """Run a maintenance job every ``every`` seconds in a worker thread."""
     while True:
         await asyncio.sleep(every)
         try:
-            await asyncio.to_thread(expire_unused_labels, ctx)
+            await asyncio.to_thread(job, ctx)
         except Exception:  # a failed sweep must not kill the loop; the next one retries
-            log.exception("label expiry sweep failed")
+            log.exception("%s failed", name)
 
 
 def create_app(ctx: BackendContext | None = None) -> FastAPI:
@@ -37,11 +40,12 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        task = None
-        if ctx.settings.expiry_sweep_seconds > 0:
-            task = asyncio.create_task(_expiry_loop(ctx, ctx.settings.expiry_sweep_seconds))
+        jobs = ((ctx.settings.expiry_sweep_seconds, expire_unused_labels, "label expiry sweep"),
+                (ctx.settings.notify_sweep_seconds, send_pending_notifications, "notification sweep"))
+        tasks = [asyncio.create_task(_periodic(ctx, every, job, name))
+                 for every, job, name in jobs if every > 0]
         yield
-        if task:
+        for task in tasks:
             task.cancel()
 
     app = FastAPI(title="Boomerang returns backend", version="0.1.0", lifespan=lifespan,

@@ -16,6 +16,8 @@ from backend.adapters.carriers.base import Carrier
 from backend.adapters.carriers.factory import carrier_from_settings
 from backend.adapters.payments.base import PaymentProvider
 from backend.adapters.payments import provider_from_name
+from backend.adapters.sms.base import SmsSender
+from backend.adapters.sms.factory import sms_sender_from_settings
 from backend.db.models import utcnow
 from backend.db.session import make_engine, make_session_factory
 from backend.domain.policy import Policy, load_policy
@@ -32,6 +34,7 @@ class BackendContext:
     carrier: Carrier
     payments: PaymentProvider
     upload_limiter: SlidingWindowLimiter
+    sms: SmsSender
     clock: Callable[[], dt.datetime] = field(default=utcnow)
 
     def now(self) -> dt.datetime:
@@ -51,6 +54,7 @@ def build_context(settings: Settings, **overrides: object) -> BackendContext:
         "policy": load_policy(settings.policy_file),
         "carrier": carrier_from_settings(settings),
         "payments": provider_from_name(settings.payment_provider),
+        "sms": sms_sender_from_settings(settings),
         "upload_limiter": SlidingWindowLimiter(settings.upload_token_max_per_client,
                                                settings.upload_token_window_seconds),
     }

@@ -18,6 +18,7 @@ from backend.context import BackendContext
 from backend.db.models import Label, ReturnRequest
 from backend.db.session import session_scope
 from backend.domain.lifecycle import ReturnStatus as S
+from backend.services import notifications
 from backend.services.errors import Conflict, NotFound, Unavailable
 from backend.services.returns import get_return, release_reservations
 from backend.services.transitions import apply_transition
@@ -88,10 +89,13 @@ def issue_label(ctx: BackendContext, rma: str, *, actor: str = "system") -> Labe
             session.add(label)
             apply_transition(session, ret, S.LABEL_ISSUED, actor=actor,
                              note=f"{result.carrier} {result.tracking_number}")
-        return label
+            notifications.queue_for_status(ctx, session, ret, label_url=label_url(ctx, label))
+            return_id = ret.id
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    notifications.dispatch_for_return(ctx, return_id)
+    return label
 
 
 def label_file(ctx: BackendContext, token: str) -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from backend.context import BackendContext
 from backend.db.session import session_scope
 from backend.domain.lifecycle import ReturnStatus as S
-from backend.services import labels, refunds
+from backend.services import labels, notifications, refunds
 from backend.services.errors import Conflict, Invalid
 from backend.services.returns import after_approval, get_return, release_reservations
 from backend.services.transitions import apply_transition
@@ -44,7 +44,10 @@ def move_return(ctx: BackendContext, rma: str, target: str, *, actor: str, note:
         apply_transition(session, ret, status, actor=actor, note=note)
         if status in (S.CANCELLED, S.EXPIRED, S.REJECTED):
             release_reservations(session, ret)
-        returnless = ret.returnless
+        queued = notifications.queue_for_status(ctx, session, ret)
+        returnless, return_id = ret.returnless, ret.id
+    if queued is not None:
+        notifications.dispatch_for_return(ctx, return_id)
     if status is S.APPROVED:
         return status.value, after_approval(ctx, rma, returnless=returnless)
     return status.value, None

@@ -16,7 +16,7 @@ from backend.context import BackendContext
 from backend.db.models import Refund, ReturnRequest
 from backend.db.session import session_scope
 from backend.domain.lifecycle import ReturnStatus as S, check_transition, IllegalTransition
-from backend.services import inventory
+from backend.services import inventory, notifications
 from backend.services.errors import Conflict, NotFound, Unavailable
 from backend.services.returns import get_return
 from backend.services.transitions import apply_transition
@@ -105,7 +105,10 @@ def resolve_return(ctx: BackendContext, rma: str, *, actor: str) -> str:
             if line.eligible and line.resolution == "exchange":
                 inventory.consume(session, line)
         apply_transition(session, ret, target, actor=actor)
-        return ret.status
+        notifications.queue_for_status(ctx, session, ret)
+        status, return_id = ret.status, ret.id
+    notifications.dispatch_for_return(ctx, return_id)
+    return status
 
 
 def retry_refund(ctx: BackendContext, refund_id: int, *, actor: str) -> str:

@@ -97,6 +97,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         Settings(), database_url=database_url, service_token=SERVICE_TOKEN, staff_token=STAFF_TOKEN,
         secret_key="test-secret-key-of-at-least-32-bytes!!", media_dir=tmp_path / "media", public_base_url="http://testserver",
         easypost_api_key="", expiry_sweep_seconds=0,
+        # No periodic outbox sweep and no real Twilio account, whatever the environment says.
+        notify_sweep_seconds=0, twilio_account_sid="", twilio_auth_token="",
     )
 
 

@@ -1,0 +1,45 @@
+"""The proactive SMS texts, in English and French.
+
+Short on purpose (an SMS is 160 characters of GSM text; a link takes many of them):
+what happened, the RMA to quote, the one link that matters, how to stop the messages.
+"""
+from __future__ import annotations
+
+from backend.domain.policy_text import format_money
+
+KINDS = ("label_issued", "parcel_received", "refund_issued")
+
+_TEXTS = {
+    "label_issued": {
+        "en": "{shop}: return {rma} approved. Your prepaid label: {label_url}",
+        "fr": "{shop} : retour {rma} accepté. Votre étiquette prépayée : {label_url}",
+    },
+    "parcel_received": {
+        "en": "{shop}: we have received your parcel for return {rma}. We will check it and keep you posted.",
+        "fr": "{shop} : nous avons bien reçu votre colis pour le retour {rma}. Nous le vérifions et "
+              "vous tenons informé(e).",
+    },
+    "refund_issued": {
+        "en": "{shop}: your refund of {amount} for return {rma} has been issued. "
+              "Allow 3-5 business days for it to appear.",
+        "fr": "{shop} : votre remboursement de {amount} pour le retour {rma} a été effectué. "
+              "Comptez 3 à 5 jours ouvrés pour le voir apparaître.",
+    },
+    "store_credit_issued": {
+        "en": "{shop}: store credit of {amount} for return {rma} has been added to your account.",
+        "fr": "{shop} : un avoir de {amount} pour le retour {rma} a été ajouté à votre compte.",
+    },
+}
+_STOP = {"en": " Reply STOP to opt out.", "fr": " Répondez STOP pour ne plus recevoir de SMS."}
+
+
+def notification_text(kind: str, language: str, *, shop: str, rma: str, label_url: str | None = None,
+                      amount_minor: int | None = None, currency: str | None = None,
+                      store_credit: bool = False) -> str:
+    """The SMS for ``kind`` in ``language`` ("en" or "fr"; anything else gets English)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    lang = language if language in ("en", "fr") else "en"
+    key = "store_credit_issued" if kind == "refund_issued" and store_credit else kind
+    amount = format_money(amount_minor, currency, lang) if amount_minor is not None and currency else ""
+    return _TEXTS[key][lang].format(shop=shop, rma=rma, label_url=label_url or "", amount=amount) + _STOP[lang]
