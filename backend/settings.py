@@ -129,7 +129,7 @@ class Settings:
     twilio_api_base_url: str = field(
         default_factory=lambda: _env("TWILIO_API_BASE_URL", "https://api.twilio.com").rstrip("/"))
     sms_timeout_seconds: float = field(
-        default_factory=lambda: float(_env("BOOMERANG_SMS_TIMEOUT", "10")))
+        default_factory=lambda: float(_env("BOOMERANG_SMS_TIMEOUT", "5")))
     # The outbox sweep: how often it runs in the API process (0 disables it), how many
     # times a message is tried, and the pause after each failed try (times the attempts).
     notify_sweep_seconds: int = field(
