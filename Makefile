@@ -9,6 +9,10 @@ STAMP := $(VENV)/.installed
 MODEL := models/boomerang.tar.gz
 RASA_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py)
 EXTERNAL_EVAL := ../shared/eval/external_en.tsv
+# The website chat widget, built from web/ into the backend's static files (not committed).
+WIDGET := backend/web/static/boomerang-widget.js
+WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/*)
+CHROMIUM := /usr/bin/chromium
 export BOOMERANG_DATABASE_URL ?= sqlite:///$(CURDIR)/var/boomerang.db
 # PostgreSQL used by the test suite when reachable (the suite also runs on SQLite).
 export BOOMERANG_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
@@ -17,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # No usage data leaves the machine.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test setup venv db model validate conversations eval bench clean help
+.PHONY: run test setup venv db model validate conversations eval bench clean help web chromium
 
 help:
 	@echo "make run    - set up everything and run the assistant on embedded defaults"
@@ -46,7 +50,21 @@ $(MODEL): $(STAMP) $(RASA_INPUTS)
 
 model: $(MODEL)
 
-run: setup
+# Rebuilt whenever a widget source changes; npm ci installs exactly package-lock.json.
+$(WIDGET): $(WEB_SOURCES)
+	@command -v npm >/dev/null || { echo "Node.js 18+ with npm is required to build the chat widget (see README)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund && npm run build
+	touch $(WIDGET)
+
+web: $(WIDGET)
+
+# The browser tests drive Debian's Chromium; installed here when missing and we are root.
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+	  else echo "The browser tests need Chromium at $(CHROMIUM): run 'sudo apt-get install -y chromium'"; exit 1; fi; }
+
+run: setup web
 	scripts/run-all.sh
 
 validate: venv
@@ -61,7 +79,7 @@ eval: model
 	$(PY) scripts/eval_nlu.py --model $(MODEL) --test tests/nlu --report results/nlu-report.txt \
 	    --min-accuracy 0.85 $(if $(wildcard $(EXTERNAL_EVAL)),--external $(EXTERNAL_EVAL) --min-external 0.74,)
 
-test: setup validate conversations eval
+test: setup web chromium validate conversations eval
 	BOOMERANG_REQUIRE_MODEL=1 $(PY) -m pytest -q
 
 bench: setup
@@ -69,4 +87,4 @@ bench: setup
 	$(PY) bench/assistant_bench.py --model $(MODEL)
 
 clean:
-	rm -rf $(VENV) var models results
+	rm -rf $(VENV) var models results web/node_modules backend/web/static

@@ -16,5 +16,6 @@ $BIN/rasa run --model models/boomerang.tar.gz --enable-api --cors "*" --port 500
     --endpoints endpoints.yml --credentials credentials.yml & pids+=($!)
 
 echo "Backend   http://localhost:8000  (API docs at /docs)"
+echo "Web chat  http://localhost:8000/  (the chat page; embed it with the script tag shown there)"
 echo "Assistant http://localhost:5005  (REST: POST /webhooks/rest/webhook {\"sender\": \"me\", \"message\": \"hi\"})"
 wait -n

@@ -66,6 +66,8 @@ export class Chat {
       this.log, this.typing, this.status, this.notice, this.suggestions, this.tray, this.form,
     ]);
     // Keyboard users reach the file picker through its label; Enter/Space open it.
+    this.fileInput.tabIndex = -1; // one tab stop and one button: the label stands for the input
+    this.fileInput.setAttribute("aria-hidden", "true");
     this.attachLabel.tabIndex = 0;
     this.attachLabel.setAttribute("role", "button");
     this.attachLabel.addEventListener("keydown", (event) => {
@@ -107,8 +109,11 @@ export class Chat {
       return;
     }
     for (const message of messages) this.log.append(messageNode(message, this.strings));
-    const last = messages[messages.length - 1];
-    if (last.from === "bot" && last.buttons) this.showSuggestions(last.buttons);
+    // The suggestions still open: the last ones the bot gave since the customer last spoke.
+    for (const message of messages) {
+      if (message.from === "user") this.showSuggestions([]);
+      else if (message.buttons) this.showSuggestions(message.buttons);
+    }
     this.log.scrollTop = this.log.scrollHeight;
   }
 
@@ -129,7 +134,8 @@ export class Chat {
     const text = typeof data.text === "string" ? data.text : null;
     if (!text && !image && !buttons.length) return;
     this.show({ from: "bot", text, image: image || null, buttons: buttons.length ? buttons : null });
-    this.showSuggestions(buttons);
+    // A reply often comes in several messages; the suggestions stay until the customer answers.
+    if (buttons.length) this.showSuggestions(buttons);
   }
 
   showSuggestions(buttons) {
