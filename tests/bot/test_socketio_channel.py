@@ -11,6 +11,7 @@ import os
 import queue
 import sys
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -60,7 +61,10 @@ class Built:
         return sid in self.sio.manager.rooms.get("/", {}).get(room, {})
 
     def call(self, event: str, sid: str, data: Any) -> None:
-        asyncio.run(self.handlers[event](sid, data))
+        """Run one event handler to completion, on its own loop in its own thread (so a
+        loop already running in this thread, Playwright's say, is no obstacle)."""
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, self.handlers[event](sid, data)).result()
 
 
 def build(cls: type[SocketIOInput], monkeypatch: pytest.MonkeyPatch, server: type = socketio.AsyncServer) -> Built:

@@ -88,7 +88,9 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         services.stop_all()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread, which
+# would break other tests' asyncio.run() if it outlived the browser tests.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium is missing at {CHROMIUM}: `make test` installs it as root "

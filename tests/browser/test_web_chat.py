@@ -6,9 +6,12 @@ nothing measures time.
 """
 from __future__ import annotations
 
-import io
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Iterator
 
+import pytest
 import requests
 from PIL import Image
 from playwright.sync_api import Page, expect
@@ -163,3 +166,45 @@ def test_switching_to_french_changes_the_widget_and_the_bot(page: Page, stack: S
     expect(page.locator(USER).last).to_have_text("en français")
     say(page, "je veux retourner un article")
     bot_says(page, "numéro de commande")
+
+
+@pytest.fixture
+def shop_page(page: Page, stack: Stack) -> Iterator[str]:
+    """A shop's product page on another origin (another port), embedding the chat's tag."""
+    script = re.search(r"<script [^>]*></script>", page.context.request.get(stack.chat_url()).text()).group(0)
+    body = f"<!doctype html><html lang=en><title>Shop</title><h1>Table lamp</h1>{script}</html>".encode()
+
+    class ShopPage(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ShopPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/product"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_one_script_tag_embeds_the_chat_on_a_shop_page_of_another_origin(page: Page, shop_page: str):
+    """No chat container on the page: a floating chat behind a button; Escape closes it."""
+    page.goto(shop_page)
+    launcher = page.get_by_role("button", name="Chat with us")
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    launcher.click()
+    expect(page.locator(".bmr-input")).to_be_focused()
+    expect(page.locator(".bmr-root")).to_have_attribute("data-status", "online")
+    say(page, "where is my refund?")
+    bot_says(page, "order number")
+    page.keyboard.press("Escape")
+    expect(page.locator(".bmr-root")).to_be_hidden()
+    expect(launcher).to_be_focused()
