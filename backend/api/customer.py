@@ -49,10 +49,8 @@ def returnable_lines(order_number: str, language: str = Query("en", pattern="^(e
             "colour": l.order_line.variant.colour, "quantity_ordered": l.order_line.quantity,
             "quantity_returnable": l.quantity_returnable, "quantity_in_returns": l.quantity_in_returns,
             "unit_paid_minor": l.order_line.unit_paid_minor, "currency": order.currency,
-            "eligible": l.eligibility.eligible and l.quantity_returnable > 0,
-            "reason_codes": list(l.eligibility.reason_codes)
-            + ([] if l.quantity_returnable > 0 else ["already_returned"]),
-            "explanation": l.eligibility.explanation, "window_ends_on": l.eligibility.window_ends_on,
+            "eligible": l.eligible, "reason_codes": l.reason_codes,
+            "explanation": l.explanation, "window_ends_on": l.eligibility.window_ends_on,
             "exchange_options": [o.__dict__ for o in l.exchange_options],
         } for l in lines],
     }

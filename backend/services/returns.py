@@ -55,6 +55,16 @@ class ExchangeOption:
     available: int
 
 
+def already_returned_text(quantity: int) -> dict[str, str]:
+    """Shown after "{item} can't be returned:" when every unit is already in a return."""
+    return {
+        "en": f"all of it is already in a return ({quantity} in all). Ask me for that return's "
+              "status instead.",
+        "fr": f"tout est déjà dans un retour ({quantity} au total). Demandez-moi plutôt où en est "
+              "ce retour.",
+    }
+
+
 @dataclass(frozen=True)
 class ReturnableLine:
     order_line: OrderLine
@@ -62,6 +72,21 @@ class ReturnableLine:
     quantity_in_returns: int
     eligibility: LineEligibility
     exchange_options: tuple[ExchangeOption, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return self.eligibility.eligible and self.quantity_returnable > 0
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return list(self.eligibility.reason_codes) + ([] if self.quantity_returnable > 0 else ["already_returned"])
+
+    @property
+    def explanation(self) -> dict[str, str]:
+        """Why not, when the policy allows the item but every unit is already in a return."""
+        if self.eligibility.eligible and self.quantity_returnable == 0:
+            return already_returned_text(self.quantity_in_returns)
+        return self.eligibility.explanation
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,21 @@ def test_changed_mind_return_gets_label_and_shipping_fee(client, ctx):
     assert again["quantity_returnable"] == shirt["quantity_returnable"] - 1
 
 
+def test_an_item_wholly_in_a_return_says_so_not_that_it_is_within_the_window(client):
+    headers = customer_headers(client, *ALICE)
+    shirt = line_by_category(returnable(client, headers, "BM-100001"), "apparel")
+    r = create(client, headers, "BM-100001", [{"order_line_id": shirt["order_line_id"],
+                                               "quantity": shirt["quantity_returnable"],
+                                               "reason_code": "changed_mind", "resolution": "refund"}])
+    assert r.status_code == 201, r.text
+    after = line_by_category(returnable(client, headers, "BM-100001"), "apparel")
+    assert after["eligible"] is False and after["quantity_returnable"] == 0
+    assert "already_returned" in after["reason_codes"]
+    assert "already in a return" in after["explanation"]["en"]
+    assert "déjà dans un retour" in after["explanation"]["fr"]
+    assert "until" not in after["explanation"]["en"]
+
+
 def test_retry_with_same_idempotency_key_creates_nothing_twice(client, ctx):
     headers = customer_headers(client, *ALICE)
     shirt = line_by_category(returnable(client, headers, "BM-100001"), "apparel")
