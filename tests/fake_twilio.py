@@ -1,10 +1,15 @@
-"""A local stand-in for Twilio, for the SMS channel's tests: its REST API and its media host.
+"""A local stand-in for Twilio, for every SMS test (the Rasa channel's replies and the
+backend's proactive SMS): its REST Messages API and its media host.
 
 One real HTTP server on 127.0.0.1 that:
 
 * accepts ``POST /2010-04-01/Accounts/{sid}/Messages.json`` as Twilio does (HTTP basic
-  auth with the account SID and auth token, form fields To/From/Body/MediaUrl) and
-  records each message sent, answering with a message resource the twilio client reads;
+  auth with the account SID and auth token, form fields To / From or MessagingServiceSid /
+  Body / MediaUrl), answering 201 with a message resource the twilio client reads, 401
+  for bad credentials, 400 with code 21211 for ``INVALID_NUMBER``, and a 500 for each of
+  the next ``fail_next`` requests;
+* records every authenticated request (``requests``) and every message it accepted, seen
+  as Twilio's form fields (``accepted``) or as a summary (``sent``, ``sent_to``, ``wait_for``);
 * serves media files at ``/media/<name>``, only with the same basic auth, as Twilio
   does when media protection is on.
 
@@ -16,6 +21,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import threading
 import time
 import uuid
@@ -30,6 +36,8 @@ from twilio.request_validator import RequestValidator
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "fake-auth-token-0123456789abcdef"
 FROM_NUMBER = "+15005550006"
+INVALID_NUMBER = "+15005550001"  # Twilio's own magic test number for "invalid"
+MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC[0-9a-f]{32})/Messages\.json$")
 
 
 def png(colour: tuple[int, int, int], size: tuple[int, int] = (64, 48)) -> bytes:
@@ -46,7 +54,9 @@ class FakeTwilio:
     def __init__(self, account_sid: str = ACCOUNT_SID, auth_token: str = AUTH_TOKEN) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
-        self.sent: list[dict[str, Any]] = []
+        self.requests: list[dict[str, str]] = []  # every authenticated POST's form, accepted or not
+        self.fail_next = 0  # answer this many requests with a 500 first
+        self._accepted: list[tuple[str, dict[str, list[str]]]] = []  # (message SID, form fields)
         self.media: dict[str, tuple[bytes, str]] = {}
         self.media_requests: list[str] = []
         self.media_without_length = False  # serve media close-delimited, as a stream of unknown size
@@ -64,16 +74,27 @@ class FakeTwilio:
         self.media[name] = (data, content_type)
         return f"{self.url}/media/{name}"
 
-    def sent_to(self, phone: str) -> list[dict[str, Any]]:
+    @property
+    def accepted(self) -> list[dict[str, Any]]:
+        """The messages Twilio would deliver, as the form fields it received plus their ``sid``."""
         with self._changed:
-            return [m for m in self.sent if m["to"] == phone]
+            return [{**{k: v[0] for k, v in fields.items()}, "sid": sid} for sid, fields in self._accepted]
+
+    @property
+    def sent(self) -> list[dict[str, Any]]:
+        """The same messages summarised: ``sid``, ``to``, ``from``, ``body``, ``media_urls``."""
+        with self._changed:
+            return [_summary(sid, fields) for sid, fields in self._accepted]
+
+    def sent_to(self, phone: str) -> list[dict[str, Any]]:
+        return [m for m in self.sent if m["to"] == phone]
 
     def wait_for(self, phone: str, count: int, timeout: float = 30.0) -> list[dict[str, Any]]:
         """The messages sent to ``phone`` once there are at least ``count`` (or fail)."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                found = [m for m in self.sent if m["to"] == phone]
+                found = self.sent_to(phone)  # the condition's lock is re-entrant
                 if len(found) >= count:
                     return found
                 left = deadline - time.monotonic()
@@ -85,13 +106,30 @@ class FakeTwilio:
         expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         return header == f"Basic {expected}"
 
-    def _record(self, fields: dict[str, list[str]]) -> dict[str, Any]:
-        message = {"sid": message_sid(), "to": fields.get("To", [""])[0], "from": fields.get("From", [""])[0],
-                   "body": fields.get("Body", [""])[0], "media_urls": fields.get("MediaUrl", [])}
+    def _answer(self, path: str, auth: str | None, fields: dict[str, list[str]]) -> tuple[int, dict]:
+        """Twilio's answer to a POST, and the request recorded as Twilio would have seen it."""
+        match = MESSAGES_PATH.match(path)
+        if not match:
+            return 404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
+        if match["sid"] != self.account_sid or not self._authorised(auth):
+            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        form = {k: v[0] for k, v in fields.items()}
         with self._changed:
-            self.sent.append(message)
+            self.requests.append(form)
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
+            if form.get("To") == INVALID_NUMBER:
+                return 400, {"code": 21211, "message": f"The 'To' number {form['To']} is not a valid phone number.",
+                             "status": 400}
+            sid = message_sid()
+            self._accepted.append((sid, fields))
             self._changed.notify_all()
-        return message
+        return 201, {"sid": sid, "account_sid": self.account_sid, "to": form.get("To"), "from": form.get("From"),
+                     "messaging_service_sid": form.get("MessagingServiceSid"), "body": form.get("Body"),
+                     "status": "queued", "num_segments": "1", "num_media": str(len(fields.get("MediaUrl", []))),
+                     "direction": "outbound-api", "api_version": "2010-04-01",
+                     "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json"}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -125,20 +163,17 @@ class FakeTwilio:
                 self._reply(200, item[0], item[1])
 
             def do_POST(self) -> None:
-                expected = f"/2010-04-01/Accounts/{fake.account_sid}/Messages.json"
-                if self.path != expected:
-                    return self._reply(404, json.dumps({"code": 20404, "message": "not found"}).encode())
-                if not fake._authorised(self.headers.get("Authorization")):
-                    return self._reply(401, json.dumps({"code": 20003, "message": "authenticate"}).encode())
                 length = int(self.headers.get("Content-Length") or 0)
                 fields = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
-                message = fake._record(fields)
-                resource = {"sid": message["sid"], "account_sid": fake.account_sid, "to": message["to"],
-                            "from": message["from"], "body": message["body"], "status": "queued",
-                            "num_media": str(len(message["media_urls"])), "direction": "outbound-api"}
-                self._reply(201, json.dumps(resource).encode())
+                status, body = fake._answer(self.path, self.headers.get("Authorization"), fields)
+                self._reply(status, json.dumps(body).encode())
 
         return Handler
+
+
+def _summary(sid: str, fields: dict[str, list[str]]) -> dict[str, Any]:
+    return {"sid": sid, "to": fields.get("To", [""])[0], "from": fields.get("From", [""])[0],
+            "body": fields.get("Body", [""])[0], "media_urls": fields.get("MediaUrl", [])}
 
 
 def sign(url: str, params: dict[str, str], auth_token: str = AUTH_TOKEN) -> str:

@@ -23,7 +23,7 @@ from backend.db.models import Customer, Notification, SmsOptOut
 from backend.services import notifications
 from backend.services.returns import get_return
 from tests.backend.conftest import SERVICE_TOKEN, customer_headers
-from tests.backend.fake_twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, INVALID_NUMBER, FakeTwilioApi
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, INVALID_NUMBER, FakeTwilio
 from tests.backend.test_api_returns import ALICE, BEN, create, jpeg_bytes, line_by_category, returnable
 from tests.backend.test_api_staff import move
 
@@ -32,7 +32,7 @@ ALICE_PHONE, BEN_PHONE = "+33639981234", "+447700900123"
 
 @pytest.fixture
 def fake_twilio():
-    fake = FakeTwilioApi()
+    fake = FakeTwilio()
     yield fake
     fake.close()
 
