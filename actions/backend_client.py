@@ -175,8 +175,18 @@ class BackendClient:
 
     def set_sms_opt_out(self, phone: str, opted_out: bool) -> None:
         """Record (STOP) or clear (START) an SMS opt-out for a number in E.164."""
-        self._request("PUT" if opted_out else "DELETE",
-                      f"/api/v1/sms/opt-outs/{quote(phone, safe='')}")
+        self._request("PUT" if opted_out else "DELETE", _opt_out_path(phone))
+
+    def sms_opted_out(self, phone: str) -> bool:
+        """Has this number (E.164) opted out of SMS? A read, so retried like every GET."""
+        opted_out = self._request("GET", _opt_out_path(phone)).get("opted_out")
+        if not isinstance(opted_out, bool):
+            raise _unavailable("backend_bad_response")
+        return opted_out
+
+
+def _opt_out_path(phone: str) -> str:
+    return f"/api/v1/sms/opt-outs/{quote(phone, safe='')}"
 
 
 _default: BackendClient | None = None

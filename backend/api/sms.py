@@ -1,4 +1,5 @@
-"""SMS opt-outs, recorded by the SMS channel when a number texts STOP or START."""
+"""SMS opt-outs, recorded by the SMS channel when a number texts STOP or START, and asked
+by it before a message is passed on."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
@@ -10,6 +11,13 @@ from backend.services import sms_opt_outs
 
 router = APIRouter(prefix="/api/v1/sms", tags=["sms"], dependencies=[Depends(require_service)])
 ERRORS = {401: {"model": schemas.ErrorOut}, 422: {"model": schemas.ErrorOut}}
+
+
+@router.get("/opt-outs/{phone}", response_model=schemas.SmsOptOutOut, responses=ERRORS)
+def opt_out_status(phone: str, ctx: BackendContext = Depends(get_ctx)) -> dict:
+    """Has this number opted out (its own STOP, or a customer with it flagged)?"""
+    e164, opted_out = sms_opt_outs.opt_out_status(ctx, phone)
+    return {"phone": e164, "opted_out": opted_out}
 
 
 @router.put("/opt-outs/{phone}", response_model=schemas.SmsOptOutOut, responses=ERRORS)

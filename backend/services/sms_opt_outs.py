@@ -39,6 +39,14 @@ def set_opt_out(ctx: BackendContext, phone: str, opted_out: bool) -> str:
     return e164
 
 
+def opt_out_status(ctx: BackendContext, phone: str) -> tuple[str, bool]:
+    """The E.164 number and whether it refuses SMS: asked by the SMS channel, which keeps
+    no opt-outs of its own across restarts."""
+    e164 = canonical_phone(phone)
+    with ctx.sessions() as session:
+        return e164, is_opted_out(session, e164)
+
+
 def _apply(ctx: BackendContext, session: Session, e164: str, opted_out: bool) -> None:
     if opted_out:
         if session.get(SmsOptOut, e164) is None:

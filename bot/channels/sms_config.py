@@ -16,6 +16,7 @@ credentials.yml wins over the environment.
 | api_base_url          | TWILIO_API_BASE_URL          | another REST API base (a fake, in tests) |
 | max_media_bytes       | TWILIO_MAX_MEDIA_BYTES       | largest photo downloaded (10 MB)         |
 | message_sid_ttl       | TWILIO_MESSAGE_SID_TTL       | seconds a handled MessageSid is remembered|
+| opt_out_ttl           | TWILIO_OPT_OUT_TTL           | seconds a backend opt-out answer is reused|
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from typing import Any, Mapping
 
 DEFAULT_MAX_MEDIA_BYTES = 10 * 1024 * 1024
 DEFAULT_MESSAGE_SID_TTL = 24 * 3600.0
+DEFAULT_OPT_OUT_TTL = 300.0
 
 _KEYS = {
     "account_sid": "TWILIO_ACCOUNT_SID",
@@ -35,6 +37,7 @@ _KEYS = {
     "api_base_url": "TWILIO_API_BASE_URL",
     "max_media_bytes": "TWILIO_MAX_MEDIA_BYTES",
     "message_sid_ttl": "TWILIO_MESSAGE_SID_TTL",
+    "opt_out_ttl": "TWILIO_OPT_OUT_TTL",
 }
 
 
@@ -52,6 +55,7 @@ class SmsSettings:
     api_base_url: str | None = None
     max_media_bytes: int = DEFAULT_MAX_MEDIA_BYTES
     message_sid_ttl: float = DEFAULT_MESSAGE_SID_TTL
+    opt_out_ttl: float = DEFAULT_OPT_OUT_TTL
 
     def missing(self) -> list[str]:
         """The environment variables still needed before the webhook can work."""
@@ -75,6 +79,7 @@ class SmsSettings:
             trust_proxy=_flag(raw["trust_proxy"], "trust_proxy"),
             max_media_bytes=int(_number(raw["max_media_bytes"], DEFAULT_MAX_MEDIA_BYTES, "max_media_bytes")),
             message_sid_ttl=_number(raw["message_sid_ttl"], DEFAULT_MESSAGE_SID_TTL, "message_sid_ttl"),
+            opt_out_ttl=_number(raw["opt_out_ttl"], DEFAULT_OPT_OUT_TTL, "opt_out_ttl"),
         )
 
 

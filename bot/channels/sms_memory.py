@@ -2,8 +2,8 @@
 
 Limits, on purpose: memory is per process and lost on restart. That is acceptable for
 what it holds — a retried MessageSid arrives within minutes (Twilio retries at most a
-few times), the numbered choices only matter for the next reply, and opt-outs are also
-recorded in the backend and enforced by Twilio's own opt-out handling. Several Rasa
+few times), the numbered choices only matter for the next reply, and opt-outs are only
+a short-lived copy of the backend's record (see ``sms_opt_outs``). Several Rasa
 processes behind one number would each have their own memory; such a deployment would
 need a shared store (Redis) behind the same small interface.
 """

@@ -10,7 +10,8 @@ posts each incoming message to ``POST /webhooks/twilio_sms/webhook``. For each o
 5. STOP/START/HELP keywords are handled here (see ``sms_keywords``), never by the bot;
    after an opt-out nothing is sent to the number and its messages are not passed on
    (a bot could otherwise act, e.g. create a return, without being able to say so).
-   STOP gets no answer from here: Twilio confirms it itself and refuses any later send;
+   STOP gets no answer from here: Twilio confirms it itself and refuses any later send.
+   Opt-outs live in the backend, so they hold across restarts (see ``sms_opt_outs``);
 6. photos are fetched, checked and uploaded to the backend; their ids travel in the
    message metadata (``{"photo_ids": [...]}``; a photo alone is sent as ``/send_photo``).
    If any photo fails, none is passed on and the customer gets a short apology;
@@ -45,6 +46,7 @@ from bot.channels.sms_inbound import InboundSms, MalformedWebhook, parse_form, r
 from bot.channels.sms_keywords import HELP_TEXT, OPT_IN_TEXT, KeywordKind, classify, localised
 from bot.channels.sms_media import MediaError, Photo, download_photo
 from bot.channels.sms_memory import TtlMemory
+from bot.channels.sms_opt_outs import OptOuts
 from bot.channels.sms_sender import SmsSender, masked
 from bot.channels.twilio_signature import SIGNATURE_HEADER, is_valid, signed_url
 
@@ -148,8 +150,7 @@ class TwilioSmsInput(InputChannel):
                         ", ".join(settings.missing()))
         self.handled: TtlMemory[str, bool] = TtlMemory(settings.message_sid_ttl)
         self.choices: TtlMemory[str, list[Choice]] = TtlMemory(CHOICES_TTL)
-        # Opt-outs are never forgotten while the process runs (see sms_memory for limits).
-        self.opted_out: set[str] = set()
+        self.opt_outs = OptOuts(lambda phone: self.backend().sms_opted_out(phone), settings.opt_out_ttl)
         self.locks = SenderLocks()
 
     # --- Rasa plumbing -------------------------------------------------------------------
@@ -202,7 +203,7 @@ class TwilioSmsInput(InputChannel):
     async def handle(self, inbound: InboundSms, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         """Everything one customer message leads to (the webhook's steps 5 to 8)."""
         sender = inbound.sender
-        opted_out = sender in self.opted_out
+        opted_out = await self.opt_outs.is_opted_out(sender)
         keyword = None if inbound.media else classify(inbound.text, opted_out=opted_out)
         if keyword and keyword.kind is KeywordKind.OPT_OUT:
             await self.set_opt_out(sender, True)
@@ -262,11 +263,9 @@ class TwilioSmsInput(InputChannel):
 
     async def set_opt_out(self, sender: str, opted_out: bool) -> None:
         """Honoured here at once; recorded in the backend (a failure there is logged)."""
+        self.opt_outs.remember(sender, opted_out)
         if opted_out:
-            self.opted_out.add(sender)
             self.choices.pop(sender)
-        else:
-            self.opted_out.discard(sender)
         try:
             await asyncio.to_thread(self.backend().set_sms_opt_out, sender, opted_out)
         except BackendError as exc:
@@ -279,7 +278,7 @@ class TwilioSmsInput(InputChannel):
     async def deliver(self, sender: str, bot_messages: list[Dict[str, Any]],
                       replace_choices: bool = False) -> None:
         """Format and send; the numbered choices are remembered for the customer's answer."""
-        if sender in self.opted_out or self.sender is None:
+        if self.sender is None or await self.opt_outs.is_opted_out(sender):
             return
         turn = format_turn(bot_messages)
         if turn.choices:
@@ -287,7 +286,7 @@ class TwilioSmsInput(InputChannel):
         elif replace_choices:
             self.choices.pop(sender)
         messages: list[OutgoingSms] = turn.messages
-        await self.sender.send(sender, messages, allowed=lambda: sender not in self.opted_out)
+        await self.sender.send(sender, messages, allowed=lambda: not self.opt_outs.known(sender))
 
 
 def photo_apology(exc: Exception) -> str:

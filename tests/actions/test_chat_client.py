@@ -1,15 +1,18 @@
-"""The backend client's chat-upload and SMS opt-out calls, and chat photos reaching a
+"""The backend client's chat-upload and SMS opt-out calls (record and read), and chat photos reaching a
 return through the create-return action, against a live backend over HTTP."""
 from __future__ import annotations
 
 import io
+import json
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from actions.backend_client import BackendError, get_client
+from actions.backend_client import BackendClient, BackendError, get_client
 from actions.returns import ActionCreateReturn
 from backend.db.models import Customer, Photo, ReturnRequest, SmsOptOut
 from tests.actions.conftest import responses, slot_events, tracker
@@ -68,10 +71,64 @@ def test_sms_opt_out_and_back_in(backend):
     assert bad.value.status == 422 and bad.value.code == "phone_invalid"
 
 
+def test_sms_opted_out_reads_what_was_recorded(backend):
+    client = get_client()
+    assert client.sms_opted_out("+33612345678") is False
+    client.set_sms_opt_out("+33612345678", True)
+    assert client.sms_opted_out("+33612345678") is True
+    client.set_sms_opt_out("+33612345678", False)
+    assert client.sms_opted_out("+33612345678") is False
+    with pytest.raises(BackendError) as bad:
+        client.sms_opted_out("06 12")
+    assert bad.value.status == 422 and bad.value.code == "phone_invalid"
+
+
+class FlakyBackend:
+    """A real HTTP server whose first answer is a 503, as a backend restarting behind a proxy."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        flaky = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                flaky.paths.append(self.path)
+                status, body = (503, b"{}") if len(flaky.paths) == 1 else \
+                    (200, json.dumps({"phone": "+33612345678", "opted_out": True}).encode())
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_sms_opted_out_is_retried_like_every_read():
+    flaky = FlakyBackend()
+    try:
+        assert BackendClient(flaky.url, "token", retries=2).sms_opted_out("+33612345678") is True
+        assert flaky.paths == ["/api/v1/sms/opt-outs/%2B33612345678"] * 2
+    finally:
+        flaky.close()
+
+
 def test_backend_down_is_a_backend_error(backend_down):
     with pytest.raises(BackendError) as down:
         get_client().chat_upload_token(None)
     assert down.value.unavailable
+    with pytest.raises(BackendError) as lookup:
+        get_client().sms_opted_out("+33612345678")
+    assert lookup.value.unavailable
 
 
 def lamp_return(backend, domain, photo_id):

@@ -6,11 +6,12 @@ import dataclasses
 import datetime as dt
 import re
 import uuid
+from urllib.parse import quote
 
 import jwt
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from backend.app import create_app
 from backend.context import build_context
@@ -302,6 +303,38 @@ def test_opt_out_and_back_in_keeps_customers_in_step(client, anon, ctx):
     bad = client.put("/api/v1/sms/opt-outs/0612345678")
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "phone_invalid"
     assert anon.put("/api/v1/sms/opt-outs/%2B33639981234").status_code == 401
+
+
+def opt_out_status(client, phone: str) -> dict:
+    r = client.get(f"/api/v1/sms/opt-outs/{quote(phone, safe='')}")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_opt_out_status_of_a_number_alone(client):
+    assert opt_out_status(client, "+33612345678") == {"phone": "+33612345678", "opted_out": False}
+    client.put("/api/v1/sms/opt-outs/%2B33612345678")
+    assert opt_out_status(client, "+33612345678") == {"phone": "+33612345678", "opted_out": True}
+    assert opt_out_status(client, "0033 6 12 34 56 78")["opted_out"] is True  # the same number, written otherwise
+    client.delete("/api/v1/sms/opt-outs/%2B33612345678")
+    assert opt_out_status(client, "+33612345678")["opted_out"] is False
+
+
+def test_opt_out_status_of_a_flagged_customer_without_a_stop_row(client, ctx):
+    assert opt_out_status(client, "+33639981234")["opted_out"] is False
+    with ctx.sessions.begin() as s:
+        s.execute(update(Customer).where(Customer.phone == "+33639981234").values(sms_opt_out=True))
+    assert opted(ctx, "+33639981234") == (False, [True])
+    assert opt_out_status(client, "+33639981234") == {"phone": "+33639981234", "opted_out": True}
+
+
+def test_opt_out_status_needs_the_service_token_and_a_phone_number(client, anon):
+    assert anon.get("/api/v1/sms/opt-outs/%2B33639981234").status_code == 401
+    wrong = anon.get("/api/v1/sms/opt-outs/%2B33639981234", headers={"Authorization": "Bearer not-the-token"})
+    assert wrong.status_code == 401
+    bad = client.get("/api/v1/sms/opt-outs/0612345678")
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "phone_invalid"
+    assert "international" in bad.json()["error"]["message"] and "international" in bad.json()["error"]["message_fr"]
 
 
 # --- migration 0003 on this database kind --------------------------------------------------

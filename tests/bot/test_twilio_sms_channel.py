@@ -2,8 +2,9 @@
 with Twilio's own RequestValidator, replies sent by the twilio client to a local fake
 Twilio API, photos fetched from the fake's media host.
 
-The assistant and the backend are stand-ins here (a scripted bot, a recording backend
-client); tests/e2e/test_live_sms.py runs the same channel with the real ones.
+The assistant and the backend are mostly stand-ins here (a scripted bot, a recording
+backend client); opt-outs across a restart use a real backend over HTTP, and
+tests/e2e/test_live_sms.py runs the same channel with the real assistant too.
 """
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ import requests
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
-from actions.backend_client import BackendError
+from actions.backend_client import BackendClient, BackendError, get_client
 from bot.channels.sms_config import SmsSettings
 from bot.channels.twilio_sms import PHOTO_FAILED, SEND_PHOTO, TwilioSmsInput
 from bot.channels.twilio_signature import signed_url
 from bench.stack import free_port
+from tests.actions.conftest import backend, seeded_sqlite  # noqa: F401  (fixtures: a live backend)
 from tests.fake_twilio import (ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio, inbound, png, sign,
                                signed_post)
 
@@ -37,6 +39,8 @@ class RecordingBackend:
 
     calls: list[tuple] = field(default_factory=list)
     fail_upload: BackendError | None = None
+    opted_out: set[str] = field(default_factory=set)
+    lookups: list[str] = field(default_factory=list)
 
     def chat_upload_token(self, conversation_id: str | None) -> dict:
         self.calls.append(("token", conversation_id))
@@ -50,6 +54,11 @@ class RecordingBackend:
 
     def set_sms_opt_out(self, phone: str, opted_out: bool) -> None:
         self.calls.append(("opt_out", phone, opted_out))
+        (self.opted_out.add if opted_out else self.opted_out.discard)(phone)
+
+    def sms_opted_out(self, phone: str) -> bool:
+        self.lookups.append(phone)
+        return phone in self.opted_out
 
 
 class ScriptedBot:
@@ -124,8 +133,9 @@ class Setup:
         return signed_post(self.server.url, fields, **kwargs)
 
 
-def make_setup(fake: FakeTwilio, **settings: Any) -> Setup:
-    backend, bot = RecordingBackend(), ScriptedBot()
+def make_setup(fake: FakeTwilio, backend: Any = None, **settings: Any) -> Setup:
+    """A channel served on 127.0.0.1; a new one is what a Rasa restart leaves: no memory."""
+    backend, bot = backend or RecordingBackend(), ScriptedBot()
     values = {"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN, "from_number": FROM_NUMBER,
               "api_base_url": fake.url, **settings}
     channel = TwilioSmsInput(SmsSettings(**values), backend=lambda: backend)
@@ -280,6 +290,51 @@ def test_french_arret_opts_out_and_yes_opts_back_in_only_then(sms):
     sms.post(inbound(CUSTOMER, "YES"))
     assert [c[2] for c in sms.backend.calls] == [True, False]
     assert [m.text for m in sms.bot.received] == ["yes"]
+
+
+def test_the_backend_is_asked_once_per_number_while_its_answer_is_fresh(sms):
+    sms.post(inbound(CUSTOMER, "hello"))
+    sms.post(inbound(CUSTOMER, "2"))
+    sms.post(inbound(CUSTOMER, "STOP"))  # known at once: no need to ask again
+    sms.post(inbound(CUSTOMER, "still there?"))
+    sms.post(inbound("+447700900123", "hi"))
+    assert sms.backend.lookups == [CUSTOMER, "+447700900123"]
+    assert len(sms.bot.received) == 3
+
+
+def test_an_opt_out_in_the_backend_holds_after_a_restart(fake, backend):  # noqa: F811
+    get_client().set_sms_opt_out(CUSTOMER, True)  # a STOP the process before the restart recorded
+    restarted = make_setup(fake, get_client())
+    try:
+        assert restarted.post(inbound(CUSTOMER, "I want to return my lamp")).status_code == 200
+        restarted.post(inbound(CUSTOMER, "HELP"))
+        assert restarted.bot.received == [] and fake.sent_to(CUSTOMER) == []
+        restarted.post(inbound("+447700900123", "hello"))  # a number that never opted out
+        assert [m.text for m in restarted.bot.received] == ["hello"]
+        restarted.post(inbound(CUSTOMER, "START"))
+    finally:
+        restarted.server.close()
+    assert get_client().sms_opted_out(CUSTOMER) is False
+    again = make_setup(fake, get_client())
+    try:
+        again.post(inbound(CUSTOMER, "I want to return my lamp"))
+        assert [m.text for m in again.bot.received] == ["I want to return my lamp"]
+    finally:
+        again.server.close()
+
+
+def test_with_the_backend_down_the_process_memory_decides(fake):
+    down = BackendClient(f"http://127.0.0.1:{free_port()}", "token", connect_timeout=0.5, retries=0)
+    setup = make_setup(fake, down)
+    try:
+        setup.post(inbound(CUSTOMER, "hello"))  # nothing known of this number: passed on
+        assert [m.text for m in setup.bot.received] == ["hello"]
+        assert fake.sent_to(CUSTOMER)[0]["body"].startswith("What happened?")
+        setup.post(inbound(CUSTOMER, "STOP"))  # not recorded in the backend, but honoured here
+        setup.post(inbound(CUSTOMER, "are you there?"))
+        assert [m.text for m in setup.bot.received] == ["hello"] and len(fake.sent_to(CUSTOMER)) == 1
+    finally:
+        setup.server.close()
 
 
 def test_help_is_answered_in_the_keyword_language_without_the_bot(sms):
