@@ -6,16 +6,9 @@ import asyncio
 
 from actions.backend_client import BackendError
 from bot.channels.sms_opt_outs import OptOuts
+from tests.bot.test_sms_memory import Clock
 
 PHONE = "+33639981234"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Backend:

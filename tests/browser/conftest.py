@@ -9,19 +9,15 @@ model the tests are skipped, unless BOOMERANG_REQUIRE_MODEL=1 (set by `make test
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from backend.web.router import STATIC_DIR, WIDGET
-from bench.stack import Services, free_port
+from tests.live_stack import live_stack, require_model
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "boomerang.tar.gz"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -37,10 +33,7 @@ bot.channels.socketio.BoomerangSocketIOInput:
 TIMEOUT_MS = 60_000
 expect.set_options(timeout=TIMEOUT_MS)
 
-if not MODEL.exists():
-    if os.environ.get("BOOMERANG_REQUIRE_MODEL") == "1":
-        raise RuntimeError(f"{MODEL} is missing: run `make model` first")
-    pytest.skip("no trained model (run `make model`)", allow_module_level=True)
+require_model()
 
 
 @dataclass
@@ -56,36 +49,9 @@ class Stack:
 def stack(tmp_path_factory) -> Iterator[Stack]:
     if not (STATIC_DIR / WIDGET).exists():
         pytest.fail("the chat widget is not built: run `make web`")
-    work = tmp_path_factory.mktemp("browser")
-    backend_port, actions_port, rasa_port = free_port(), free_port(), free_port()
-    backend_url, rasa_url = f"http://127.0.0.1:{backend_port}", f"http://127.0.0.1:{rasa_port}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOMERANG_DATABASE_URL": f"sqlite:///{work / 'browser.db'}",
-           "BOOMERANG_SERVICE_TOKEN": "browser-service-token", "BOOMERANG_MEDIA_DIR": str(work / "media"),
-           "BOOMERANG_PUBLIC_URL": backend_url, "BOOMERANG_BACKEND_URL": backend_url,
-           "BOOMERANG_RASA_URL": rasa_url, "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-           "RASA_TELEMETRY_ENABLED": "false"}
-    (work / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    (work / "credentials.yml").write_text(CREDENTIALS)
-    bindir = Path(sys.executable).parent
-    services = Services(work, env)
-    try:
-        setup = services.start("setup", [sys.executable, "-m", "backend", "setup"], ROOT)
-        assert setup.proc.wait(timeout=120) == 0, setup.log_tail()
-        services.running.remove(setup)
-        backend = services.start("backend", [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1",
-                                             "--port", str(backend_port)], ROOT)
-        actions = services.start("actions", [str(bindir / "rasa"), "run", "actions", "--actions",
-                                             "actions.actions", "--port", str(actions_port)], ROOT)
-        rasa = services.start("rasa", [str(bindir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
-                                       "--cors", "*", "--port", str(rasa_port),
-                                       "--endpoints", str(work / "endpoints.yml"),
-                                       "--credentials", str(work / "credentials.yml")], ROOT)
-        services.wait_ready(backend, f"{backend_url}/health", timeout=60)
-        services.wait_ready(actions, f"http://127.0.0.1:{actions_port}/health", timeout=90)
-        services.wait_ready(rasa, f"{rasa_url}/status", timeout=240)
-        yield Stack(backend_url, rasa_url)
-    finally:
-        services.stop_all()
+    with live_stack(tmp_path_factory.mktemp("browser"), credentials=CREDENTIALS,
+                    service_token="browser-service-token", rasa_args=["--cors", "*"]) as live:
+        yield Stack(live.backend_url, live.rasa_url)
 
 
 # Module scope: Playwright's sync API keeps an event loop running in this thread, which

@@ -9,25 +9,17 @@ unless BOOMERANG_REQUIRE_MODEL=1 (set by `make test`) makes that a failure.
 from __future__ import annotations
 
 import json
-import os
-import sys
 import uuid
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 import requests
 
-from bench.stack import Services, free_port
+from tests.live_stack import live_stack, require_model
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "boomerang.tar.gz"
 TOKEN = "e2e-service-token"
 
-if not MODEL.exists():
-    if os.environ.get("BOOMERANG_REQUIRE_MODEL") == "1":
-        raise RuntimeError(f"{MODEL} is missing: run `make model` first")
-    pytest.skip("no trained model (run `make model`)", allow_module_level=True)
+require_model()
 
 
 class Assistant:
@@ -57,33 +49,8 @@ def button(answers: list[dict], contains: str) -> str:
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Iterator[Assistant]:
-    work = tmp_path_factory.mktemp("e2e")
-    backend_port, actions_port, rasa_port = free_port(), free_port(), free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOMERANG_DATABASE_URL": f"sqlite:///{work / 'e2e.db'}",
-           "BOOMERANG_SERVICE_TOKEN": TOKEN, "BOOMERANG_MEDIA_DIR": str(work / "media"),
-           "BOOMERANG_PUBLIC_URL": f"http://127.0.0.1:{backend_port}",
-           "BOOMERANG_BACKEND_URL": f"http://127.0.0.1:{backend_port}", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "RASA_TELEMETRY_ENABLED": "false"}
-    (work / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    (work / "credentials.yml").write_text("rest:\n")
-    bindir = Path(sys.executable).parent
-    services = Services(work, env)
-    try:
-        setup = services.start("setup", [sys.executable, "-m", "backend", "setup"], ROOT)
-        assert setup.proc.wait(timeout=120) == 0, setup.log_tail()
-        services.running.remove(setup)
-        backend = services.start("backend", [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1",
-                                             "--port", str(backend_port)], ROOT)
-        actions = services.start("actions", [str(bindir / "rasa"), "run", "actions", "--actions",
-                                             "actions.actions", "--port", str(actions_port)], ROOT)
-        rasa = services.start("rasa", [str(bindir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
-                                       "--port", str(rasa_port), "--endpoints", str(work / "endpoints.yml"),
-                                       "--credentials", str(work / "credentials.yml")], ROOT)
-        services.wait_ready(backend, f"http://127.0.0.1:{backend_port}/health", timeout=60)
-        services.wait_ready(actions, f"http://127.0.0.1:{actions_port}/health", timeout=90)
-        services.wait_ready(rasa, f"http://127.0.0.1:{rasa_port}/status", timeout=240)
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{backend_port}")
-    finally:
-        services.stop_all()
+    with live_stack(tmp_path_factory.mktemp("e2e"), credentials="rest:\n", service_token=TOKEN) as stack:
+        yield Assistant(stack.rasa_url, stack.backend_url)
 
 
 def test_english_return_to_label(assistant):

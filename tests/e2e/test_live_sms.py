@@ -7,27 +7,21 @@ trained model; without one the module is skipped, unless BOOMERANG_REQUIRE_MODEL
 """
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from actions.backend_client import BackendClient
-from bench.stack import Services, free_port, local_session
+from bench.stack import local_session
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio, inbound, png, signed_post
+from tests.live_stack import live_stack, require_model
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "boomerang.tar.gz"
 TOKEN = "e2e-service-token"
 
-if not MODEL.exists():
-    if os.environ.get("BOOMERANG_REQUIRE_MODEL") == "1":
-        raise RuntimeError(f"{MODEL} is missing: run `make model` first")
-    pytest.skip("no trained model (run `make model`)", allow_module_level=True)
+require_model()
 
 
 class Phone:
@@ -76,41 +70,16 @@ def choice(bodies: list[str], contains: str) -> str:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[SmsStack]:
-    work = tmp_path_factory.mktemp("e2e-sms")
     fake = FakeTwilio()
-    backend_port, actions_port, rasa_port = free_port(), free_port(), free_port()
-    database = work / "e2e.db"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOMERANG_DATABASE_URL": f"sqlite:///{database}",
-           "BOOMERANG_SERVICE_TOKEN": TOKEN, "BOOMERANG_MEDIA_DIR": str(work / "media"),
-           "BOOMERANG_PUBLIC_URL": f"http://127.0.0.1:{backend_port}",
-           "BOOMERANG_BACKEND_URL": f"http://127.0.0.1:{backend_port}", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-           "RASA_TELEMETRY_ENABLED": "false", "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-           "TWILIO_FROM_NUMBER": FROM_NUMBER, "TWILIO_API_BASE_URL": fake.url, "NO_PROXY": "127.0.0.1,localhost"}
-    env.pop("TWILIO_WEBHOOK_URL", None)
-    (work / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    (work / "credentials.yml").write_text("rest:\nbot.channels.twilio_sms.TwilioSmsInput:\n  trust_proxy: false\n")
-    bindir = Path(sys.executable).parent
-    services = Services(work, env)
+    env = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_FROM_NUMBER": FROM_NUMBER,
+           "TWILIO_API_BASE_URL": fake.url, "TWILIO_WEBHOOK_URL": None, "NO_PROXY": "127.0.0.1,localhost"}
     try:
-        setup = services.start("setup", [sys.executable, "-m", "backend", "setup"], ROOT)
-        assert setup.proc.wait(timeout=120) == 0, setup.log_tail()
-        services.running.remove(setup)
-        backend = services.start("backend", [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1",
-                                             "--port", str(backend_port)], ROOT)
-        actions = services.start("actions", [str(bindir / "rasa"), "run", "actions", "--actions",
-                                             "actions.actions", "--port", str(actions_port)], ROOT)
-        rasa = services.start("rasa", [str(bindir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
-                                       "--port", str(rasa_port), "--endpoints", str(work / "endpoints.yml"),
-                                       "--credentials", str(work / "credentials.yml")], ROOT)
-        services.wait_ready(backend, f"http://127.0.0.1:{backend_port}/health", timeout=60)
-        services.wait_ready(actions, f"http://127.0.0.1:{actions_port}/health", timeout=90)
-        services.wait_ready(rasa, f"http://127.0.0.1:{rasa_port}/status", timeout=240)
-        services.wait_ready(rasa, f"http://127.0.0.1:{rasa_port}/webhooks/twilio_sms/", timeout=30,
-                            ok=lambda r: r.status_code == 200 and r.json().get("configured") is True)
-        yield SmsStack(f"http://127.0.0.1:{rasa_port}",
-                       f"http://127.0.0.1:{backend_port}", fake, database)
+        with live_stack(tmp_path_factory.mktemp("e2e-sms"), service_token=TOKEN, env=env,
+                        credentials="rest:\nbot.channels.twilio_sms.TwilioSmsInput:\n  trust_proxy: false\n") as live:
+            live.services.wait_ready(live.rasa, f"{live.rasa_url}/webhooks/twilio_sms/", timeout=30,
+                                     ok=lambda r: r.status_code == 200 and r.json().get("configured") is True)
+            yield SmsStack(live.rasa_url, live.backend_url, fake, live.database)
     finally:
-        services.stop_all()
         fake.close()
 
 

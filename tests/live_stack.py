@@ -1,0 +1,86 @@
+"""The whole assistant on free ports, for the live tests (tests/e2e, tests/browser).
+
+What `make run` starts: the backend on a fresh migrated and seeded SQLite database, the
+action server, and Rasa with the trained model and the given channels. One place, so the
+live tests differ only in what they really change (channels, environment, Rasa flags).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Mapping, Sequence
+
+import pytest
+
+from bench.stack import Service, Services, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "boomerang.tar.gz"
+
+
+def require_model() -> None:
+    """Skip the calling test module without a trained model, unless BOOMERANG_REQUIRE_MODEL=1
+    (set by `make test`) makes that a failure."""
+    if MODEL.exists():
+        return
+    if os.environ.get("BOOMERANG_REQUIRE_MODEL") == "1":
+        raise RuntimeError(f"{MODEL} is missing: run `make model` first")
+    pytest.skip("no trained model (run `make model`)", allow_module_level=True)
+
+
+@dataclass(frozen=True)
+class LiveStack:
+    backend_url: str
+    rasa_url: str
+    database: Path
+    services: Services
+    rasa: Service
+
+
+@contextmanager
+def live_stack(work: Path, *, credentials: str, service_token: str,
+               env: Mapping[str, str | None] | None = None,
+               rasa_args: Sequence[str] = ()) -> Iterator[LiveStack]:
+    """Start the three processes in ``work`` (logs, database, media) and stop them after.
+
+    ``credentials`` is Rasa's credentials.yml; ``env`` adds to the environment (``None``
+    removes a variable); ``rasa_args`` are extra flags for `rasa run`.
+    """
+    backend_port, actions_port, rasa_port = free_port(), free_port(), free_port()
+    backend_url, rasa_url = f"http://127.0.0.1:{backend_port}", f"http://127.0.0.1:{rasa_port}"
+    database = work / "live.db"
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOMERANG_DATABASE_URL": f"sqlite:///{database}",
+                "BOOMERANG_SERVICE_TOKEN": service_token, "BOOMERANG_MEDIA_DIR": str(work / "media"),
+                "BOOMERANG_PUBLIC_URL": backend_url, "BOOMERANG_BACKEND_URL": backend_url,
+                "BOOMERANG_RASA_URL": rasa_url, "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+                "RASA_TELEMETRY_ENABLED": "false"}
+    for name, value in (env or {}).items():
+        if value is None:
+            full_env.pop(name, None)
+        else:
+            full_env[name] = value
+    (work / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    (work / "credentials.yml").write_text(credentials)
+    bindir = Path(sys.executable).parent
+    services = Services(work, full_env)
+    try:
+        setup = services.start("setup", [sys.executable, "-m", "backend", "setup"], ROOT)
+        assert setup.proc.wait(timeout=120) == 0, setup.log_tail()
+        services.running.remove(setup)
+        backend = services.start("backend", [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1",
+                                             "--port", str(backend_port)], ROOT)
+        actions = services.start("actions", [str(bindir / "rasa"), "run", "actions", "--actions",
+                                             "actions.actions", "--port", str(actions_port)], ROOT)
+        rasa = services.start("rasa", [str(bindir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
+                                       *rasa_args, "--port", str(rasa_port),
+                                       "--endpoints", str(work / "endpoints.yml"),
+                                       "--credentials", str(work / "credentials.yml")], ROOT)
+        services.wait_ready(backend, f"{backend_url}/health", timeout=60)
+        services.wait_ready(actions, f"http://127.0.0.1:{actions_port}/health", timeout=90)
+        services.wait_ready(rasa, f"{rasa_url}/status", timeout=240)
+        yield LiveStack(backend_url, rasa_url, database, services, rasa)
+    finally:
+        services.stop_all()
