@@ -91,3 +91,12 @@ def test_untrained_classifier_leaves_messages_alone(tmp_path: Path) -> None:
     message = Message(data={TEXT: "hello"})
     classifier.process([message])
     assert message.get("intent") is None
+
+
+def test_nearest_neighbours_alone_recognise_a_training_example(tmp_path: Path, featurizer) -> None:
+    config = {**LinearIntentClassifier.get_default_config(), "knn_weight": 1.0}
+    classifier = LinearIntentClassifier.create(config, LocalModelStorage(tmp_path), Resource("knn"),
+                                               _context("knn"))
+    classifier.train(_training_data(featurizer))
+    intent = _parse(featurizer, classifier, "où en est mon remboursement")
+    assert intent["name"] == "return_status" and intent["confidence"] > 0.5
