@@ -11,5 +11,11 @@ from actions.forms.return_form import (  # noqa: F401
 from actions.forms.status_form import ValidateStatusForm  # noqa: F401
 from actions.handoff import ActionAnswerYesNo, ActionHandoff  # noqa: F401
 from actions.policy import ActionAnswerPolicy  # noqa: F401
-from actions.returns import ActionCancelFlow, ActionCreateReturn, ActionStartExchange, ActionStartReturn  # noqa: F401
+from actions.returns import (  # noqa: F401
+    ActionCancelFlow,
+    ActionCreateReturn,
+    ActionKeepPhoto,
+    ActionStartExchange,
+    ActionStartReturn,
+)
 from actions.status import ActionShowStatus, ActionStartStatus  # noqa: F401

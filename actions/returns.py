@@ -10,13 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendError, get_client
 from actions.base import BackendAction
-from actions.forms.return_form import RETURN_SLOTS, current_item, load_items
+from actions.forms.return_form import RETURN_SLOTS, current_item, load_items, photo_ids_of, with_early_photos
 from actions.language import language_of, pick
 
 
 def journey_reset(flow: str | None) -> list:
     """A new journey: fresh answers and a fresh idempotency key; verification is kept."""
     events = [SlotSet(slot, None) for slot in RETURN_SLOTS]
+    if flow is None:  # the journey is over: photos kept for it go too
+        events.append(SlotSet("early_photos", None))
     events += [SlotSet("flow", flow), SlotSet("flow_aborted", False), SlotSet("failed_answers", 0),
                SlotSet("idempotency_key", uuid.uuid4().hex if flow in ("return", "exchange") else None)]
     return events
@@ -121,3 +123,15 @@ class ActionCancelFlow(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(response="utter_cancelled")
         return journey_reset(None)
+
+
+class ActionKeepPhoto(Action):
+    """A photo sent outside a return: kept for the return the customer may start next."""
+
+    def name(self) -> str:
+        return "action_keep_photo"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        dispatcher.utter_message(response="utter_photo_outside_form")
+        photo_ids = photo_ids_of(tracker)
+        return [SlotSet("early_photos", with_early_photos(tracker, photo_ids))] if photo_ids else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendError, get_client
@@ -94,6 +95,17 @@ def match_item(text: str, items: list[dict]) -> dict | None:
     return best
 
 
+def photo_ids_of(tracker: Tracker) -> list[str]:
+    """The photo ids a channel attached to the latest message (its metadata)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return [str(p) for p in (metadata.get("photo_ids") or []) if p]
+
+
+def with_early_photos(tracker: Tracker, photo_ids: list[str]) -> list[str]:
+    """Photos kept so far plus new ones, each once, in the order they came."""
+    return list(dict.fromkeys([*(tracker.get_slot("early_photos") or []), *photo_ids]))
+
+
 def reset_return_slots() -> Slots:
     return {slot: None for slot in RETURN_SLOTS}
 
@@ -121,6 +133,22 @@ class ValidateReturnForm(BoomerangFormValidation):
             slots.append("exchange_sku")
         slots.append("return_confirmed")
         return slots
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        """Also keep photos sent before the photo question (often with the first message).
+
+        Done here rather than as a slot extraction: rasa-sdk only extracts and validates
+        the slots the form is about to ask for, and early_photos is never asked for.
+        """
+        photo_ids = photo_ids_of(tracker)
+        early = photo_ids and tracker.get_slot("requested_slot") != "return_photos"
+        if early:
+            tracker.slots["early_photos"] = with_early_photos(tracker, photo_ids)
+        events = await super().run(dispatcher, tracker, domain)
+        if early:
+            dispatcher.utter_message(response="utter_photo_kept")
+            events.append(SlotSet("early_photos", tracker.get_slot("early_photos")))
+        return events
 
     def after_verification(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: Slots) -> Slots:
         return load_items(tracker, dispatcher, slots["customer_token"], slots["order_number"])
@@ -166,21 +194,28 @@ class ValidateReturnForm(BoomerangFormValidation):
                                domain: dict) -> Slots:
         text = str(value or "").strip()
         if text in REASON_NAMES["en"]:
-            return self.ok({"return_reason": text})
+            return self.ok({"return_reason": text, **self._kept_photos(tracker, text)})
         code = reason_from_text(text)
         if code is None and len(words(text)) >= 3:
             code = "other"  # a real explanation we can't classify: keep it for the team
         if code is None:
             return self.fail(dispatcher, tracker, "return_reason", "utter_not_understood_choice")
-        return self.ok({"return_reason": code, "return_reason_text": text[:2000]})
+        return self.ok({"return_reason": code, "return_reason_text": text[:2000], **self._kept_photos(tracker, code)})
+
+    @staticmethod
+    def _kept_photos(tracker: Tracker, reason: str) -> Slots:
+        """Photos already sent answer the photo question before it is asked."""
+        early = tracker.get_slot("early_photos") or []
+        if reason in PHOTO_REASONS and early and not tracker.get_slot("return_photos"):
+            return {"return_photos": list(early)}
+        return {}
 
     async def extract_return_photos(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: dict) -> Slots:
         """Photos arrive as ids in the message metadata (the channel uploaded them)."""
         if tracker.get_slot("requested_slot") != "return_photos":
             return {}
-        metadata = tracker.latest_message.get("metadata") or {}
-        photo_ids = [str(p) for p in (metadata.get("photo_ids") or []) if p]
+        photo_ids = photo_ids_of(tracker)
         if photo_ids:
             return {"return_photos": (tracker.get_slot("return_photos") or []) + photo_ids}
         intent = tracker.get_intent_of_latest_message()

@@ -12,7 +12,7 @@ from actions.forms.return_form import ValidateReturnForm, match_item
 from actions.forms.status_form import ValidateStatusForm
 from actions.handoff import ActionAnswerYesNo, ActionHandoff
 from actions.policy import ActionAnswerPolicy, topics_for
-from actions.returns import ActionCreateReturn, ActionStartReturn
+from actions.returns import ActionCreateReturn, ActionKeepPhoto, ActionStartReturn, journey_reset
 from actions.status import ActionShowStatus
 from actions.vocabulary import reason_from_text, resolution_from_text
 from backend.db.models import HandoffRequest, ReturnRequest
@@ -325,3 +325,52 @@ def test_phone_digits_are_not_taken_for_a_new_order_number(backend, domain):
     slots = slot_events(result)
     assert slots["order_reference"] == "BM-100002"
     assert slots["verified"] is True, responses(dispatcher)
+
+
+# --- photos sent before the form asks for them -------------------------------------------
+
+def test_photo_sent_at_another_question_is_kept_and_the_question_stands(backend, domain):
+    slots = verified_slots(backend, domain)
+    t = tracker(slots, text="/send_photo", intent="send_photo", metadata={"photo_ids": ["ph_1", "ph_2"]},
+                requested_slot="return_item", active_loop="return_form")
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    result = slot_events(events)
+    assert result["early_photos"] == ["ph_1", "ph_2"]
+    assert "return_item" not in result
+    assert "utter_photo_kept" in responses(dispatcher)
+
+
+def test_kept_photos_answer_the_photo_question_once_the_reason_needs_them(backend, domain):
+    slots = verified_slots(backend, domain)
+    lamp = next(i for i in slots["returnable_items"] if "lamp" in i["name"]["en"].lower())
+    t = tracker({**slots, "return_item": lamp["id"], "return_quantity": 1.0, "early_photos": ["ph_1"]},
+                text="it arrived cracked", requested_slot="return_reason", active_loop="return_form",
+                filled={"return_reason": "it arrived cracked"})
+    _, events = run(ValidateReturnForm(), t, domain)
+    result = slot_events(events)
+    assert result["return_reason"] == "damaged"
+    assert result["return_photos"] == ["ph_1"]
+    assert result["requested_slot"] == "return_resolution"  # not asked for photos again
+
+
+def test_kept_photos_are_not_used_for_a_reason_that_needs_none(backend, domain):
+    slots = verified_slots(backend, domain)
+    shirt = next(i for i in slots["returnable_items"] if "lamp" not in i["name"]["en"].lower())
+    t = tracker({**slots, "return_item": shirt["id"], "return_quantity": 1.0, "early_photos": ["ph_1"]},
+                text="changed_mind", requested_slot="return_reason", active_loop="return_form",
+                filled={"return_reason": "changed_mind"})
+    _, events = run(ValidateReturnForm(), t, domain)
+    assert "return_photos" not in slot_events(events)
+
+
+def test_photo_outside_a_return_is_kept_for_the_next_one(domain):
+    t = tracker({"language": "fr", "early_photos": ["ph_1"]}, text="/send_photo", intent="send_photo",
+                metadata={"photo_ids": ["ph_1", "ph_9"]})
+    dispatcher, events = run(ActionKeepPhoto(), t, domain)
+    assert slot_events(events)["early_photos"] == ["ph_1", "ph_9"]
+    assert responses(dispatcher) == ["utter_photo_outside_form"]
+
+
+def test_the_journey_end_forgets_kept_photos():
+    assert {"early_photos": None}.items() <= slot_events(journey_reset(None)).items()
+    assert "early_photos" not in slot_events(journey_reset("return"))
