@@ -124,6 +124,22 @@ def _squash(key: str) -> str:
     return key.replace(" ", "")
 
 
+def external_leaks(train_root: Path, external: Path) -> Dict[str, int]:
+    """Training lines equal (normalised) to an external evaluation line, counted per file.
+
+    Lines of six characters or fewer ("ok", "hello", "merci") are everyday words any corpus
+    shares, not copies. Only file names and counts are reported: the external set's text is
+    never printed.
+    """
+    outside = {key for key in (_squash(normalise(ex.text)) for ex in read_external(external)) if len(key) > 6}
+    leaks: Dict[str, int] = defaultdict(int)
+    for f in yaml_files(train_root):
+        for ex in read_nlu_file(f):
+            if _squash(normalise(ex.text)) in outside:
+                leaks[str(f)] += 1
+    return dict(leaks)
+
+
 def overlap_check(train_root: Path, test_root: Path) -> List[str]:
     """Test lines that equal a training line once normalised (or twice in the tests)."""
     train: Dict[str, Example] = {}
@@ -369,6 +385,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _write(args.report, report)
         return 2
     emit("overlap check passed: no test utterance equals a training utterance (normalised)")
+    if args.external:
+        leaks = external_leaks(Path(args.train), Path(args.external))
+        if leaks:
+            for path, count in sorted(leaks.items()):
+                emit(f"LEAK: {count} training line(s) in {path} equal external evaluation lines")
+            emit("external leak check FAILED: the evaluation set must never be in the training data")
+            _write(args.report, report)
+            return 2
+        emit("external leak check passed: no training line equals an external evaluation line")
     near = near_copies(Path(args.train), Path(args.test))
     for line in near:
         emit("   near copy (warning): " + line)

@@ -112,6 +112,30 @@ def test_damaged_lamp_by_sms_with_two_photos_in_one_mms(stack):
     assert [line["photo_count"] for line in lines] == [2]
 
 
+def test_a_photo_sent_with_the_first_message_is_not_asked_for_again(stack):
+    phone = stack.phone("+33639980106")
+    media = [(stack.fake.add_media("earbuds.png", png((20, 160, 60))), "image/png")]
+    answers = phone.send("bonjour, mes écouteurs sont arrivés abîmés", media)  # an MMS: text and a photo
+    joined = "\n".join(answers)
+    assert "Photo bien reçue" in joined and "BM-" in joined, answers
+    phone.send("BM-100002")
+    answers = phone.send("+44 7700 900123")
+    assert "Ben" in "\n".join(answers), answers
+    answers = phone.send(choice(answers, "couteurs"))
+    if not any("remboursement" in a.lower() for a in answers):  # the reason, unless already understood
+        answers = phone.send(choice(answers, "endommag"))
+    assert not any("photo" in a.lower() for a in answers), answers  # the photo is already in
+    answers = phone.send(choice(answers, "remboursement"))
+    reply = "\n".join(phone.send("oui"))
+    assert "R-" in reply, reply
+
+    client = BackendClient(stack.backend_url, TOKEN)
+    token = client.verify("BM-100002", "ben.carter@example.com", client_key="e2e-sms-early")["customer_token"]
+    created = [r for r in client.order_returns(token, "BM-100002")["returns"] if r["rma"] in reply]
+    assert len(created) == 1, reply
+    assert [line["photo_count"] for line in client.get_return(token, created[0]["rma"])["lines"]] == [1]
+
+
 def test_forged_webhook_gets_403_and_nothing_is_sent(stack):
     number = "+33639980102"
     fields = inbound(number, "hello")

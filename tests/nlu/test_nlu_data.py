@@ -75,3 +75,14 @@ def test_regexes_match_the_identifiers_customers_type():
     assert found("phone", "+33 6 12 34 56 78") == ["+33 6 12 34 56 78"]
     assert found("phone", "(514) 555-0199") == ["(514) 555-0199"]
     assert found("phone", "order BM-104217") == []
+
+
+def test_external_leak_check_finds_copied_lines_but_not_everyday_words(tmp_path):
+    train = tmp_path / "nlu"
+    train.mkdir()
+    (train / "chitchat.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - Hello\n    - Good Evening, team!\n'
+        "    - something of our own\n", encoding="utf-8")
+    external = tmp_path / "external.tsv"
+    external.write_text("# lang\tintent\ttext\nen\tgreet\thello\nen\tgreet\tgood evening team\n", encoding="utf-8")
+    assert E.external_leaks(train, external) == {str(train / "chitchat.yml"): 1}
