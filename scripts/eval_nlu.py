@@ -124,19 +124,37 @@ def _squash(key: str) -> str:
     return key.replace(" ", "")
 
 
-def external_leaks(train_root: Path, external: Path) -> Dict[str, int]:
-    """Training lines equal (normalised) to an external evaluation line, counted per file.
+def external_leaks(train_root: Path, external: Path, threshold: float = 0.85) -> Dict[str, int]:
+    """Training lines equal or nearly equal to an external evaluation line, counted per file.
 
-    Lines of six characters or fewer ("ok", "hello", "merci") are everyday words any corpus
-    shares, not copies. Only file names and counts are reported: the external set's text is
-    never printed.
+    "Nearly" is a character similarity of ``threshold`` or more once normalised (difflib's
+    ratio): a copy with a changed word or a typo is still a copy. Lines of six characters
+    or fewer ("ok", "hello", "merci") are everyday words any corpus shares, not copies. Only
+    file names and counts are reported: the external set's text is never printed.
     """
-    outside = {key for key in (_squash(normalise(ex.text)) for ex in read_external(external)) if len(key) > 6}
+    import difflib
+
+    outside = sorted({key for key in (_squash(normalise(ex.text)) for ex in read_external(external))
+                      if len(key) > 6})
+    exact = set(outside)
     leaks: Dict[str, int] = defaultdict(int)
     for f in yaml_files(train_root):
         for ex in read_nlu_file(f):
-            if _squash(normalise(ex.text)) in outside:
+            key = _squash(normalise(ex.text))
+            if len(key) <= 6:
+                continue
+            if key in exact:
                 leaks[str(f)] += 1
+                continue
+            matcher = difflib.SequenceMatcher(None, "", key, autojunk=False)  # b (cached) = the training line
+            for cand in outside:
+                if abs(len(cand) - len(key)) > len(key) * (1 - threshold) * 2:
+                    continue
+                matcher.set_seq1(cand)
+                if (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
+                        and matcher.ratio() >= threshold):
+                    leaks[str(f)] += 1
+                    break
     return dict(leaks)
 
 
@@ -389,11 +407,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         leaks = external_leaks(Path(args.train), Path(args.external))
         if leaks:
             for path, count in sorted(leaks.items()):
-                emit(f"LEAK: {count} training line(s) in {path} equal external evaluation lines")
+                emit(f"LEAK: {count} training line(s) in {path} equal or nearly equal external evaluation lines")
             emit("external leak check FAILED: the evaluation set must never be in the training data")
             _write(args.report, report)
             return 2
-        emit("external leak check passed: no training line equals an external evaluation line")
+        emit("external leak check passed: no training line equals or nearly equals an external evaluation line")
     near = near_copies(Path(args.train), Path(args.test))
     for line in near:
         emit("   near copy (warning): " + line)

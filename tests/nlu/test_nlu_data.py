@@ -86,3 +86,17 @@ def test_external_leak_check_finds_copied_lines_but_not_everyday_words(tmp_path)
     external = tmp_path / "external.tsv"
     external.write_text("# lang\tintent\ttext\nen\tgreet\thello\nen\tgreet\tgood evening team\n", encoding="utf-8")
     assert E.external_leaks(train, external) == {str(train / "chitchat.yml"): 1}
+
+
+def test_external_leak_check_finds_near_copies_too(tmp_path):
+    """A copied line with a typo or a changed word is still a copy; a different line is not."""
+    train = tmp_path / "nlu"
+    train.mkdir()
+    (train / "status.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: return_status\n  examples: |\n'
+        "    - where can I chek the status of my refund\n"
+        "    - has the parcel I sent back arrived at your warehouse\n", encoding="utf-8")
+    external = tmp_path / "external.tsv"
+    external.write_text("en\treturn_status\twhere can i check the status of my refund?\n"
+                        "en\treturn_status\tis my money back on its way\n", encoding="utf-8")
+    assert E.external_leaks(train, external) == {str(train / "status.yml"): 1}
