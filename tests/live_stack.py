@@ -31,23 +31,32 @@ def require_model() -> None:
     pytest.skip("no trained model (run `make model`)", allow_module_level=True)
 
 
-@dataclass(frozen=True)
+@dataclass
 class LiveStack:
     backend_url: str
     rasa_url: str
     database: Path
     services: Services
     rasa: Service
+    rasa_command: list[str]
+
+    def restart_rasa(self, timeout: float = 240) -> None:
+        """Stop the Rasa server and start it again on the same port and endpoints."""
+        self.services.stop(self.rasa)
+        self.rasa = self.services.start("rasa-restarted", self.rasa_command, ROOT)
+        self.services.wait_ready(self.rasa, f"{self.rasa_url}/status", timeout=timeout)
 
 
 @contextmanager
 def live_stack(work: Path, *, credentials: str, service_token: str,
                env: Mapping[str, str | None] | None = None,
-               rasa_args: Sequence[str] = ()) -> Iterator[LiveStack]:
+               rasa_args: Sequence[str] = (), endpoints: Path | None = None) -> Iterator[LiveStack]:
     """Start the three processes in ``work`` (logs, database, media) and stop them after.
 
     ``credentials`` is Rasa's credentials.yml; ``env`` adds to the environment (``None``
-    removes a variable); ``rasa_args`` are extra flags for `rasa run`.
+    removes a variable); ``rasa_args`` are extra flags for `rasa run`; ``endpoints`` is an
+    endpoints file to use instead of the in-memory one (its action endpoint is
+    ``${BOOMERANG_ACTIONS_URL}``, set here).
     """
     backend_port, actions_port, rasa_port = free_port(), free_port(), free_port()
     backend_url, rasa_url = f"http://127.0.0.1:{backend_port}", f"http://127.0.0.1:{rasa_port}"
@@ -56,13 +65,17 @@ def live_stack(work: Path, *, credentials: str, service_token: str,
                 "BOOMERANG_SERVICE_TOKEN": service_token, "BOOMERANG_MEDIA_DIR": str(work / "media"),
                 "BOOMERANG_PUBLIC_URL": backend_url, "BOOMERANG_BACKEND_URL": backend_url,
                 "BOOMERANG_RASA_URL": rasa_url, "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-                "RASA_TELEMETRY_ENABLED": "false"}
+                "RASA_TELEMETRY_ENABLED": "false",
+                "BOOMERANG_ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook"}
     for name, value in (env or {}).items():
         if value is None:
             full_env.pop(name, None)
         else:
             full_env[name] = value
-    (work / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    if endpoints is None:
+        (work / "endpoints.yml").write_text('action_endpoint:\n  url: "${BOOMERANG_ACTIONS_URL}"\n')
+    else:
+        (work / "endpoints.yml").write_text(endpoints.read_text(encoding="utf-8"), encoding="utf-8")
     (work / "credentials.yml").write_text(credentials)
     bindir = Path(sys.executable).parent
     services = Services(work, full_env)
@@ -74,13 +87,14 @@ def live_stack(work: Path, *, credentials: str, service_token: str,
                                              "--port", str(backend_port)], ROOT)
         actions = services.start("actions", [str(bindir / "rasa"), "run", "actions", "--actions",
                                              "actions.actions", "--port", str(actions_port)], ROOT)
-        rasa = services.start("rasa", [str(bindir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
-                                       *rasa_args, "--port", str(rasa_port),
-                                       "--endpoints", str(work / "endpoints.yml"),
-                                       "--credentials", str(work / "credentials.yml")], ROOT)
+        rasa_command = [str(bindir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
+                        *rasa_args, "--port", str(rasa_port),
+                        "--endpoints", str(work / "endpoints.yml"),
+                        "--credentials", str(work / "credentials.yml")]
+        rasa = services.start("rasa", rasa_command, ROOT)
         services.wait_ready(backend, f"{backend_url}/health", timeout=60)
         services.wait_ready(actions, f"http://127.0.0.1:{actions_port}/health", timeout=90)
         services.wait_ready(rasa, f"{rasa_url}/status", timeout=240)
-        yield LiveStack(backend_url, rasa_url, database, services, rasa)
+        yield LiveStack(backend_url, rasa_url, database, services, rasa, rasa_command)
     finally:
         services.stop_all()
