@@ -100,3 +100,10 @@ def test_external_leak_check_finds_near_copies_too(tmp_path):
     external.write_text("en\treturn_status\twhere can i check the status of my refund?\n"
                         "en\treturn_status\tis my money back on its way\n", encoding="utf-8")
     assert E.external_leaks(train, external) == {str(train / "status.yml"): 1}
+
+
+def test_no_training_line_is_written_twice():
+    """A repeated line silently weighs twice as much in training; it is always a slip."""
+    for lang in ("en", "fr"):
+        lines = Counter(ex.text.strip().lower() for ex in _examples(REPO / "data" / "nlu" / lang))
+        assert [line for line, n in lines.items() if n > 1] == [], lang
