@@ -81,7 +81,7 @@ eval: model
 	    --min-accuracy 0.85 $(if $(wildcard $(EXTERNAL_EVAL)),--external $(EXTERNAL_EVAL) --min-external 0.74,)
 
 test: setup web chromium validate conversations eval
-	BOOMERANG_REQUIRE_MODEL=1 $(PY) -m pytest -q
+	BOOMERANG_REQUIRE_MODEL=1 $(PY) -m pytest -q -rs
 
 bench: setup
 	$(PY) bench/backend_bench.py
