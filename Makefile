@@ -78,7 +78,7 @@ conversations: model
 # The external set is read when it exists (it lives beside the repo, not in it).
 eval: model
 	$(PY) scripts/eval_nlu.py --model $(MODEL) --test tests/nlu --report results/nlu-report.txt \
-	    --min-accuracy 0.85 $(if $(wildcard $(EXTERNAL_EVAL)),--external $(EXTERNAL_EVAL) --min-external 0.74,)
+	    --min-accuracy 0.95 $(if $(wildcard $(EXTERNAL_EVAL)),--external $(EXTERNAL_EVAL) --min-external 0.90,)
 
 test: setup web chromium validate conversations eval
 	BOOMERANG_REQUIRE_MODEL=1 $(PY) -m pytest -q -rs

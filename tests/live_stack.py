@@ -73,7 +73,7 @@ def live_stack(work: Path, *, credentials: str, service_token: str,
         else:
             full_env[name] = value
     if endpoints is None:
-        (work / "endpoints.yml").write_text('action_endpoint:\n  url: "${BOOMERANG_ACTIONS_URL}"\n')
+        (work / "endpoints.yml").write_text(f'action_endpoint:\n  url: "{full_env["BOOMERANG_ACTIONS_URL"]}"\n')
     else:
         (work / "endpoints.yml").write_text(endpoints.read_text(encoding="utf-8"), encoding="utf-8")
     (work / "credentials.yml").write_text(credentials)
