@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import logging
 import os
 import re
@@ -124,6 +125,21 @@ def _squash(key: str) -> str:
     return key.replace(" ", "")
 
 
+def first_similar(key: str, candidates: Iterable[str], threshold: float) -> Optional[str]:
+    """The first candidate whose difflib ratio with ``key`` reaches ``threshold``, or None.
+
+    The two cheap upper bounds (``real_quick_ratio``: lengths only, ``quick_ratio``:
+    letters only) rule out almost every candidate before the full comparison runs.
+    """
+    matcher = difflib.SequenceMatcher(None, "", key, autojunk=False)  # b, the cached side, is the key
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        if (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
+                and matcher.ratio() >= threshold):
+            return candidate
+    return None
+
+
 def external_leaks(train_root: Path, external: Path, threshold: float = 0.85) -> Dict[str, int]:
     """Training lines equal or nearly equal to an external evaluation line, counted per file.
 
@@ -132,8 +148,6 @@ def external_leaks(train_root: Path, external: Path, threshold: float = 0.85) ->
     or fewer ("ok", "hello", "merci") are everyday words any corpus shares, not copies. Only
     file names and counts are reported: the external set's text is never printed.
     """
-    import difflib
-
     outside = sorted({key for key in (_squash(normalise(ex.text)) for ex in read_external(external))
                       if len(key) > 6})
     exact = set(outside)
@@ -141,20 +155,8 @@ def external_leaks(train_root: Path, external: Path, threshold: float = 0.85) ->
     for f in yaml_files(train_root):
         for ex in read_nlu_file(f):
             key = _squash(normalise(ex.text))
-            if len(key) <= 6:
-                continue
-            if key in exact:
+            if len(key) > 6 and (key in exact or first_similar(key, outside, threshold) is not None):
                 leaks[str(f)] += 1
-                continue
-            matcher = difflib.SequenceMatcher(None, "", key, autojunk=False)  # b (cached) = the training line
-            for cand in outside:
-                if abs(len(cand) - len(key)) > len(key) * (1 - threshold) * 2:
-                    continue
-                matcher.set_seq1(cand)
-                if (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
-                        and matcher.ratio() >= threshold):
-                    leaks[str(f)] += 1
-                    break
     return dict(leaks)
 
 
@@ -182,8 +184,6 @@ def overlap_check(train_root: Path, test_root: Path) -> List[str]:
 
 def near_copies(train_root: Path, test_root: Path, threshold: float = 0.9) -> List[str]:
     """Test lines (10+ characters) very similar to a training line: a warning, not a failure."""
-    import difflib
-
     train = sorted({normalise(ex.text) for f in yaml_files(train_root) for ex in read_nlu_file(f)})
     out = []
     for f in yaml_files(test_root):
@@ -191,16 +191,10 @@ def near_copies(train_root: Path, test_root: Path, threshold: float = 0.9) -> Li
             key = normalise(ex.text)
             if len(key) < 10:
                 continue
-            matcher = difflib.SequenceMatcher(None, key)
-            for cand in train:
-                if abs(len(cand) - len(key)) > len(key) * 0.3:
-                    continue
-                matcher.set_seq2(cand)
-                if matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold:
-                    r = matcher.ratio()
-                    if r >= threshold:
-                        out.append(f"{r:.2f} test {ex.text!r} ~ training {cand!r}")
-                        break
+            similar = first_similar(key, train, threshold)
+            if similar is not None:
+                ratio = difflib.SequenceMatcher(None, key, similar).ratio()
+                out.append(f"{ratio:.2f} test {ex.text!r} ~ training {similar!r}")
     return out
 
 

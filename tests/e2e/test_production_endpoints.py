@@ -18,7 +18,9 @@ import threading
 import uuid
 from typing import Iterator
 
+import aio_pika
 import pytest
+import redis
 import requests
 import sqlalchemy as sa
 
@@ -55,8 +57,6 @@ class RedisCommands:
     """Every command Redis runs while the test runs (MONITOR), kept for assertions."""
 
     def __init__(self) -> None:
-        import redis
-
         self._client = redis.Redis(host=REDIS_HOST, port=int(REDIS_PORT))
         self._monitor = self._client.monitor()
         self._monitor.__enter__()
@@ -71,38 +71,37 @@ class RedisCommands:
             pass
 
     def close(self) -> None:
-        self._monitor.connection.disconnect()
+        self._monitor.__exit__(None, None, None)  # disconnects: the listening thread ends
+
+
+def _on_rabbitmq(work):
+    """Run ``await work(channel)`` on a fresh connection to the test's RabbitMQ."""
+    async def run():
+        connection = await aio_pika.connect(host=RABBIT_HOST, port=int(RABBIT_PORT), login="guest",
+                                            password="guest")
+        async with connection:
+            return await work(await connection.channel())
+
+    return asyncio.run(run())
 
 
 def _queued_events(queue_name: str) -> list[dict]:
     """Drain the test's RabbitMQ queue: the events Rasa published."""
-    import aio_pika
+    async def drain(channel) -> list[dict]:
+        queue = await channel.get_queue(queue_name, ensure=True)
+        events = []
+        while (message := await queue.get(no_ack=True, fail=False)) is not None:
+            events.append(json.loads(message.body))
+        return events
 
-    async def drain() -> list[dict]:
-        connection = await aio_pika.connect(host=RABBIT_HOST, port=int(RABBIT_PORT), login="guest",
-                                            password="guest")
-        async with connection:
-            channel = await connection.channel()
-            queue = await channel.get_queue(queue_name, ensure=True)
-            events = []
-            while (message := await queue.get(no_ack=True, fail=False)) is not None:
-                events.append(json.loads(message.body))
-            return events
-
-    return asyncio.run(drain())
+    return _on_rabbitmq(drain)
 
 
 def _delete_queue(queue_name: str) -> None:
-    import aio_pika
+    async def delete(channel) -> None:
+        await channel.queue_delete(queue_name)
 
-    async def delete() -> None:
-        connection = await aio_pika.connect(host=RABBIT_HOST, port=int(RABBIT_PORT), login="guest",
-                                            password="guest")
-        async with connection:
-            channel = await connection.channel()
-            await channel.queue_delete(queue_name)
-
-    asyncio.run(delete())
+    _on_rabbitmq(delete)
 
 
 @pytest.fixture(scope="module")
