@@ -35,8 +35,6 @@ async def _periodic(ctx: BackendContext, every: int, job: Callable[[BackendConte
 
 def create_app(ctx: BackendContext | None = None) -> FastAPI:
     ctx = ctx or build_context(get_settings())
-    if ctx.settings.uses_dev_token:
-        log.warning("BOOMERANG_SERVICE_TOKEN is not set: using the development token")
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -10,18 +10,22 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common import install_secrets
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VAR_DIR = REPO_ROOT / "var"
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parent / "domain" / "policies" / "default.yml"
 
-# A development token: `make run` works out of the box, and production deployments are
-# told (in README) to set their own. The backend logs a warning when it is in use.
-DEV_SERVICE_TOKEN = "dev-service-token-change-me"
 
 
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+def _secret(name: str) -> str:
+    """From the environment, else this install's own random development secret."""
+    return install_secrets.get(name)
 
 
 @dataclass(frozen=True)
@@ -31,18 +35,12 @@ class Settings:
             "BOOMERANG_DATABASE_URL", f"sqlite:///{DEFAULT_VAR_DIR / 'boomerang.db'}"
         )
     )
-    service_token: str = field(
-        default_factory=lambda: _env("BOOMERANG_SERVICE_TOKEN", DEV_SERVICE_TOKEN)
-    )
+    service_token: str = field(default_factory=lambda: _secret("BOOMERANG_SERVICE_TOKEN"))
     # Staff tools (warehouse scans, review decisions, refunds) use their own token, so the
     # action server's token cannot move money.
-    staff_token: str = field(
-        default_factory=lambda: _env("BOOMERANG_STAFF_TOKEN", "dev-staff-token-change-me")
-    )
+    staff_token: str = field(default_factory=lambda: _secret("BOOMERANG_STAFF_TOKEN"))
     # Signs the short-lived tokens handed out after a customer is verified.
-    secret_key: str = field(
-        default_factory=lambda: _env("BOOMERANG_SECRET_KEY", "dev-secret-key-change-me-in-production-0000")
-    )
+    secret_key: str = field(default_factory=lambda: _secret("BOOMERANG_SECRET_KEY"))
     customer_token_ttl_seconds: int = field(
         default_factory=lambda: int(_env("BOOMERANG_CUSTOMER_TOKEN_TTL", "3600"))
     )
@@ -61,8 +59,8 @@ class Settings:
     photo_max_pixels: int = field(
         default_factory=lambda: int(_env("BOOMERANG_PHOTO_MAX_PIXELS", str(40_000_000)))
     )
-    # Verification rate limits: failed attempts allowed per window, per order reference
-    # and per client (the conversation or IP address the request speaks for).
+    # Verification throttling: failed attempts that cost nothing per window, per order
+    # reference and contact, and per client (the real identity the channel saw).
     verify_window_seconds: int = field(
         default_factory=lambda: int(_env("BOOMERANG_VERIFY_WINDOW", "900"))
     )
@@ -71,6 +69,14 @@ class Settings:
     )
     verify_max_failures_per_client: int = field(
         default_factory=lambda: int(_env("BOOMERANG_VERIFY_MAX_PER_CLIENT", "10"))
+    )
+    # Past those free failures, the pause before the next try: base × 2^(extra failures),
+    # at most the cap (a growing delay, never a lock-out of the real customer).
+    verify_base_delay_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_VERIFY_BASE_DELAY", "2"))
+    )
+    verify_max_delay_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_VERIFY_MAX_DELAY", "300"))
     )
     easypost_api_key: str = field(default_factory=lambda: _env("EASYPOST_API_KEY", ""))
     easypost_base_url: str = field(
@@ -142,10 +148,6 @@ class Settings:
     @property
     def twilio_configured(self) -> bool:
         return bool(self.twilio_account_sid or self.twilio_auth_token)
-
-    @property
-    def uses_dev_token(self) -> bool:
-        return self.service_token == DEV_SERVICE_TOKEN
 
 
 def get_settings() -> Settings:

@@ -16,6 +16,7 @@ from backend.api.uploads import read_upload
 from backend.context import BackendContext
 from backend.db.models import Photo
 from backend.services import handoffs, labels, photos, returns, verification
+from backend.services.errors import Unauthorized
 from backend.services.return_view import return_view
 from backend.services.returns import CreateReturnInput, LineInput
 from backend.services.verification import CustomerClaims
@@ -29,8 +30,15 @@ ERRORS = {401: {"model": schemas.ErrorOut}, 404: {"model": schemas.ErrorOut},
              responses={**ERRORS, 429: {"model": schemas.ErrorOut}})
 def verify_customer(body: schemas.VerifyIn, ctx: BackendContext = Depends(get_ctx),
                     client: str = Depends(client_key)) -> dict:
-    """Order number (or RMA) + the order's email or phone → a short-lived customer token."""
-    return verification.verify(ctx, reference=body.reference, contact=body.contact, client_key=client)
+    """Order number (or RMA) + the order's email or phone → a verified customer.
+
+    With ``conversation_id`` the backend remembers that conversation as verified (the
+    assistant then names it in ``X-Conversation-Id``); without, a short-lived customer token.
+    Failures slow the caller down (per client, per order and per contact) with growing
+    pauses: 429 with Retry-After, never a lock on the right order and contact.
+    """
+    return verification.verify(ctx, reference=body.reference, contact=body.contact, client_key=client,
+                               conversation_id=body.conversation_id)
 
 
 @router.get("/orders/{order_number}/returnable-lines", response_model=schemas.ReturnableOut,
@@ -152,8 +160,16 @@ def policy_faq(language: str = Query("en", pattern="^(en|fr)$"),
              responses=ERRORS)
 def create_handoff(body: schemas.HandoffIn, ctx: BackendContext = Depends(get_ctx),
                    x_customer_token: Optional[str] = Header(None)) -> dict:
-    """The customer wants a person: open a handoff request for the agents."""
-    claims = customer_claims(x_customer_token, ctx) if x_customer_token else None
+    """The customer wants a person: open a handoff request for the agents.
+
+    The customer is known when the token says so, or when the conversation was verified.
+    """
+    claims = customer_claims(x_customer_token, None, ctx) if x_customer_token else None
+    if claims is None:
+        try:
+            claims = verification.conversation_claims(ctx, body.conversation_id)
+        except Unauthorized:
+            claims = None
     h = handoffs.request_handoff(ctx, conversation_id=body.conversation_id, channel=body.channel,
                                  language=body.language, reason=body.reason, summary=body.summary,
                                  claims=claims)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.context import BackendContext
 from backend.services.errors import Unauthorized
-from backend.services.verification import CustomerClaims, decode_customer_token
+from backend.services.verification import CustomerClaims, conversation_claims, decode_customer_token
 
 
 def get_ctx(request: Request) -> BackendContext:
@@ -51,11 +51,20 @@ def require_staff(authorization: Optional[str] = Header(None),
 
 
 def customer_claims(x_customer_token: Optional[str] = Header(None, description="Token from /verify"),
+                    x_conversation_id: Optional[str] = Header(
+                        None, description="A conversation verified through /verify (the assistant)"),
                     ctx: BackendContext = Depends(get_ctx)) -> CustomerClaims:
-    if not x_customer_token:
-        raise Unauthorized("Please verify your order first.", "Merci de vérifier d'abord votre commande.",
-                           code="customer_token_missing")
-    return decode_customer_token(ctx.settings, x_customer_token)
+    """Who the customer is: a customer token, or a conversation the backend saw verified.
+
+    Only the service-token routes use this, so only the assistant can name a conversation;
+    the proof itself lives in the backend, never in the conversation's tracker.
+    """
+    if x_customer_token:
+        return decode_customer_token(ctx.settings, x_customer_token)
+    if x_conversation_id:
+        return conversation_claims(ctx, x_conversation_id[:128])
+    raise Unauthorized("Please verify your order first.", "Merci de vérifier d'abord votre commande.",
+                       code="customer_token_missing")
 
 
 def db_session(ctx: BackendContext = Depends(get_ctx)) -> Iterator[Session]:

@@ -27,6 +27,9 @@ class VerifyIn(BaseModel):
         ..., description="Order number (BM-104217) or RMA (R-7K4M-2QX9)")
     contact: constr(strip_whitespace=True, min_length=3, max_length=254) = Field(
         ..., description="The email or phone number used for the order")
+    conversation_id: Optional[constr(regex=r"^[A-Za-z0-9:+_.@\-]{1,128}$")] = Field(
+        None, description="The assistant's conversation (web-…, sms:+33…, rest:…): the proof is "
+                          "kept server-side for it, and no customer token is returned")
 
 
 class CustomerOut(BaseModel):
@@ -41,7 +44,9 @@ class OrderSummary(BaseModel):
 
 
 class VerifyOut(BaseModel):
-    customer_token: str
+    customer_token: Optional[str] = Field(
+        None, description="For direct API callers; null when a conversation was verified")
+    conversation_id: Optional[str] = None
     expires_at: dt.datetime
     customer: CustomerOut
     order: OrderSummary

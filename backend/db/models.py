@@ -316,10 +316,33 @@ class VerificationAttempt(Base):
     __tablename__ = "verification_attempts"
 
     id = Column(Integer, primary_key=True)
+    # Keyed hashes: an RMA is counted as its order, and the contact (email or phone) has
+    # its own count, so guessing order numbers for one email is throttled too.
     reference_hash = Column(String(64), nullable=False, index=True)
+    contact_hash = Column(String(64), nullable=True, index=True)
     client_key = Column(String(128), nullable=False, index=True)
     success = Column(Boolean, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class ConversationSession(Base):
+    """A conversation whose customer proved who they are: the server side of "verified".
+
+    The assistant keeps no bearer secret in its tracker; it names the conversation, and
+    the backend finds here which customer and order that conversation verified. The id
+    carries its channel (``web-…``, ``sms:+33…``, ``rest:…``), so a conversation carried
+    on from another channel, or a ``verified`` slot copied elsewhere, grants nothing.
+    """
+
+    __tablename__ = "conversation_sessions"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(128), nullable=False, unique=True)
+    channel = Column(String(20), nullable=False)
+    customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
+    order_id = Column(ForeignKey("orders.id"), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
 
 
 class HandoffRequest(Base):

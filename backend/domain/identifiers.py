@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+# Conversation ids are parsed in one place for the backend and the assistant alike.
+from common.conversation_ids import conversation_channel  # noqa: F401
+
 ORDER_PREFIX = "BM"
 _ORDER_RE = re.compile(r"^(?:BM)?(\d{4,10})$")
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")

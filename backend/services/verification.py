@@ -12,15 +12,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import jwt
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from backend.db.models import Customer, Order, ReturnRequest, VerificationAttempt, utcnow
+from backend.db.models import (
+    ConversationSession,
+    Customer,
+    Order,
+    ReturnRequest,
+    VerificationAttempt,
+    utcnow,
+)
 from backend.domain.identifiers import (
+    MIN_PHONE_DIGITS,
+    conversation_channel,
     looks_like_email,
     normalize_email,
     normalize_order_number,
@@ -61,16 +71,20 @@ class VerificationResult:
     order: Order
 
 
+def _keyed_hash(settings: Settings, kind: str, value: str) -> str:
+    return hmac.new(settings.secret_key.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
 def _reference_hash(settings: Settings, reference: str) -> str:
     return hmac.new(settings.secret_key.encode(), reference.encode(), hashlib.sha256).hexdigest()
 
 
-def _recent_failures(session: Session, column, value: str, since: dt.datetime) -> int:
-    stmt = select(func.count(VerificationAttempt.id)).where(
-        column == value, VerificationAttempt.success.is_(False),
-        VerificationAttempt.created_at >= since,
-    )
-    return int(session.execute(stmt).scalar_one())
+def contact_key(contact: str) -> str:
+    """One key per email or phone, however it was typed ("06 39…" and "+33 6 39…" agree)."""
+    if looks_like_email(contact):
+        return normalize_email(contact) or contact.strip().lower()
+    digits = re.sub(r"\D", "", contact)
+    return digits[-MIN_PHONE_DIGITS:] if digits else contact.strip().lower()
 
 
 def _find_order(session: Session, reference: str) -> Order | None:
@@ -92,6 +106,71 @@ def _contact_matches(customer: Customer, contact: str) -> bool:
     return phone_matches(customer.phone, contact)
 
 
+def backoff_seconds(failures: int, free: int, settings: Settings) -> int:
+    """The pause owed after ``failures`` failures when ``free`` of them cost nothing.
+
+    It doubles with each failure past the free ones and never exceeds the cap, so an
+    attacker slows down quickly while a customer is never locked out for long.
+    """
+    if failures < free:
+        return 0
+    return min(settings.verify_max_delay_seconds,
+               settings.verify_base_delay_seconds * 2 ** (failures - free))
+
+
+class _Throttle:
+    """Failed attempts in the window, counted per reference, per contact and per client.
+
+    * per client (the real identity a channel sees: browser address, SMS number): past
+      its free failures the client waits a growing pause after each failure;
+    * per reference (an RMA counts as its order) and per contact: the count is global,
+      so a guesser spread over many clients raises the pause for all of them, but the
+      pause is measured from *this client's* last failure on that reference or contact.
+      A client that has not failed on it is not held back: the real customer typing the
+      right order and contact gets in while their order is being guessed elsewhere.
+    """
+
+    def __init__(self, session: Session, settings: Settings, since: dt.datetime, now: dt.datetime) -> None:
+        self.session, self.settings, self.since, self.now = session, settings, since, now
+
+    def _failures(self, *conditions) -> tuple[int, dt.datetime | None]:
+        stmt = select(func.count(VerificationAttempt.id), func.max(VerificationAttempt.created_at)).where(
+            VerificationAttempt.success.is_(False), VerificationAttempt.created_at >= self.since, *conditions)
+        count, last = self.session.execute(stmt).one()
+        return int(count), last
+
+    def _wait(self, pause: int, last: dt.datetime | None) -> int:
+        if not pause or last is None:
+            return 0
+        return max(0, int(pause - (self.now - last).total_seconds()))
+
+    def retry_after(self, ref_hash: str, contact_hash: str, client_key: str) -> int:
+        """Seconds this client must still wait before this attempt is looked at (0: go)."""
+        s = self.settings
+        col = VerificationAttempt
+        count, last = self._failures(col.client_key == client_key)
+        waits = [self._wait(backoff_seconds(count, s.verify_max_failures_per_client, s), last)]
+        for column, value in ((col.reference_hash, ref_hash), (col.contact_hash, contact_hash)):
+            total, _ = self._failures(column == value)
+            pause = backoff_seconds(total, s.verify_max_failures_per_reference, s)
+            if pause:
+                _, mine = self._failures(column == value, col.client_key == client_key)
+                waits.append(self._wait(pause, mine))
+        return max(waits)
+
+
+def _too_many(retry_after: int) -> RateLimited:
+    if retry_after >= 120:
+        en_wait, fr_wait = f"{retry_after // 60} minutes", f"{retry_after // 60} minutes"
+    else:
+        en_wait, fr_wait = f"{retry_after} seconds", f"{retry_after} secondes"
+    return RateLimited(
+        f"Too many attempts. For your security, please try again in {en_wait} or ask for a person.",
+        f"Trop de tentatives. Par sécurité, réessayez dans {fr_wait} ou demandez à parler à un conseiller.",
+        retry_after=retry_after,
+    )
+
+
 def verify_customer(
     session: Session, settings: Settings, *, reference: str, contact: str, client_key: str,
     now: dt.datetime | None = None,
@@ -99,32 +178,26 @@ def verify_customer(
     """Check reference + contact; raise :class:`Unauthorized` or :class:`RateLimited`.
 
     The attempt is recorded in the caller's transaction; the API commits it even when the
-    verification fails, because a failure must count.
+    verification fails, because a failure must count. An attempt refused for its pause
+    is not recorded: waiting, not retrying, is what lifts it.
     """
     now = now or utcnow()
     since = now - dt.timedelta(seconds=settings.verify_window_seconds)
-    ref_key = (normalize_rma(reference) or normalize_order_number(reference)
-               or reference.strip().upper())
+    order = _find_order(session, reference)
+    # An RMA is counted as its order: guessing through the order's RMAs buys nothing.
+    ref_key = (order.number if order is not None else
+               normalize_rma(reference) or normalize_order_number(reference) or reference.strip().upper())
     ref_hash = _reference_hash(settings, ref_key)
+    contact_hash = _keyed_hash(settings, "contact", contact_key(contact))
     client_key = client_key[:128] or "unknown"
 
-    if (_recent_failures(session, VerificationAttempt.reference_hash, ref_hash, since)
-            >= settings.verify_max_failures_per_reference
-            or _recent_failures(session, VerificationAttempt.client_key, client_key, since)
-            >= settings.verify_max_failures_per_client):
-        minutes = max(1, settings.verify_window_seconds // 60)
-        raise RateLimited(
-            f"Too many attempts. For your security, please try again in {minutes} minutes "
-            "or ask for a person.",
-            f"Trop de tentatives. Par sécurité, réessayez dans {minutes} minutes ou "
-            "demandez à parler à un conseiller.",
-            retry_after=settings.verify_window_seconds,
-        )
+    wait = _Throttle(session, settings, since, now).retry_after(ref_hash, contact_hash, client_key)
+    if wait > 0:
+        raise _too_many(wait)
 
-    order = _find_order(session, reference)
     ok = order is not None and _contact_matches(order.customer, contact)
-    session.add(VerificationAttempt(reference_hash=ref_hash, client_key=client_key,
-                                    success=ok, created_at=now))
+    session.add(VerificationAttempt(reference_hash=ref_hash, contact_hash=contact_hash,
+                                    client_key=client_key, success=ok, created_at=now))
     if not ok or order is None:
         raise Unauthorized(FAILED_MESSAGE_EN, FAILED_MESSAGE_FR, code="verification_failed")
 
@@ -151,14 +224,51 @@ def decode_customer_token(settings: Settings, token: str) -> CustomerClaims:
         ) from None
 
 
-def verify(ctx: "BackendContext", *, reference: str, contact: str, client_key: str) -> dict:
-    """Verify and always keep the attempt, even a failed one (it counts for rate limiting)."""
+SESSION_MISSING_EN = "Please verify your order again: this conversation is not verified (or no longer)."
+SESSION_MISSING_FR = ("Merci de vérifier à nouveau votre commande : cette conversation n'est pas "
+                      "(ou plus) vérifiée.")
+
+
+def _bind_conversation(session: Session, conversation_id: str, result: VerificationResult,
+                       now: dt.datetime) -> None:
+    """Remember server-side that this conversation proved this customer and order."""
+    row = session.execute(select(ConversationSession).where(
+        ConversationSession.conversation_id == conversation_id)).scalar_one_or_none()
+    if row is None:
+        row = ConversationSession(conversation_id=conversation_id)
+        session.add(row)
+    row.channel = conversation_channel(conversation_id)
+    row.customer_id, row.order_id = result.customer.id, result.order.id
+    row.created_at, row.expires_at = now, result.expires_at
+
+
+def _unbind_conversation(session: Session, conversation_id: str) -> None:
+    session.execute(delete(ConversationSession).where(ConversationSession.conversation_id == conversation_id))
+
+
+def verify(ctx: "BackendContext", *, reference: str, contact: str, client_key: str,
+           conversation_id: str | None = None) -> dict:
+    """Verify and always keep the attempt, even a failed one (it counts for throttling).
+
+    With a ``conversation_id`` (the assistant's channels) the proof is kept server-side
+    for that conversation and no bearer token is handed out; a failed attempt in that
+    conversation also ends what it had proved before (whoever asks must prove again).
+    Without one (a direct API caller), the answer carries a customer token.
+    """
     session = ctx.sessions()
     try:
-        result = verify_customer(session, ctx.settings, reference=reference, contact=contact,
-                                 client_key=client_key, now=ctx.now())
+        try:
+            result = verify_customer(session, ctx.settings, reference=reference, contact=contact,
+                                     client_key=client_key, now=ctx.now())
+        except Unauthorized:
+            if conversation_id:
+                _unbind_conversation(session, conversation_id)
+            raise
+        if conversation_id:
+            _bind_conversation(session, conversation_id, result, ctx.now())
         view = {
-            "customer_token": result.token,
+            "customer_token": None if conversation_id else result.token,
+            "conversation_id": conversation_id,
             "expires_at": result.expires_at,
             "customer": {"first_name": result.customer.name.split()[0],
                          "language": result.customer.preferred_language},
@@ -175,3 +285,20 @@ def verify(ctx: "BackendContext", *, reference: str, contact: str, client_key: s
         raise
     finally:
         session.close()
+
+
+def conversation_claims(ctx: "BackendContext", conversation_id: str) -> CustomerClaims:
+    """What a verified conversation proves; :class:`Unauthorized` when it proves nothing."""
+    with ctx.sessions() as session:
+        row = session.execute(select(ConversationSession).where(
+            ConversationSession.conversation_id == conversation_id,
+            ConversationSession.expires_at > ctx.now())).scalar_one_or_none()
+        if row is None:
+            raise Unauthorized(SESSION_MISSING_EN, SESSION_MISSING_FR, code="conversation_not_verified")
+        return CustomerClaims(customer_id=row.customer_id, order_id=row.order_id)
+
+
+def end_conversation_session(ctx: "BackendContext", conversation_id: str) -> None:
+    with ctx.sessions() as session:
+        _unbind_conversation(session, conversation_id)
+        session.commit()
