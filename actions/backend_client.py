@@ -18,10 +18,11 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from common import install_secrets
+
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "http://localhost:8000"
-DEV_SERVICE_TOKEN = "dev-service-token-change-me"
 
 UNAVAILABLE_EN = ("Sorry, I can't reach our returns system right now. Nothing has been "
                   "created. You can try again in a few minutes, or I can pass you to a person.")
@@ -46,6 +47,11 @@ class BackendError(Exception):
     def unavailable(self) -> bool:
         return self.status == 0 or self.status >= 500
 
+    @property
+    def verification_lost(self) -> bool:
+        """The conversation is not (or no longer) verified in the backend: ask again."""
+        return self.status == 401 and self.code in ("conversation_not_verified", "customer_token_invalid")
+
     def message(self, language: str) -> str:
         return self.message_fr if language == "fr" else self.message_en
 
@@ -57,7 +63,7 @@ def _unavailable(code: str = "backend_unavailable") -> BackendError:
 class BackendClient:
     """Typed calls to the returns backend (see the backend's OpenAPI at /docs)."""
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, service_token: str = DEV_SERVICE_TOKEN, *,
+    def __init__(self, base_url: str, service_token: str, *,
                  connect_timeout: float = 3.05, read_timeout: float = 15.0, retries: int = 2,
                  session: requests.Session | None = None) -> None:
         self.base_url = base_url.rstrip("/")
@@ -77,11 +83,12 @@ class BackendClient:
 
     # --- plumbing ----------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, *, customer_token: str | None = None,
+    def _request(self, method: str, path: str, *, conversation_id: str | None = None,
                  headers: Mapping[str, str] | None = None, **kwargs: Any) -> dict:
         all_headers = dict(headers or {})
-        if customer_token:
-            all_headers["X-Customer-Token"] = customer_token
+        if conversation_id:
+            # The backend knows whether this conversation was verified, and as whom.
+            all_headers["X-Conversation-Id"] = conversation_id
         try:
             response = self.session.request(method, f"{self.base_url}{path}", headers=all_headers,
                                             timeout=self.timeout, **kwargs)
@@ -113,36 +120,43 @@ class BackendClient:
 
     # --- calls -------------------------------------------------------------------------
 
-    def verify(self, reference: str, contact: str, *, client_key: str) -> dict:
-        return self._request("POST", "/api/v1/verify", json={"reference": reference, "contact": contact},
+    def verify(self, reference: str, contact: str, *, client_key: str, conversation_id: str) -> dict:
+        """Prove the customer for ``conversation_id``; the proof stays in the backend.
+
+        ``client_key`` is the real client the channel saw (browser address, SMS number):
+        failures are throttled per client, order and contact.
+        """
+        return self._request("POST", "/api/v1/verify",
+                             json={"reference": reference, "contact": contact,
+                                   "conversation_id": conversation_id},
                              headers={"X-Client-Key": client_key})
 
-    def returnable_lines(self, customer_token: str, order_number: str, language: str = "en") -> dict:
-        return self._request("GET", f"/api/v1/orders/{order_number}/returnable-lines",
-                             customer_token=customer_token, params={"language": language})
+    def returnable_lines(self, conversation_id: str, order_number: str, language: str = "en") -> dict:
+        return self._request("GET", f"/api/v1/orders/{quote(order_number, safe='')}/returnable-lines",
+                             conversation_id=conversation_id, params={"language": language})
 
-    def order_returns(self, customer_token: str, order_number: str) -> dict:
-        return self._request("GET", f"/api/v1/orders/{order_number}/returns", customer_token=customer_token)
+    def order_returns(self, conversation_id: str, order_number: str) -> dict:
+        return self._request("GET", f"/api/v1/orders/{quote(order_number, safe='')}/returns",
+                             conversation_id=conversation_id)
 
-    def get_return(self, customer_token: str, rma: str) -> dict:
-        return self._request("GET", f"/api/v1/returns/{rma}", customer_token=customer_token)
+    def get_return(self, conversation_id: str, rma: str) -> dict:
+        return self._request("GET", f"/api/v1/returns/{quote(rma, safe='')}", conversation_id=conversation_id)
 
-    def cancel_return(self, customer_token: str, rma: str) -> dict:
-        return self._request("POST", f"/api/v1/returns/{rma}/cancel", customer_token=customer_token)
+    def cancel_return(self, conversation_id: str, rma: str) -> dict:
+        return self._request("POST", f"/api/v1/returns/{quote(rma, safe='')}/cancel",
+                             conversation_id=conversation_id)
 
-    def create_return(self, customer_token: str, payload: dict, *, idempotency_key: str,
-                      conversation_id: str | None = None) -> dict:
+    def create_return(self, conversation_id: str, payload: dict, *, idempotency_key: str) -> dict:
         """Create a return; retried on failure, safely, because the key makes it idempotent.
 
-        ``conversation_id`` lets the return use photos uploaded in that chat conversation
-        before the customer was verified.
+        The conversation also lets the return use photos uploaded in it before the
+        customer was verified.
         """
-        if conversation_id:
-            payload = {**payload, "conversation_id": conversation_id}
+        payload = {**payload, "conversation_id": conversation_id}
         last: BackendError | None = None
         for attempt in range(self.retries + 1):
             try:
-                return self._request("POST", "/api/v1/returns", customer_token=customer_token, json=payload,
+                return self._request("POST", "/api/v1/returns", conversation_id=conversation_id, json=payload,
                                      headers={"Idempotency-Key": idempotency_key})
             except BackendError as exc:
                 if not exc.unavailable:
@@ -156,8 +170,9 @@ class BackendClient:
         return self._request("GET", "/api/v1/policy/faq", params={"language": language})
 
     def create_handoff(self, *, conversation_id: str, channel: str, language: str, reason: str,
-                       customer_token: str | None = None, summary: str | None = None) -> dict:
-        return self._request("POST", "/api/v1/handoffs", customer_token=customer_token,
+                       summary: str | None = None) -> dict:
+        """The backend links the customer when this conversation was verified."""
+        return self._request("POST", "/api/v1/handoffs",
                              json={"conversation_id": conversation_id, "channel": channel,
                                    "language": language, "reason": reason, "summary": summary})
 
@@ -198,7 +213,7 @@ def get_client() -> BackendClient:
     if _default is None:
         _default = BackendClient(
             os.environ.get("BOOMERANG_BACKEND_URL", DEFAULT_BASE_URL),
-            os.environ.get("BOOMERANG_SERVICE_TOKEN") or DEV_SERVICE_TOKEN,
+            install_secrets.get("BOOMERANG_SERVICE_TOKEN"),
             read_timeout=float(os.environ.get("BOOMERANG_BACKEND_TIMEOUT", "15")),
         )
     return _default

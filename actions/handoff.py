@@ -26,7 +26,6 @@ class ActionHandoff(BackendAction):
             get_client().create_handoff(
                 conversation_id=tracker.sender_id, channel=tracker.get_latest_input_channel() or "rest",
                 language=lang, reason=(tracker.get_intent_of_latest_message() or "human_handoff")[:60],
-                customer_token=tracker.get_slot("customer_token") if tracker.get_slot("verified") else None,
                 summary=conversation_summary(tracker))
         except BackendError:
             dispatcher.utter_message(response="utter_handoff_failed")

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendError, get_client
 from actions.base import BackendAction
+from actions.forms.base import UNVERIFIED
 from actions.forms.return_form import RETURN_SLOTS, current_item, load_items, photo_ids_of, with_early_photos
 from actions.language import language_of, pick
 
@@ -33,9 +34,9 @@ class _StartJourney(BackendAction, ABC):
         events = journey_reset(self.flow)
         if self.flow == "exchange":
             events.append(SlotSet("return_resolution", "exchange"))
-        token, order = tracker.get_slot("customer_token"), tracker.get_slot("order_number")
-        if tracker.get_slot("verified") and token and order:
-            slots = load_items(tracker, dispatcher, token, order)
+        order = tracker.get_slot("order_number")
+        if tracker.get_slot("verified") and order:
+            slots = load_items(tracker, dispatcher, order)
             events += [SlotSet(k, v) for k, v in slots.items()]
         return events
 
@@ -87,11 +88,13 @@ class ActionCreateReturn(BackendAction):
         key = tracker.get_slot("idempotency_key") or f"{tracker.sender_id}-{uuid.uuid4().hex}"
         try:
             # The conversation id lets the return claim photos sent before verification.
-            ret = get_client().create_return(tracker.get_slot("customer_token"), payload, idempotency_key=key,
-                                             conversation_id=tracker.sender_id)
+            ret = get_client().create_return(tracker.sender_id, payload, idempotency_key=key)
         except BackendError as exc:
             if exc.unavailable:
                 dispatcher.utter_message(response="utter_backend_down")
+            elif exc.verification_lost:
+                dispatcher.utter_message(response="utter_verification_lost")
+                return done + [SlotSet(k, v) for k, v in UNVERIFIED.items()]
             else:
                 dispatcher.utter_message(response="utter_return_next_step", next_step=exc.message(lang))
             return done

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendError, get_client
 from actions.base import BackendAction
+from actions.forms.base import UNVERIFIED
 from actions.language import language_of, pick
 from actions.returns import journey_reset
 
@@ -52,17 +53,20 @@ class ActionShowStatus(BackendAction):
         if tracker.get_slot("flow_aborted") or not tracker.get_slot("verified"):
             return done
         lang = language_of(tracker)
-        token = tracker.get_slot("customer_token")
+        conversation = tracker.sender_id
         reference = tracker.get_slot("order_reference") or ""
         client = get_client()
         try:
             if reference.startswith("R-"):
-                returns = [client.get_return(token, reference)]
+                returns = [client.get_return(conversation, reference)]
             else:
-                returns = client.order_returns(token, tracker.get_slot("order_number"))["returns"]
+                returns = client.order_returns(conversation, tracker.get_slot("order_number"))["returns"]
         except BackendError as exc:
             if exc.unavailable:
                 dispatcher.utter_message(response="utter_backend_down")
+            elif exc.verification_lost:
+                dispatcher.utter_message(response="utter_verification_lost")
+                return done + [SlotSet(k, v) for k, v in UNVERIFIED.items()]
             else:
                 dispatcher.utter_message(response="utter_no_returns_found",
                                          order_number=tracker.get_slot("order_number"))

@@ -59,3 +59,15 @@ def conversation_channel(conversation_id: str) -> str:
     if conversation_id.startswith(REST_PREFIX):
         return "rest"
     return "other"
+
+
+# The message-metadata key under which a channel states who really sent the message (the
+# browser's address, the SMS number); channels overwrite whatever a client put there, and
+# verification throttling counts failures per that identity.
+CLIENT_METADATA_KEY = "boomerang_client"
+
+
+def client_identity(metadata: object, conversation_id: str) -> str:
+    """The real client a channel saw, else the conversation itself."""
+    value = metadata.get(CLIENT_METADATA_KEY) if isinstance(metadata, dict) else None
+    return value[:120] if isinstance(value, str) and value else f"conversation:{conversation_id[:100]}"

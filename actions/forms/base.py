@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.backend_client import BackendError, get_client
+from common.conversation_ids import client_identity
 
 MAX_FAILED_ANSWERS = 3
 MAX_VERIFY_FAILURES = 3
@@ -25,6 +26,9 @@ EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
 PHONE_RE = re.compile(r"(?:\+|00)?\d[\d\s().\-]{7,}\d")
 
 Slots = dict[str, Any]
+# The backend no longer holds the conversation as verified (expired, or never was: a
+# copied "verified" slot proves nothing): the customer is asked for the contact again.
+UNVERIFIED: Slots = {"verified": False, "contact": None}
 
 # Intents that interrupt a form (answered by their own rules, then the form goes on):
 # an answer extracted from them would hide the interruption. Mirrors the ``not_intent``
@@ -104,7 +108,8 @@ class BoomerangFormValidation(FormValidationAction, ABC):
 
     @staticmethod
     def is_verified(tracker: Tracker) -> bool:
-        return bool(tracker.get_slot("verified") and tracker.get_slot("customer_token"))
+        """What the conversation believes; the backend checks its own record on every call."""
+        return bool(tracker.get_slot("verified"))
 
     def verification_slots(self, tracker: Tracker) -> list[str]:
         return [] if self.is_verified(tracker) else ["order_reference", "contact"]
@@ -133,8 +138,7 @@ class BoomerangFormValidation(FormValidationAction, ABC):
             return self.ok({"order_reference": reference})
         # A new reference: whoever asks must prove it (again). A contact given earlier in
         # the conversation is used straight away.
-        slots = {"order_reference": reference, "verified": False, "customer_token": None,
-                 "returnable_items": None}
+        slots = {"order_reference": reference, "verified": False, "returnable_items": None}
         contact = tracker.get_slot("contact")
         if contact and "***" not in str(contact):
             return {**slots, **self._verify(reference, str(contact), dispatcher, tracker)}
@@ -153,13 +157,15 @@ class BoomerangFormValidation(FormValidationAction, ABC):
 
     def _verify(self, reference: str, contact: str, dispatcher: CollectingDispatcher,
                 tracker: Tracker) -> Slots:
+        # The backend keeps the proof for this conversation: no bearer secret in the tracker.
+        client = client_identity(tracker.latest_message.get("metadata"), tracker.sender_id)
         try:
-            result = get_client().verify(reference, contact, client_key=tracker.sender_id)
+            result = get_client().verify(reference, contact, client_key=client,
+                                         conversation_id=tracker.sender_id)
         except BackendError as exc:
             return self._verification_error(exc, dispatcher, tracker)
         slots: Slots = {
             "contact": mask_contact(contact), "verified": True,
-            "customer_token": result["customer_token"],
             "customer_first_name": result["customer"]["first_name"],
             "order_number": result["order"]["number"], "verify_failures": 0, "failed_answers": 0,
         }

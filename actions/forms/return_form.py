@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendError, get_client
-from actions.forms.base import INTERRUPTIONS, BoomerangFormValidation, Slots
+from actions.forms.base import INTERRUPTIONS, UNVERIFIED, BoomerangFormValidation, Slots
 from actions.language import language_of, pick
 from actions.vocabulary import (
     PHOTO_REASONS,
@@ -46,13 +46,16 @@ def compact_items(lines: list[dict]) -> list[dict]:
     return items
 
 
-def load_items(tracker: Tracker, dispatcher: CollectingDispatcher, token: str, order_number: str) -> Slots:
+def load_items(tracker: Tracker, dispatcher: CollectingDispatcher, order_number: str) -> Slots:
     """Fetch what can be returned; say so, and end the journey, when nothing can."""
     try:
-        lines = get_client().returnable_lines(token, order_number, language_of(tracker))["lines"]
+        lines = get_client().returnable_lines(tracker.sender_id, order_number, language_of(tracker))["lines"]
     except BackendError as exc:
         if exc.unavailable:
             dispatcher.utter_message(response="utter_backend_down")
+        elif exc.verification_lost:
+            dispatcher.utter_message(response="utter_verification_lost")
+            return {"flow_aborted": True, **UNVERIFIED}
         else:
             dispatcher.utter_message(text=exc.message(language_of(tracker)))
         return {"flow_aborted": True}
@@ -151,7 +154,7 @@ class ValidateReturnForm(BoomerangFormValidation):
         return events
 
     def after_verification(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: Slots) -> Slots:
-        return load_items(tracker, dispatcher, slots["customer_token"], slots["order_number"])
+        return load_items(tracker, dispatcher, slots["order_number"])
 
     # --- item and quantity ---------------------------------------------------------------
 

@@ -131,8 +131,8 @@ def test_backend_down_is_a_backend_error(backend_down):
     assert lookup.value.unavailable
 
 
-def lamp_return(backend, domain, photo_id):
-    slots = verified_slots(backend, domain)
+def lamp_return(backend, domain, photo_id, sender_id):
+    slots = verified_slots(backend, domain, sender_id=sender_id)
     lamp = next(i for i in slots["returnable_items"] if "lamp" in i["name"]["en"].lower())
     return confirmed_return(slots, lamp, return_reason="damaged", return_photos=[photo_id],
                             idempotency_key=f"key-{photo_id}")
@@ -143,7 +143,7 @@ def test_a_photo_sent_before_verification_reaches_the_return(backend, domain):
     upload = client.chat_upload_token(None)
     conversation = upload["conversation_id"]
     photo_id = client.upload_chat_photo(upload["upload_token"], jpeg(), "image/jpeg")["photo_id"]
-    dispatcher, events = run(ActionCreateReturn(), tracker(lamp_return(backend, domain, photo_id),
+    dispatcher, events = run(ActionCreateReturn(), tracker(lamp_return(backend, domain, photo_id, conversation),
                                                            sender_id=conversation), domain)
     assert responses(dispatcher)[0] == "utter_return_created", dispatcher.messages
     rma = slot_events(events)["last_rma"]
@@ -160,8 +160,9 @@ def test_a_photo_from_another_conversation_is_refused_and_nothing_created(backen
     upload = client.chat_upload_token(None)
     photo_id = client.upload_chat_photo(upload["upload_token"], jpeg(), "image/jpeg")["photo_id"]
     before = count(backend, ReturnRequest)
-    dispatcher, events = run(ActionCreateReturn(), tracker(lamp_return(backend, domain, photo_id),
-                                                           sender_id="web-" + "0" * 32), domain)
+    other = "web-" + "0" * 32
+    dispatcher, events = run(ActionCreateReturn(), tracker(lamp_return(backend, domain, photo_id, other),
+                                                           sender_id=other), domain)
     assert responses(dispatcher) == ["utter_return_next_step"]
     assert photo_id in dispatcher.messages[0]["next_step"]
     assert "last_rma" not in slot_events(events)

@@ -29,9 +29,10 @@ def run(action, t, domain):
 
 
 def verified_slots(backend, domain, reference="BM-100001", contact="alice.martin@example.com",
-                   flow="return") -> dict:
+                   flow="return", sender_id="test-conversation") -> dict:
+    """Verify in conversation ``sender_id`` (the backend remembers that conversation)."""
     t = tracker({"order_reference": reference, "flow": flow}, text=contact, requested_slot="contact",
-                active_loop="return_form", filled={"contact": contact})
+                active_loop="return_form", filled={"contact": contact}, sender_id=sender_id)
     _, events = run(ValidateReturnForm(), t, domain)
     slots = slot_events(events)
     assert slots["verified"] is True, slots
@@ -51,7 +52,10 @@ def test_verification_loads_items_and_masks_the_contact(backend, domain):
                 filled={"contact": "my email is alice.martin@example.com"})
     dispatcher, events = run(ValidateReturnForm(), t, domain)
     slots = slot_events(events)
-    assert slots["verified"] is True and slots["customer_token"]
+    assert slots["verified"] is True
+    # No bearer secret in the tracker: nothing a tracker reader could replay elsewhere.
+    assert not any(isinstance(v, str) and v.count(".") == 2 and len(v) > 60 for v in slots.values())
+    assert "customer_token" not in slots
     assert slots["contact"] == "a***@example.com"
     assert slots["order_number"] == "BM-100001"
     assert {i["eligible"] for i in slots["returnable_items"]} >= {True}
@@ -95,6 +99,31 @@ def test_backend_down_during_verification(backend_down, domain):
     dispatcher, events = run(ValidateReturnForm(), t, domain)
     assert responses(dispatcher) == ["utter_backend_down"]
     assert slot_events(events)["flow_aborted"] is True
+
+
+def test_a_copied_verified_slot_grants_nothing(backend, domain):
+    # Alice verifies in her conversation; an outsider's conversation claims "verified".
+    verified_slots(backend, domain)
+    forged = {"verified": True, "order_number": "BM-100001", "order_reference": "BM-100001",
+              "flow": "status"}
+    dispatcher, events = run(ActionShowStatus(), tracker(forged, sender_id="rest:outsider"), domain)
+    assert responses(dispatcher) == ["utter_verification_lost"]
+    assert slot_events(events)["verified"] is False
+    before = count(backend, ReturnRequest)
+    dispatcher, _ = run(ActionStartReturn(), tracker(forged, sender_id="rest:outsider"), domain)
+    assert responses(dispatcher) == ["utter_verification_lost"]
+    assert count(backend, ReturnRequest) == before
+
+
+def test_failures_are_counted_for_the_client_the_channel_saw(backend, domain):
+    from backend.db.models import VerificationAttempt
+    t = tracker({"order_reference": "BM-100001", "flow": "return"}, text="eve@example.com",
+                requested_slot="contact", active_loop="return_form", filled={"contact": "eve@example.com"},
+                metadata={"boomerang_client": "ip:203.0.113.9"})
+    run(ValidateReturnForm(), t, domain)
+    with backend.ctx.sessions() as s:
+        keys = set(s.execute(select(VerificationAttempt.client_key)).scalars())
+    assert "client:ip:203.0.113.9" in keys
 
 
 # --- the return form -----------------------------------------------------------------------
@@ -225,7 +254,7 @@ def test_declined_confirmation_creates_nothing(backend, domain):
 
 
 def test_backend_down_when_creating_says_nothing_was_created(backend, backend_down, domain):
-    slots = {"verified": True, "customer_token": "x", "order_number": "BM-100001",
+    slots = {"verified": True, "order_number": "BM-100001",
              "returnable_items": [{"id": "1", "number": 1, "name": {"en": "Shirt", "fr": "Chemise"},
                                    "eligible": True, "explanation": {"en": "", "fr": ""},
                                    "max_quantity": 1, "exchange_options": []}]}
