@@ -12,7 +12,9 @@ posts each incoming message to ``POST /webhooks/twilio_sms/webhook``. For each o
    (a bot could otherwise act, e.g. create a return, without being able to say so).
    STOP gets no answer from here: Twilio confirms it itself and refuses any later send.
    Opt-outs live in the backend, so they hold across restarts (see ``sms_opt_outs``);
-6. photos are fetched, checked and uploaded to the backend; their ids travel in the
+6. the conversation id is ``sms:`` + the number (no other channel can reach it), and the
+   number goes into the metadata as the client for verification throttling;
+   photos are fetched, checked and uploaded to the backend; their ids travel in the
    message metadata (``{"photo_ids": [...]}``; a photo alone is sent as ``/send_photo``).
    If any photo fails, none is passed on and the customer gets a short apology;
 7. a reply "2" after numbered choices becomes that button's payload;
@@ -49,6 +51,7 @@ from bot.channels.sms_memory import TtlMemory
 from bot.channels.sms_opt_outs import OptOuts
 from bot.channels.sms_sender import SmsSender, masked
 from bot.channels.twilio_signature import SIGNATURE_HEADER, is_valid, signed_url
+from common.conversation_ids import CLIENT_METADATA_KEY, phone_of, sms_id
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +93,10 @@ class TwilioSmsOutput(OutputChannel):
         return TwilioSmsInput.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        await self.channel.deliver(recipient_id, [message])
+        await self.channel.deliver(phone_of(recipient_id), [message])
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.channel.deliver(recipient_id, [{"text": text}])
+        await self.channel.deliver(phone_of(recipient_id), [{"text": text}])
 
 
 class SenderLocks:
@@ -219,7 +222,10 @@ class TwilioSmsInput(InputChannel):
             await self.send_texts(sender, localised(HELP_TEXT, keyword.language))
             return
 
-        metadata: Dict[str, Any] = {}
+        # The conversation lives in the SMS namespace ("sms:+33…"), out of reach of the
+        # other channels; the number, signed by Twilio, is the client for throttling.
+        conversation_id = sms_id(sender)
+        metadata: Dict[str, Any] = {CLIENT_METADATA_KEY: conversation_id}
         if inbound.media:
             try:
                 metadata["photo_ids"] = await self.receive_photos(sender, inbound)
@@ -230,13 +236,13 @@ class TwilioSmsInput(InputChannel):
 
         text = resolve_choice(inbound.text, self.choices.get(sender) or []) or inbound.text
         if not text:
-            if not metadata:
+            if not metadata.get("photo_ids"):
                 return  # an empty SMS: nothing to answer
             text = SEND_PHOTO
         collector = TurnCollector()
         try:
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                             metadata=metadata or None))
+            await on_new_message(UserMessage(text, collector, conversation_id, input_channel=self.name(),
+                                             metadata=metadata))
         except Exception:  # the assistant failed: say so rather than stay silent
             log.exception("the assistant failed on a message from %s", masked(sender))
             await self.send_texts(sender, TURN_FAILED)
@@ -253,7 +259,7 @@ class TwilioSmsInput(InputChannel):
             photos.append(await asyncio.to_thread(download_photo, item, auth,
                                                   self.settings.max_media_bytes, index))
         client = self.backend()
-        token = (await asyncio.to_thread(client.chat_upload_token, sender))["upload_token"]
+        token = (await asyncio.to_thread(client.chat_upload_token, sms_id(sender)))["upload_token"]
         ids = []
         for photo in photos:
             uploaded = await asyncio.to_thread(client.upload_chat_photo, token, photo.data,

@@ -2,7 +2,7 @@
 
 Started as a subprocess by tests/bot/test_socketio_channel.py: ``python -m
 tests.bot.socketio_echo_server PORT``. The echo names the conversation (sender id), the
-text Rasa would receive and the photo ids, so a test can see exactly what reached Rasa.
+text Rasa would receive, the photo ids and the client address the channel saw, so a test can see exactly what reached Rasa.
 """
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from bot.channels.socketio import BoomerangSocketIOInput
 
 async def echo(message: UserMessage) -> None:
     photos = ",".join((message.metadata or {}).get("photo_ids") or [])
+    client = (message.metadata or {}).get("boomerang_client")
     await message.output_channel.send_text_message(
-        message.sender_id, f"echo {message.sender_id} {message.text} [{photos}]")
+        message.sender_id, f"echo {message.sender_id} {message.text} [{photos}] {client}")
 
 
 def main(port: int) -> None:

@@ -28,6 +28,7 @@ from bench.stack import Services, free_port
 from bot.channels.socketio import BoomerangSocketIOInput
 
 ROOT = Path(__file__).resolve().parents[2]
+WEB = "web-" + "ab" * 16  # a well-formed web conversation id
 CREDENTIALS = {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
                "session_persistence": True, "metadata_key": "customData"}
 
@@ -87,8 +88,8 @@ def test_stock_channel_never_joins_the_session_room_when_enter_room_is_a_corouti
 def test_fixed_channel_joins_the_session_room_either_way(monkeypatch, server):
     built = build(BoomerangSocketIOInput, monkeypatch, server)
     sid = built.connect()
-    built.call("session_request", sid, {"session_id": "web-abc"})
-    assert built.in_room(sid, "web-abc")
+    built.call("session_request", sid, {"session_id": WEB})
+    assert built.in_room(sid, WEB)
 
 
 def test_fixed_channel_mints_a_session_id_when_none_is_asked_for(monkeypatch):
@@ -96,7 +97,36 @@ def test_fixed_channel_mints_a_session_id_when_none_is_asked_for(monkeypatch):
     sid = built.connect()
     built.call("session_request", sid, None)
     rooms = [room for room, members in built.sio.manager.rooms["/"].items() if sid in members and room not in (None, sid)]
-    assert len(rooms) == 1 and len(rooms[0]) == 32
+    assert len(rooms) == 1 and rooms[0].startswith("web-") and len(rooms[0]) == 36
+
+
+@pytest.mark.parametrize("asked", ["sms:+33639981234", "+33639981234", "rest:me", "web-abc", "web-" + "AB" * 16])
+def test_a_session_outside_the_web_namespace_is_never_granted(monkeypatch, asked):
+    built = build(BoomerangSocketIOInput, monkeypatch)
+    sid = built.connect()
+    built.call("session_request", sid, {"session_id": asked})
+    built.call("user_uttered", sid, {"session_id": asked, "message": "hello"})
+    assert not built.in_room(sid, asked)
+    assert [m.sender_id.startswith("web-") and m.sender_id != asked for m in built.received] == [True]
+
+
+def test_a_socket_speaks_only_in_its_own_session(monkeypatch):
+    # Before the fix each message's session_id was the conversation: any socket could
+    # post into any conversation, an SMS customer's included.
+    built = build(BoomerangSocketIOInput, monkeypatch)
+    sid = built.connect()
+    built.call("session_request", sid, {"session_id": WEB})
+    built.call("user_uttered", sid, {"session_id": "sms:+33639981234", "message": "hello"})
+    built.call("user_uttered", sid, {"session_id": "web-" + "cd" * 16, "message": "hello"})
+    assert [m.sender_id for m in built.received] == [WEB, WEB]
+
+
+def test_the_client_cannot_claim_an_identity_in_the_metadata(monkeypatch):
+    built = build(BoomerangSocketIOInput, monkeypatch)
+    sid = built.connect()
+    built.call("session_request", sid, {"session_id": WEB})
+    built.call("user_uttered", sid, {"message": "hi", "customData": {"boomerang_client": "sms:+33639981234"}})
+    assert "boomerang_client" not in built.received[0].metadata
 
 
 # --- RasaHQ/rasa#9582: a user_uttered without a message -------------------------------------
@@ -118,32 +148,36 @@ def test_stock_channel_passes_a_null_message_on_and_rasa_parsing_raises(monkeypa
                          ids=["no-data", "empty", "no-message", "null", "blank", "bad-metadata"])
 def test_fixed_channel_ignores_events_without_a_message(monkeypatch, data):
     built = build(BoomerangSocketIOInput, monkeypatch)
-    built.call("user_uttered", built.connect(), data)
+    sid = built.connect()
+    built.call("session_request", sid, {"session_id": WEB})
+    built.call("user_uttered", sid, data)
     assert built.received == []
 
 
 def test_fixed_channel_passes_messages_and_metadata_on_unchanged(monkeypatch):
     built = build(BoomerangSocketIOInput, monkeypatch)
     sid = built.connect()
-    built.call("user_uttered", sid, {"session_id": "web-abc", "message": "hello",
+    built.call("session_request", sid, {"session_id": WEB})
+    built.call("user_uttered", sid, {"session_id": WEB, "message": "hello",
                                      "customData": {"language": "fr"}})
-    built.call("user_uttered", sid, {"session_id": "web-abc", "message": "/send_photo",
+    built.call("user_uttered", sid, {"session_id": WEB, "message": "/send_photo",
                                      "customData": '{"photo_ids": ["p1"]}'})
     assert [(m.sender_id, m.text, m.metadata) for m in built.received] == [
-        ("web-abc", "hello", {"language": "fr"}), ("web-abc", "/send_photo", {"photo_ids": ["p1"]})]
+        (WEB, "hello", {"language": "fr"}), (WEB, "/send_photo", {"photo_ids": ["p1"]})]
 
 
 def test_fixed_channel_sends_photos_without_text_as_send_photo(monkeypatch):
     built = build(BoomerangSocketIOInput, monkeypatch)
-    built.call("user_uttered", built.connect(), {"session_id": "web-abc", "message": None,
-                                                 "customData": {"photo_ids": ["p1", "p2"]}})
+    sid = built.connect()
+    built.call("session_request", sid, {"session_id": WEB})
+    built.call("user_uttered", sid, {"session_id": WEB, "message": None,
+                                     "customData": {"photo_ids": ["p1", "p2"]}})
     assert [(m.text, m.metadata["photo_ids"]) for m in built.received] == [("/send_photo", ["p1", "p2"])]
 
 
 def test_fixed_channel_still_refuses_messages_without_a_session(monkeypatch):
     built = build(BoomerangSocketIOInput, monkeypatch)
-    with pytest.warns(UserWarning, match="session_id"):
-        built.call("user_uttered", built.connect(), {"message": "hello"})
+    built.call("user_uttered", built.connect(), {"session_id": WEB, "message": "hello"})
     assert built.received == []
 
 
@@ -194,7 +228,7 @@ def test_a_real_client_gets_its_reply_in_its_session(echo_server):
     try:
         assert browser.session("web-" + "1" * 32) == "web-" + "1" * 32
         browser.say("web-" + "1" * 32, "hello")
-        assert browser.reply() == {"text": f"echo web-{'1' * 32} hello []"}
+        assert browser.reply() == {"text": f"echo web-{'1' * 32} hello [] ip:127.0.0.1"}
     finally:
         browser.close()
 
@@ -207,8 +241,8 @@ def test_an_empty_message_gets_no_error_and_the_conversation_goes_on(echo_server
         browser.say(session, None)
         browser.say(session, None, {"photo_ids": ["p1"]})
         browser.say(session, "still there?")
-        assert browser.reply() == {"text": f"echo {session} /send_photo [p1]"}
-        assert browser.reply() == {"text": f"echo {session} still there? []"}
+        assert browser.reply() == {"text": f"echo {session} /send_photo [p1] ip:127.0.0.1"}
+        assert browser.reply() == {"text": f"echo {session} still there? [] ip:127.0.0.1"}
         assert browser.replies.empty()
     finally:
         browser.close()
@@ -223,6 +257,6 @@ def test_a_reconnected_socket_with_the_same_session_gets_the_replies(echo_server
     try:
         assert second.session(session) == session
         second.say(session, "back again")
-        assert second.reply() == {"text": f"echo {session} back again []"}
+        assert second.reply() == {"text": f"echo {session} back again [] ip:127.0.0.1"}
     finally:
         second.close()

@@ -29,6 +29,7 @@ from tests.fake_twilio import (ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio,
                                signed_post)
 
 CUSTOMER = "+33639981234"
+CLIENT = {"boomerang_client": f"sms:{CUSTOMER}"}
 REASONS = [{"title": "Arrived damaged", "payload": '/choose{"return_reason": "damaged"}'},
            {"title": "Faulty", "payload": '/choose{"return_reason": "defective"}'}]
 
@@ -163,7 +164,10 @@ def test_a_signed_message_reaches_the_bot_and_its_reply_goes_to_twilio(sms):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/xml")
     assert "<Response" in r.text
     [message] = sms.bot.received
-    assert (message.text, message.sender_id, message.input_channel) == ("my lamp is broken", CUSTOMER, "twilio_sms")
+    # The conversation is in the SMS namespace; the number is the client for throttling.
+    assert (message.text, message.sender_id, message.input_channel) == ("my lamp is broken", f"sms:{CUSTOMER}",
+                                                                         "twilio_sms")
+    assert message.metadata == {"boomerang_client": f"sms:{CUSTOMER}"}
     assert [(m["from"], m["body"]) for m in sms.fake.sent_to(CUSTOMER)] == [(FROM_NUMBER, "got my lamp is broken")]
 
 
@@ -359,15 +363,15 @@ def test_two_photos_without_text_are_uploaded_and_sent_as_send_photo(sms):
              (sms.fake.add_media("b.png", png((0, 0, 200))), "image/png")]
     assert sms.post(inbound(CUSTOMER, "", media)).status_code == 200
     [message] = sms.bot.received
-    assert message.text == SEND_PHOTO and message.metadata == {"photo_ids": ["ph_1", "ph_2"]}
-    assert sms.backend.calls[0] == ("token", CUSTOMER)
+    assert message.text == SEND_PHOTO and message.metadata == {"photo_ids": ["ph_1", "ph_2"], **CLIENT}
+    assert sms.backend.calls[0] == ("token", f"sms:{CUSTOMER}")  # photos belong to the SMS conversation
     assert [c[:3] for c in sms.backend.calls[1:]] == [("upload", "upl-1", "image/png")] * 2
 
 
 def test_text_with_a_photo_keeps_the_text(sms):
     media = [(sms.fake.add_media("a.png", png((1, 2, 3))), "image/png")]
     sms.post(inbound(CUSTOMER, "here it is", media))
-    assert [(m.text, m.metadata) for m in sms.bot.received] == [("here it is", {"photo_ids": ["ph_1"]})]
+    assert [(m.text, m.metadata) for m in sms.bot.received] == [("here it is", {"photo_ids": ["ph_1"], **CLIENT})]
 
 
 def test_a_non_image_stops_the_whole_message_with_an_apology(sms):
@@ -404,4 +408,4 @@ def test_photos_are_fetched_with_the_account_credentials(sms):
     assert requests.get(url, timeout=5).status_code == 401  # the fake, like Twilio, wants them
     sms.post(inbound(CUSTOMER, "", [(url, "image/png")]))
     assert sms.fake.media_requests == ["/media/a.png"]
-    assert sms.bot.received[0].metadata == {"photo_ids": ["ph_1"]}
+    assert sms.bot.received[0].metadata == {"photo_ids": ["ph_1"], **CLIENT}
