@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import queue
 import re
 import shutil
@@ -46,7 +47,9 @@ from bench.stack import Services, StackError, free_port, local_session  # noqa: 
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-SERVICE_TOKEN = os.environ.get("BOOMERANG_SERVICE_TOKEN") or "dev-service-token-change-me"
+SERVICE_TOKEN = os.environ.get("BOOMERANG_SERVICE_TOKEN") or secrets.token_urlsafe(24)
+ACTIONS_TOKEN = secrets.token_urlsafe(24)  # Rasa → action server, as `make run` does
+RASA_TOKEN = secrets.token_urlsafe(24)     # both Rasa servers' HTTP API (--auth-token)
 CONCURRENCY_LEVELS = (1, 20)
 TURN_TIMEOUT = 60.0          # seconds for one answer before the turn counts as an error
 LEVEL_BUDGET = 150.0         # seconds per (assistant, concurrency): no new conversation after it
@@ -386,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         "NO_PROXY": f"{HOST},localhost",         # the actions' backend client uses requests too
         "no_proxy": f"{HOST},localhost",
         "BOOMERANG_SERVICE_TOKEN": SERVICE_TOKEN,
+        "BOOMERANG_ACTIONS_TOKEN": ACTIONS_TOKEN,
         "BOOMERANG_DATABASE_URL": f"sqlite:///{run_dir / 'boomerang.db'}",
         "BOOMERANG_MEDIA_DIR": str(run_dir / "media"),
     })
@@ -400,10 +404,15 @@ def main(argv: list[str] | None = None) -> int:
 
     # The REST channel only (other channels of a credentials file could reach out elsewhere),
     # and the action server on its own port.
+    # Boomerang's REST channel is its namespaced one (conversations rest:<sender>), and the
+    # action server asks for its shared secret, exactly as `make run` has them.
     credentials = run_dir / "credentials.yml"
-    credentials.write_text("rest:\n")
+    credentials.write_text("bot.channels.rest.NamespacedRestInput:\n")
+    stock_credentials = run_dir / "stock-credentials.yml"
+    stock_credentials.write_text("rest:\n")
     endpoints = run_dir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://{HOST}:{actions_port}/webhook"\n')
+    endpoints.write_text(f'action_endpoint:\n  url: "http://{HOST}:{actions_port}/webhook"\n'
+                         "  headers:\n    X-Boomerang-Actions-Token: ${BOOMERANG_ACTIONS_TOKEN}\n")
     stock_endpoints = run_dir / "stock-endpoints.yml"
     stock_endpoints.write_text("{}\n")
 
@@ -461,29 +470,32 @@ def main(argv: list[str] | None = None) -> int:
         # processes are stopped before the stock assistant is measured.
         print("starting services", flush=True)
         boomerang = services.start("rasa", [rasa, "run", "--model", str(model), "--enable-api",
-                                            "--interface", HOST, "--port", str(rasa_port),
+                                            "--auth-token", RASA_TOKEN, "--interface", HOST, "--port", str(rasa_port),
                                             "--endpoints", str(endpoints), "--credentials", str(credentials)],
                                    ROOT)
         stock = None
         if stock_model is not None:
             stock = services.start("rasa-stock", [rasa, "run", "--model", str(stock_model), "--enable-api",
+                                                  "--auth-token", RASA_TOKEN,
                                                   "--interface", HOST, "--port", str(stock_port),
                                                   "--endpoints", str(stock_endpoints),
-                                                  "--credentials", str(credentials)], work / "stock")
+                                                  "--credentials", str(stock_credentials)], work / "stock")
         run_step("backend setup (migrate + seed a fresh SQLite)", [sys.executable, "-m", "backend", "setup"],
                  ROOT, env, run_dir / "backend-setup.log", timeout=300)
         backend = services.start("backend", [sys.executable, "-m", "backend", "serve", "--host", HOST,
                                              "--port", str(backend_port)], ROOT)
-        actions = services.start("actions", [rasa, "run", "actions", "--actions", "actions.actions",
-                                             "--port", str(actions_port)], ROOT)
+        actions = services.start("actions", [sys.executable, "-m", "actions.server", "--actions",
+                                             "actions.actions", "--port", str(actions_port)], ROOT)
         services.wait_ready(backend, f"http://{HOST}:{backend_port}/health", timeout=60)
         print(f"  backend ready on :{backend_port} ({backend.uptime():.0f} s)", flush=True)
         services.wait_ready(actions, f"http://{HOST}:{actions_port}/health", timeout=120)
         print(f"  action server ready on :{actions_port} ({actions.uptime():.0f} s)", flush=True)
-        services.wait_ready(boomerang, f"http://{HOST}:{rasa_port}/status", timeout=420, ok=rasa_status_ok)
+        services.wait_ready(boomerang, f"http://{HOST}:{rasa_port}/status?token={RASA_TOKEN}", timeout=420,
+                            ok=rasa_status_ok)
         print(f"  Rasa (Boomerang) ready on :{rasa_port}: model loaded in {boomerang.uptime():.0f} s", flush=True)
         if stock is not None:
-            services.wait_ready(stock, f"http://{HOST}:{stock_port}/status", timeout=420, ok=rasa_status_ok)
+            services.wait_ready(stock, f"http://{HOST}:{stock_port}/status?token={RASA_TOKEN}", timeout=420,
+                                ok=rasa_status_ok)
             print(f"  Rasa (stock) ready on :{stock_port}: model loaded in {stock.uptime():.0f} s", flush=True)
 
         # 3. Boomerang under load, then the stock assistant with the CPU to itself

@@ -92,9 +92,11 @@ def bench_create_return(count: int = 30) -> None:
         times = []
         for _ in range(count):
             start = time.perf_counter()
-            token = client.post("/api/v1/verify", json={"reference": "BM-100001",
-                                                        "contact": "alice.martin@example.com"}).json()["customer_token"]
-            headers = {"X-Customer-Token": token}
+            # As the assistant does: the conversation is verified, the backend keeps the proof.
+            conversation = f"rest:bench-{uuid.uuid4().hex[:8]}"
+            client.post("/api/v1/verify", json={"reference": "BM-100001", "contact": "alice.martin@example.com",
+                                                "conversation_id": conversation})
+            headers = {"X-Conversation-Id": conversation}
             lines = client.get("/api/v1/orders/BM-100001/returnable-lines", headers=headers).json()["lines"]
             line = next(l for l in lines if l["category"] == "home")
             r = client.post("/api/v1/returns", headers={**headers, "Idempotency-Key": uuid.uuid4().hex},

@@ -7,6 +7,7 @@ live tests differ only in what they really change (channels, environment, Rasa f
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from bench.stack import Service, Services, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "boomerang.tar.gz"
+# The REST channel as `make run` has it: conversations in the rest: namespace.
+REST_CHANNEL = "bot.channels.rest.NamespacedRestInput:\n"
 
 
 def require_model() -> None:
@@ -39,12 +42,15 @@ class LiveStack:
     services: Services
     rasa: Service
     rasa_command: list[str]
+    rasa_token: str      # Rasa's HTTP API (--auth-token)
+    actions_url: str     # the action server's webhook
+    actions_token: str   # the secret Rasa presents there
 
     def restart_rasa(self, timeout: float = 240) -> None:
         """Stop the Rasa server and start it again on the same port and endpoints."""
         self.services.stop(self.rasa)
         self.rasa = self.services.start("rasa-restarted", self.rasa_command, ROOT)
-        self.services.wait_ready(self.rasa, f"{self.rasa_url}/status", timeout=timeout)
+        self.services.wait_ready(self.rasa, f"{self.rasa_url}/status?token={self.rasa_token}", timeout=timeout)
 
 
 @contextmanager
@@ -56,7 +62,8 @@ def live_stack(work: Path, *, credentials: str, service_token: str,
     ``credentials`` is Rasa's credentials.yml; ``env`` adds to the environment (``None``
     removes a variable); ``rasa_args`` are extra flags for `rasa run`; ``endpoints`` is an
     endpoints file to use instead of the in-memory one (its action endpoint is
-    ``${BOOMERANG_ACTIONS_URL}``, set here).
+    ``${BOOMERANG_ACTIONS_URL}``, set here). Like `make run`: Rasa's API needs a token,
+    the action server a shared secret, both drawn here for this stack.
     """
     backend_port, actions_port, rasa_port = free_port(), free_port(), free_port()
     backend_url, rasa_url = f"http://127.0.0.1:{backend_port}", f"http://127.0.0.1:{rasa_port}"
@@ -66,14 +73,18 @@ def live_stack(work: Path, *, credentials: str, service_token: str,
                 "BOOMERANG_PUBLIC_URL": backend_url, "BOOMERANG_BACKEND_URL": backend_url,
                 "BOOMERANG_RASA_URL": rasa_url, "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
                 "RASA_TELEMETRY_ENABLED": "false",
-                "BOOMERANG_ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook"}
+                "BOOMERANG_ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
+                "BOOMERANG_ACTIONS_TOKEN": secrets.token_urlsafe(24),
+                "RASA_AUTH_TOKEN": secrets.token_urlsafe(24)}
     for name, value in (env or {}).items():
         if value is None:
             full_env.pop(name, None)
         else:
             full_env[name] = value
     if endpoints is None:
-        (work / "endpoints.yml").write_text(f'action_endpoint:\n  url: "{full_env["BOOMERANG_ACTIONS_URL"]}"\n')
+        (work / "endpoints.yml").write_text(
+            f'action_endpoint:\n  url: "{full_env["BOOMERANG_ACTIONS_URL"]}"\n'
+            "  headers:\n    X-Boomerang-Actions-Token: ${BOOMERANG_ACTIONS_TOKEN}\n")
     else:
         (work / "endpoints.yml").write_text(endpoints.read_text(encoding="utf-8"), encoding="utf-8")
     (work / "credentials.yml").write_text(credentials)
@@ -85,16 +96,19 @@ def live_stack(work: Path, *, credentials: str, service_token: str,
         services.running.remove(setup)
         backend = services.start("backend", [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1",
                                              "--port", str(backend_port)], ROOT)
-        actions = services.start("actions", [str(bindir / "rasa"), "run", "actions", "--actions",
+        actions = services.start("actions", [sys.executable, "-m", "actions.server", "--actions",
                                              "actions.actions", "--port", str(actions_port)], ROOT)
         rasa_command = [str(bindir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
+                        "--auth-token", full_env["RASA_AUTH_TOKEN"], "--interface", "127.0.0.1",
                         *rasa_args, "--port", str(rasa_port),
                         "--endpoints", str(work / "endpoints.yml"),
                         "--credentials", str(work / "credentials.yml")]
         rasa = services.start("rasa", rasa_command, ROOT)
         services.wait_ready(backend, f"{backend_url}/health", timeout=60)
         services.wait_ready(actions, f"http://127.0.0.1:{actions_port}/health", timeout=90)
-        services.wait_ready(rasa, f"{rasa_url}/status", timeout=240)
-        yield LiveStack(backend_url, rasa_url, database, services, rasa, rasa_command)
+        services.wait_ready(rasa, f"{rasa_url}/status?token={full_env['RASA_AUTH_TOKEN']}", timeout=240)
+        yield LiveStack(backend_url, rasa_url, database, services, rasa, rasa_command,
+                        full_env["RASA_AUTH_TOKEN"], full_env["BOOMERANG_ACTIONS_URL"],
+                        full_env["BOOMERANG_ACTIONS_TOKEN"])
     finally:
         services.stop_all()

@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from tests.live_stack import live_stack, require_model
+from tests.live_stack import REST_CHANNEL, live_stack, require_model
 
 TOKEN = "e2e-service-token"
 
@@ -49,7 +49,7 @@ def button(answers: list[dict], contains: str) -> str:
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Iterator[Assistant]:
-    with live_stack(tmp_path_factory.mktemp("e2e"), credentials="rest:\n", service_token=TOKEN) as stack:
+    with live_stack(tmp_path_factory.mktemp("e2e"), credentials=REST_CHANNEL, service_token=TOKEN) as stack:
         yield Assistant(stack.rasa_url, stack.backend_url)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from urllib.parse import quote
 from pathlib import Path
 from typing import Iterator
 
@@ -17,7 +18,7 @@ import pytest
 from actions.backend_client import BackendClient
 from bench.stack import local_session
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio, inbound, png, signed_post
-from tests.live_stack import live_stack, require_model
+from tests.live_stack import REST_CHANNEL, live_stack, require_model
 
 TOKEN = "e2e-service-token"
 
@@ -42,8 +43,10 @@ class Phone:
 
 
 class SmsStack:
-    def __init__(self, rasa_url: str, backend_url: str, fake: FakeTwilio, database: Path) -> None:
+    def __init__(self, rasa_url: str, backend_url: str, fake: FakeTwilio, database: Path,
+                 rasa_token: str) -> None:
         self.rasa_url = rasa_url
+        self.rasa_token = rasa_token
         self.webhook = f"{rasa_url}/webhooks/twilio_sms/webhook"
         self.backend_url = backend_url
         self.fake = fake
@@ -54,7 +57,8 @@ class SmsStack:
 
     def user_texts(self, number: str) -> list[str]:
         """What the assistant received from ``number`` (its tracker, through Rasa's API)."""
-        r = local_session().get(f"{self.rasa_url}/conversations/{number}/tracker", timeout=30)
+        r = local_session().get(f"{self.rasa_url}/conversations/{quote('sms:' + number, safe=':+')}/tracker",
+                                params={"token": self.rasa_token}, timeout=30)
         assert r.status_code == 200, r.text
         return [e.get("text") for e in r.json()["events"] if e["event"] == "user"]
 
@@ -75,10 +79,10 @@ def stack(tmp_path_factory) -> Iterator[SmsStack]:
            "TWILIO_API_BASE_URL": fake.url, "TWILIO_WEBHOOK_URL": None, "NO_PROXY": "127.0.0.1,localhost"}
     try:
         with live_stack(tmp_path_factory.mktemp("e2e-sms"), service_token=TOKEN, env=env,
-                        credentials="rest:\nbot.channels.twilio_sms.TwilioSmsInput:\n  trust_proxy: false\n") as live:
+                        credentials=REST_CHANNEL + "bot.channels.twilio_sms.TwilioSmsInput:\n  trust_proxy: false\n") as live:
             live.services.wait_ready(live.rasa, f"{live.rasa_url}/webhooks/twilio_sms/", timeout=30,
                                      ok=lambda r: r.status_code == 200 and r.json().get("configured") is True)
-            yield SmsStack(live.rasa_url, live.backend_url, fake, live.database)
+            yield SmsStack(live.rasa_url, live.backend_url, fake, live.database, live.rasa_token)
     finally:
         fake.close()
 
@@ -104,7 +108,8 @@ def test_damaged_lamp_by_sms_with_two_photos_in_one_mms(stack):
     assert "R-" in reply, reply
 
     client = BackendClient(stack.backend_url, TOKEN)
-    token = client.verify("BM-100001", "alice.martin@example.com", client_key="e2e-sms")["customer_token"]
+    token = "rest:e2e-check"  # the test's own conversation, verified to read the returns
+    client.verify("BM-100001", "alice.martin@example.com", client_key="e2e-sms", conversation_id=token)
     returns = client.order_returns(token, "BM-100001")["returns"]
     created = [r for r in returns if r["rma"] in reply]
     assert len(created) == 1, (returns, reply)
@@ -130,7 +135,8 @@ def test_a_photo_sent_with_the_first_message_is_not_asked_for_again(stack):
     assert "R-" in reply, reply
 
     client = BackendClient(stack.backend_url, TOKEN)
-    token = client.verify("BM-100002", "ben.carter@example.com", client_key="e2e-sms-early")["customer_token"]
+    token = "rest:e2e-check-early"
+    client.verify("BM-100002", "ben.carter@example.com", client_key="e2e-sms-early", conversation_id=token)
     created = [r for r in client.order_returns(token, "BM-100002")["returns"] if r["rma"] in reply]
     assert len(created) == 1, reply
     assert [line["photo_count"] for line in client.get_return(token, created[0]["rma"])["lines"]] == [1]
@@ -174,3 +180,20 @@ def test_aide_is_answered_in_french_without_the_assistant(stack):
         "Assistant retours Boomerang : dites-moi ce que vous souhaitez retourner, ou demandez "
         "« où en est mon remboursement ? ». Répondez STOP pour vous désabonner."]
     assert stack.user_texts(phone.number) == []
+
+
+def test_the_real_customer_verifies_by_sms_while_their_order_is_being_guessed(stack):
+    """Issue 9, finding 4: before, five failures on an order locked its real customer out
+    for 15 minutes, right contact or not; and ten failures posted by REST *as* a phone
+    number locked that phone's SMS conversation."""
+    rest = f"{stack.rasa_url}/webhooks/rest/webhook"
+    for attacker in ("eve-1", "eve-2", "+15555550123"):  # the last one posts as Dan's number
+        for text in ("where is my refund?", "BM-100005", "guess-1@example.com", "guess-2@example.com",
+                     "guess-3@example.com"):
+            r = local_session().post(rest, json={"sender": attacker, "message": text}, timeout=60)
+            assert r.status_code == (403 if attacker.startswith("+") else 200), r.text
+    phone = stack.phone("+15555550123")
+    phone.send("where is my refund?")
+    phone.send("BM-100005")
+    answers = "\n".join(phone.send("dan.wright@example.org"))
+    assert "Dan" in answers and "Too many attempts" not in answers, answers

@@ -24,7 +24,7 @@ import redis
 import requests
 import sqlalchemy as sa
 
-from tests.live_stack import ROOT, LiveStack, live_stack, require_model
+from tests.live_stack import REST_CHANNEL, ROOT, LiveStack, live_stack, require_model
 
 require_model()
 
@@ -118,7 +118,7 @@ def production(tmp_path_factory) -> Iterator[tuple[LiveStack, str, str, RedisCom
            "RABBITMQ_PASSWORD": "guest", "RABBITMQ_QUEUE": queue}
     redis_commands = RedisCommands()
     try:
-        with live_stack(tmp_path_factory.mktemp("production"), credentials="rest:\n", service_token=TOKEN,
+        with live_stack(tmp_path_factory.mktemp("production"), credentials=REST_CHANNEL, service_token=TOKEN,
                         env=env, endpoints=ROOT / "endpoints.production.yml") as stack:
             yield stack, tracker_url, queue, redis_commands, prefix
     finally:
@@ -156,16 +156,16 @@ def test_a_conversation_survives_a_restart_and_reaches_every_service(production)
         with engine.connect() as conn:
             texts = [json.loads(data).get("text") for (data,) in conn.execute(
                 sa.text("SELECT data FROM events WHERE sender_id = :me AND type_name = 'user' ORDER BY id"),
-                {"me": me})]
+                {"me": f"rest:{me}"})]
     finally:
         engine.dispose()
     assert texts == ["I want to return something I bought", "BM-100001", "alice.martin@example.com"]
 
     # RabbitMQ received every event of the conversation, in order.
-    published = [e for e in _queued_events(queue) if e.get("sender_id") == me]
+    published = [e for e in _queued_events(queue) if e.get("sender_id") == f"rest:{me}"]
     assert [e["text"] for e in published if e["event"] == "user"] == texts
     assert any(e["event"] == "bot" for e in published)
 
     # The conversation's lock was taken in Redis under the configured prefix.
-    lock_key = f"{prefix}:lock:{me}"
+    lock_key = f"{prefix}:lock:rest:{me}"
     assert any(lock_key in command for command in redis_commands.commands), redis_commands.commands[-20:]
