@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from backend.settings import get_settings
+from common.log_masking import install_log_masking
 
 
 def _migrate() -> None:
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check-policy")
     check.add_argument("path", nargs="?")
     args = parser.parse_args(argv)
+    # No raw email or phone number in any log line of this process (uvicorn's included).
+    install_log_masking()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "migrate":
         _migrate()
