@@ -288,7 +288,8 @@ def clear_rasa_memory(rasa_url: str, token: str | None, conversation_ids: list[s
     cleared = 0
     try:
         for cid in conversation_ids:
-            base = f"{rasa_url.rstrip('/')}/conversations/{quote(cid, safe='')}"
+            # Rasa (Sanic) takes the id from the path without decoding it: ":" and "+" as they are.
+            base = f"{rasa_url.rstrip('/')}/conversations/{quote(cid, safe=':+')}"
             found = requests.get(f"{base}/story", params=params, timeout=timeout)
             if found.status_code == 404:
                 continue

@@ -207,3 +207,54 @@ def test_sql_tracker_store_conversations_are_deleted(client, ctx, cli_env, capsy
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+MODEL = Path(__file__).resolve().parents[2] / "models" / "boomerang.tar.gz"
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (run `make model`)")
+def test_in_memory_conversations_are_emptied_in_a_running_rasa(tmp_path):
+    """The development setup keeps conversations in Rasa's memory: the command empties them
+    through Rasa's HTTP API (with its --auth-token), and says so when Rasa is not there."""
+    import os
+    import sys
+
+    import requests
+
+    from bench.stack import Services, free_port
+    from backend.services.erasure import clear_rasa_memory
+
+    (tmp_path / "credentials.yml").write_text("rest:\n")
+    (tmp_path / "endpoints.yml").write_text('action_endpoint:\n  url: "http://127.0.0.1:9/webhook"\n')
+    root = Path(__file__).resolve().parents[2]
+    services = Services(tmp_path, {**os.environ, "PYTHONPATH": str(root), "RASA_TELEMETRY_ENABLED": "false"})
+    port, token = free_port(), "erase-test-token"
+    url = f"http://127.0.0.1:{port}"
+    try:
+        rasa = services.start("rasa", [str(Path(sys.executable).parent / "rasa"), "run", "--model", str(MODEL),
+                                       "--enable-api", "--auth-token", token, "--port", str(port),
+                                       "--endpoints", str(tmp_path / "endpoints.yml"),
+                                       "--credentials", str(tmp_path / "credentials.yml")], root)
+        services.wait_ready(rasa, f"{url}/status?token={token}", timeout=240)
+        for sender in (SMS_CONVERSATION, "web-other"):
+            r = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": f"hi, {EMAIL}"},
+                              timeout=60)
+            assert r.status_code == 200
+
+        def user_texts(sender):
+            r = requests.get(f"{url}/conversations/{quote(sender, safe=':+')}/tracker", params={"token": token},
+                             timeout=10)
+            return [e.get("text") for e in r.json()["events"] if e["event"] == "user"]
+
+        assert user_texts(SMS_CONVERSATION) == [f"hi, {EMAIL}"]
+        assert clear_rasa_memory(url, "wrong", [SMS_CONVERSATION])[0] is None
+        assert clear_rasa_memory(url, token, [SMS_CONVERSATION, PHONE], dry_run=True)[0] == 1
+        assert user_texts(SMS_CONVERSATION) == [f"hi, {EMAIL}"]
+        cleared, note = clear_rasa_memory(url, token, [SMS_CONVERSATION, PHONE])
+        assert cleared == 1, note
+        assert user_texts(SMS_CONVERSATION) == []
+        assert user_texts("web-other") == [f"hi, {EMAIL}"]
+    finally:
+        services.stop_all()
+    cleared, note = clear_rasa_memory(url, token, [SMS_CONVERSATION])
+    assert cleared is None and "not reachable" in note
