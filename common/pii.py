@@ -24,15 +24,15 @@ _LABEL = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
 EMAIL_RE = re.compile(rf"(?<![\w.%+\-])([^\W_][\w.%+\-]{{0,63}})(@|%40)({_LABEL}(?:\.{_LABEL})+)")
 
 # Nothing that makes the digits part of a word, an identifier, a decimal or a date.
-_BEFORE = r"(?<![\w+\-./#%@,])"
-_AFTER = r"(?![\w@]|[.,\-/:]\d)"
+_BEFORE = r"(?<![\w+\-./#%@])"
+_AFTER = r"(?![\w@]|[.\-/:]\d)"
 _INTERNATIONAL = r"(?:\+|%2[Bb])\d(?:[ .\-]?\(?\d\)?){7,14}"
 _GROUPED = "|".join(
     rf"\d{{1,5}}(?:{sep}\d{{1,8}})+" for sep in (" ", r"\.", "-")
 )
 _NATIONAL = rf"\d{{9,15}}|{_GROUPED}|\(\d{{2,5}}\) ?\d{{3,4}}[ .\-]?\d{{3,4}}"
 # A "+" number may follow a slash (a URL path: /opt-outs/%2B33639981234).
-PHONE_RE = re.compile(rf"(?:(?<![\w+\-.#%@,]){_INTERNATIONAL}|{_BEFORE}(?:{_NATIONAL}))(?!\d){_AFTER}")
+PHONE_RE = re.compile(rf"(?:(?<![\w+\-.#%@]){_INTERNATIONAL}|{_BEFORE}(?:{_NATIONAL}))(?!\d){_AFTER}")
 
 _IPV4_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 MIN_NATIONAL_DIGITS = 9

@@ -36,6 +36,7 @@ def test_mask_phone_keeps_the_last_two_digits():
     ("0033 6 39 98 12 34", "***34"),
     ("(555) 123-4567", "***67"),
     ("tel:0639981234,", "tel:***34,"),
+    ("0639981234,+447700900123", "***34,***23"),
     ("GET /api/v1/sms/opt-outs/%2B33639981234 HTTP/1.1", "GET /api/v1/sms/opt-outs/***34 HTTP/1.1"),
     ("appelez le 06 39 98 12 34 ou écrivez à léa@example.fr",
      "appelez le ***34 ou écrivez à l***@example.fr"),
