@@ -7,6 +7,7 @@
   expire-labels   expire returns whose label went unused past the policy's validity
   send-notifications  send the SMS still owed from the outbox (retries failed ones)
   check-policy    validate a policy file and print its FAQ
+  erase-customer  erase one customer's personal data (backend and Rasa's tracker store)
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 from backend.settings import get_settings
+from common.log_masking import install_log_masking
 
 
 def _migrate() -> None:
@@ -84,6 +86,47 @@ def _check_policy(path: str | None) -> int:
     return 0
 
 
+def _erase_customer(args: argparse.Namespace) -> int:
+    import os
+
+    from backend.context import build_context
+    from backend.services.erasure import clear_rasa_memory, erase_customer, erase_tracker_conversations
+    from backend.services.errors import ServiceError
+
+    if not (args.email or args.phone or args.customer_id is not None):
+        print("erase-customer: give --email, --phone or --customer-id", file=sys.stderr)
+        return 2
+    settings = get_settings()
+    ctx = build_context(settings)
+    try:
+        report = erase_customer(ctx, email=args.email, phone=args.phone, customer_id=args.customer_id,
+                                dry_run=args.dry_run)
+    except ServiceError as exc:
+        print(f"erase-customer: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        ctx.engine.dispose()
+    ids = report.conversation_ids
+    notes = []
+    tracker_url = args.tracker_db_url or os.environ.get("RASA_TRACKER_DB_URL", "")
+    if tracker_url:
+        events = erase_tracker_conversations(tracker_url, ids, dry_run=args.dry_run)
+        notes.append(f"{events} events of {len(ids)} conversations {'to delete' if args.dry_run else 'deleted'} "
+                     "from the SQL tracker store")
+    if not args.no_rasa_api:
+        _, note = clear_rasa_memory(args.rasa_url or settings.rasa_url, os.environ.get("RASA_AUTH_TOKEN") or None,
+                                    ids, dry_run=args.dry_run)
+        notes.append(note)
+    if not tracker_url:
+        notes.append("no SQL tracker store given (RASA_TRACKER_DB_URL); an in-memory one forgets "
+                     "every conversation when Rasa restarts")
+    report.tracker_note = "; ".join(notes)
+    print("erase-customer (dry run: nothing changed; what would be erased):" if args.dry_run
+          else "erase-customer: erased")
+    print("\n".join(report.lines()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -95,7 +138,18 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     check = sub.add_parser("check-policy")
     check.add_argument("path", nargs="?")
+    erase = sub.add_parser("erase-customer", help="erase one customer's personal data")
+    erase.add_argument("--email")
+    erase.add_argument("--phone", help="in international form, e.g. +33639981234")
+    erase.add_argument("--customer-id", type=int)
+    erase.add_argument("--dry-run", action="store_true", help="count what would be erased, change nothing")
+    erase.add_argument("--tracker-db-url", help="Rasa's SQL tracker store (default: $RASA_TRACKER_DB_URL)")
+    erase.add_argument("--rasa-url", help="a running Rasa to empty in-memory conversations in "
+                                          "(default: $BOOMERANG_RASA_URL; token: $RASA_AUTH_TOKEN)")
+    erase.add_argument("--no-rasa-api", action="store_true", help="do not call a running Rasa")
     args = parser.parse_args(argv)
+    # No raw email or phone number in any log line of this process (uvicorn's included).
+    install_log_masking()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "migrate":
         _migrate()
@@ -111,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         _send_notifications()
     if args.command == "check-policy":
         return _check_policy(args.path)
+    if args.command == "erase-customer":
+        return _erase_customer(args)
     return 0
 
 

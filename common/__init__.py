@@ -1,1 +1,5 @@
-"""Small, dependency-free pieces the backend, the action server and the channels share."""
+"""Code shared by the backend, the action server (actions/) and the Rasa channels (bot/).
+
+Pure Python: nothing here imports Rasa, rasa-sdk or FastAPI, so each of the three
+processes can import it without pulling in the others.
+"""

@@ -1,4 +1,10 @@
-"""Requests for a person. The agent console (a later step) reads and answers these."""
+"""Requests for a person. The agent console (a later step) reads and answers these.
+
+The summary is the customer's last messages in their own words, with every email address
+and phone number masked before it is stored ("c***@example.com", "***34"): agents see
+what was asked, not the contact details. Rows stored before masking existed are masked
+again when shown.
+"""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -7,11 +13,13 @@ from backend.context import BackendContext
 from backend.db.models import HandoffRequest
 from backend.db.session import session_scope
 from backend.services.verification import CustomerClaims
+from common.pii import mask_text
 
 
 def request_handoff(ctx: BackendContext, *, conversation_id: str, channel: str, language: str,
                     reason: str, summary: str | None, claims: CustomerClaims | None) -> HandoffRequest:
     """Open a handoff; asking twice in one conversation keeps the one already open."""
+    summary = mask_text(summary) if summary else summary
     with session_scope(ctx.sessions) as session:
         existing = session.execute(select(HandoffRequest).where(
             HandoffRequest.conversation_id == conversation_id,
@@ -33,7 +41,7 @@ def request_handoff(ctx: BackendContext, *, conversation_id: str, channel: str, 
 def handoff_view(h: HandoffRequest) -> dict:
     """What callers see of a handoff (no customer details beyond "verified or not")."""
     return {"id": h.id, "conversation_id": h.conversation_id, "channel": h.channel, "language": h.language,
-            "reason": h.reason, "summary": h.summary, "status": h.status,
+            "reason": h.reason, "summary": mask_text(h.summary) if h.summary else h.summary, "status": h.status,
             "verified_customer": h.customer_id is not None, "created_at": h.created_at}
 
 

@@ -99,7 +99,7 @@ def _claim(ctx: BackendContext, notification_id: int) -> tuple[str, SmsMessage |
             return ("waiting" if n.status in ("pending", "failed", "sending") else n.status), None
         phone = session.get(Customer, n.customer_id).phone
         reason = ("customer has no phone number" if not phone
-                  else "opted out of SMS" if is_opted_out(session, phone) else None)
+                  else "opted out of SMS" if is_opted_out(session, phone, ctx.settings.secret_key) else None)
         if reason:
             n.status, n.last_error, n.recipient = "skipped", reason, phone
             return "skipped", None
