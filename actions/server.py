@@ -62,8 +62,17 @@ def build_app(actions_package: str, token: str, cors_origins=None) -> Sanic:
     return app
 
 
+def argument_parser():
+    """rasa-sdk's own flags; its parser spells ``--logging-config_file``, `rasa run actions`
+    ``--logging-config-file``: both are accepted here."""
+    parser = create_argument_parser()
+    parser.add_argument("--logging-config-file", dest="logging_config_file", default=None,
+                        help="a logging configuration file (config/logging.yml masks personal data)")
+    return parser
+
+
 def main(argv: Optional[list[str]] = None) -> None:
-    args = create_argument_parser().parse_args(argv)
+    args = argument_parser().parse_args(argv)
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(args.loglevel)
     utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file,

@@ -21,8 +21,11 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
 $BIN/python -m backend serve --host 127.0.0.1 --port 8000 & pids+=($!)
-$BIN/python -m actions.server --actions actions.actions --port 5055 & pids+=($!)
+# config/logging.yml masks emails and phone numbers in every log line (common/log_masking.py).
+$BIN/python -m actions.server --actions actions.actions --port 5055 \
+    --logging-config-file config/logging.yml & pids+=($!)
 $BIN/rasa run --model models/boomerang.tar.gz --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+    --logging-config-file config/logging.yml \
     --interface "$RASA_HOST" --cors "${CORS[@]}" --port 5005 \
     --endpoints endpoints.yml --credentials credentials.yml & pids+=($!)
 

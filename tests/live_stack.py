@@ -96,9 +96,12 @@ def live_stack(work: Path, *, credentials: str, service_token: str,
         services.running.remove(setup)
         backend = services.start("backend", [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1",
                                              "--port", str(backend_port)], ROOT)
+        logging_config = str(ROOT / "config" / "logging.yml")  # masks emails and phones, as `make run`
         actions = services.start("actions", [sys.executable, "-m", "actions.server", "--actions",
-                                             "actions.actions", "--port", str(actions_port)], ROOT)
+                                             "actions.actions", "--port", str(actions_port),
+                                             "--logging-config-file", logging_config], ROOT)
         rasa_command = [str(bindir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
+                        "--logging-config-file", logging_config,
                         "--auth-token", full_env["RASA_AUTH_TOKEN"], "--interface", "127.0.0.1",
                         *rasa_args, "--port", str(rasa_port),
                         "--endpoints", str(work / "endpoints.yml"),

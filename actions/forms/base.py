@@ -17,6 +17,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.backend_client import BackendError, get_client
 from common.conversation_ids import client_identity
+from common.pii import mask_contact  # no raw email or phone kept in the conversation
 
 MAX_FAILED_ANSWERS = 3
 MAX_VERIFY_FAILURES = 3
@@ -70,15 +71,6 @@ def part_of_phone_number(reference: str, text: str) -> bool:
     digits = re.sub(r"\D", "", reference)
     return any(digits in re.sub(r"\D", "", m.group(0)) and len(re.sub(r"\D", "", m.group(0))) > len(digits)
                for m in PHONE_RE.finditer(text))
-
-
-def mask_contact(contact: str) -> str:
-    """Keep no raw email or phone in the conversation once it has served."""
-    if "@" in contact:
-        name, _, domain = contact.partition("@")
-        return f"{name[:1]}***@{domain}"
-    digits = re.sub(r"\D", "", contact)
-    return f"***{digits[-2:]}"
 
 
 class BoomerangFormValidation(FormValidationAction, ABC):

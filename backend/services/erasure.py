@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from backend.context import BackendContext
 from backend.db.models import (
+    ConversationSession,
     Customer,
     HandoffRequest,
     Label,
@@ -59,6 +60,7 @@ ERASED_EMAIL_DOMAIN = "erased.invalid"
 # conversation_sessions (migration 0004) adds one line:
 #     (ConversationSession.conversation_id, ConversationSession.customer_id),
 CONVERSATION_ID_SOURCES = (
+    (ConversationSession.conversation_id, ConversationSession.customer_id),
     (HandoffRequest.conversation_id, HandoffRequest.customer_id),
     (Photo.conversation_id, Photo.customer_id),
 )
@@ -83,6 +85,7 @@ class ErasureReport:
     photo_files: int = 0
     label_files: int = 0
     handoffs: int = 0
+    conversation_sessions: int = 0
     notifications: int = 0
     opt_outs_hashed: int = 0
     verification_attempts: int = 0
@@ -201,6 +204,12 @@ def _erase(ctx: BackendContext, session: Session, report: ErasureReport, email: 
         handoff_filter.append(HandoffRequest.customer_id.in_(ids))
     report.handoffs = session.execute(delete(HandoffRequest).where(or_(*handoff_filter))
                                       .execution_options(synchronize_session=False)).rowcount or 0
+    session_filter = [ConversationSession.conversation_id.in_(report.conversation_ids)]
+    if ids:
+        session_filter.append(ConversationSession.customer_id.in_(ids))
+    report.conversation_sessions = session.execute(
+        delete(ConversationSession).where(or_(*session_filter))
+        .execution_options(synchronize_session=False)).rowcount or 0
 
     for ret in returns:
         for line in ret.lines:

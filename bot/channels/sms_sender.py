@@ -17,15 +17,15 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot.channels.sms_format import OutgoingSms
+from common.pii import mask_phone
 
 log = logging.getLogger(__name__)
 
 SEND_TIMEOUT = 15.0
 
 
-def masked(phone: str) -> str:
-    """A phone number fit for logs: its last three digits only."""
-    return f"…{phone[-3:]}" if phone else "?"
+# A phone number fit for logs: its last two digits only (one masking rule for every process).
+masked = mask_phone
 
 
 class RebasedHttpClient(TwilioHttpClient):

@@ -38,8 +38,10 @@ def alice_everywhere(client, ctx, staff_headers) -> dict:
     # An SMS conversation: verification (client key = the conversation), a chat photo,
     # a return claiming it with her words, a handoff, a STOP.
     headers = customer_headers(client, "BM-100001", EMAIL)
-    client.post("/api/v1/verify", json={"reference": "BM-100001", "contact": "06 39 98 12 34"},
-                headers={"X-Client-Key": SMS_CONVERSATION})
+    # ... the conversation verified as hers, server-side (conversation_sessions).
+    assert client.post("/api/v1/verify", json={"reference": "BM-100001", "contact": "06 39 98 12 34",
+                                               "conversation_id": SMS_CONVERSATION},
+                       headers={"X-Client-Key": SMS_CONVERSATION}).status_code == 200
     token = mint(client, SMS_CONVERSATION).json()["upload_token"]
     photo_id = upload(client, token).json()["photo_id"]
     lamp = damaged_lamp(client, headers, [photo_id], SMS_CONVERSATION)
@@ -102,7 +104,8 @@ def test_erase_customer_leaves_no_trace_but_keeps_the_books(client, ctx, staff_h
     assert main(["erase-customer", "--email", EMAIL, "--no-rasa-api"]) == 0
     out = capsys.readouterr().out
     for line in ("customers: 1", "orders: 1", "reason texts: 1", "status notes: 1", "photos: 2",
-                 "photo files: 2", "label files: 1", "handoffs: 1", "opt outs hashed: 1", "conversations: 2"):
+                 "photo files: 2", "label files: 1", "handoffs: 1", "conversation sessions: 1",
+                 "opt outs hashed: 1", "conversations: 2"):
         assert f"  {line}\n" in out, out
     assert "verification attempts: 0" not in out and "notifications: 0" not in out
     for raw in (EMAIL, PHONE, t["name"]):
@@ -112,6 +115,9 @@ def test_erase_customer_leaves_no_trace_but_keeps_the_books(client, ctx, staff_h
     for needle in needles:
         assert not [v for v in values if needle in v], needle
     assert not any(f.exists() for f in t["files"])
+    # Her SMS conversation proves nothing any more.
+    assert client.get("/api/v1/orders/BM-100001/returns",
+                      headers={"X-Conversation-Id": SMS_CONVERSATION}).status_code == 401
     with ctx.sessions() as s:
         alice = s.get(Customer, t["id"])
         assert (alice.name, alice.email, alice.phone) == ("Erased customer", f"erased-{t['id']}@erased.invalid", None)

@@ -97,7 +97,8 @@ def _action_server_log(tmp_path: Path, name: str, *flags: str) -> str:
     services = Services(tmp_path, _env(tmp_path))
     port = free_port()
     try:
-        server = services.start(name, [str(BIN / "rasa"), "run", "actions", "--actions",
+        # The action server as `make run` starts it (same flags as `rasa run actions`).
+        server = services.start(name, [sys.executable, "-m", "actions.server", "--actions",
                                        "tests.common.pii_logging_actions", "--port", str(port), *flags], ROOT)
         services.wait_ready(server, f"http://127.0.0.1:{port}/health", timeout=90)
     finally:
