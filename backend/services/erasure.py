@@ -48,7 +48,7 @@ from backend.db.models import (
 from backend.domain.identifiers import normalize_email, normalize_phone_e164
 from backend.services.errors import Invalid
 from backend.services.sms_opt_outs import erased_phone_key
-from backend.services.verification import _reference_hash
+from backend.services.verification import _reference_hash, contact_hash
 from common.pii import mask_text
 
 ERASED_NAME = "Erased customer"
@@ -178,11 +178,15 @@ def _erase(ctx: BackendContext, session: Session, report: ErasureReport, email: 
     line_ids = [l.id for r in returns for l in r.lines]
 
     # Verification attempts: by the conversations that spoke, and by the orders/RMAs asked about.
+    # and by the email or number given (their keyed hashes).
     refs = [o.number for o in orders] + [r.rma for r in returns]
     hashes = [_reference_hash(ctx.settings, ref) for ref in refs]
+    contacts = {c for c in [email, *phones, *(c.email for c in customers)] if c}
+    contact_hashes = [contact_hash(ctx.settings, c) for c in contacts]
     client_keys = [f"client:{cid[:100]}" for cid in conversations]
     report.verification_attempts = session.execute(delete(VerificationAttempt).where(or_(
-        VerificationAttempt.reference_hash.in_(hashes), VerificationAttempt.client_key.in_(client_keys)))
+        VerificationAttempt.reference_hash.in_(hashes), VerificationAttempt.contact_hash.in_(contact_hashes),
+        VerificationAttempt.client_key.in_(client_keys)))
         .execution_options(synchronize_session=False)).rowcount or 0
 
     # Photos: the customer's, those of their returns, those sent in their conversations.

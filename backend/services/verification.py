@@ -87,6 +87,11 @@ def contact_key(contact: str) -> str:
     return digits[-MIN_PHONE_DIGITS:] if digits else contact.strip().lower()
 
 
+def contact_hash(settings: Settings, contact: str) -> str:
+    """The keyed hash failures are counted under for an email or phone (also what erasure deletes)."""
+    return _keyed_hash(settings, "contact", contact_key(contact))
+
+
 def _find_order(session: Session, reference: str) -> Order | None:
     rma = normalize_rma(reference)
     if rma:
@@ -144,13 +149,13 @@ class _Throttle:
             return 0
         return max(0, int(pause - (self.now - last).total_seconds()))
 
-    def retry_after(self, ref_hash: str, contact_hash: str, client_key: str) -> int:
+    def retry_after(self, ref_hash: str, contact_digest: str, client_key: str) -> int:
         """Seconds this client must still wait before this attempt is looked at (0: go)."""
         s = self.settings
         col = VerificationAttempt
         count, last = self._failures(col.client_key == client_key)
         waits = [self._wait(backoff_seconds(count, s.verify_max_failures_per_client, s), last)]
-        for column, value in ((col.reference_hash, ref_hash), (col.contact_hash, contact_hash)):
+        for column, value in ((col.reference_hash, ref_hash), (col.contact_hash, contact_digest)):
             total, _ = self._failures(column == value)
             pause = backoff_seconds(total, s.verify_max_failures_per_reference, s)
             if pause:
@@ -188,15 +193,15 @@ def verify_customer(
     ref_key = (order.number if order is not None else
                normalize_rma(reference) or normalize_order_number(reference) or reference.strip().upper())
     ref_hash = _reference_hash(settings, ref_key)
-    contact_hash = _keyed_hash(settings, "contact", contact_key(contact))
+    contact_digest = contact_hash(settings, contact)
     client_key = client_key[:128] or "unknown"
 
-    wait = _Throttle(session, settings, since, now).retry_after(ref_hash, contact_hash, client_key)
+    wait = _Throttle(session, settings, since, now).retry_after(ref_hash, contact_digest, client_key)
     if wait > 0:
         raise _too_many(wait)
 
     ok = order is not None and _contact_matches(order.customer, contact)
-    session.add(VerificationAttempt(reference_hash=ref_hash, contact_hash=contact_hash,
+    session.add(VerificationAttempt(reference_hash=ref_hash, contact_hash=contact_digest,
                                     client_key=client_key, success=ok, created_at=now))
     if not ok or order is None:
         raise Unauthorized(FAILED_MESSAGE_EN, FAILED_MESSAGE_FR, code="verification_failed")

@@ -42,6 +42,9 @@ def alice_everywhere(client, ctx, staff_headers) -> dict:
     assert client.post("/api/v1/verify", json={"reference": "BM-100001", "contact": "06 39 98 12 34",
                                                "conversation_id": SMS_CONVERSATION},
                        headers={"X-Client-Key": SMS_CONVERSATION}).status_code == 200
+    # ... and a mistyped order number with her email, from her browser.
+    assert client.post("/api/v1/verify", json={"reference": "BM-999999", "contact": EMAIL},
+                       headers={"X-Client-Key": "ip:198.51.100.7"}).status_code == 401
     token = mint(client, SMS_CONVERSATION).json()["upload_token"]
     photo_id = upload(client, token).json()["photo_id"]
     lamp = damaged_lamp(client, headers, [photo_id], SMS_CONVERSATION)
@@ -115,6 +118,11 @@ def test_erase_customer_leaves_no_trace_but_keeps_the_books(client, ctx, staff_h
     for needle in needles:
         assert not [v for v in values if needle in v], needle
     assert not any(f.exists() for f in t["files"])
+    with ctx.sessions() as s:
+        from backend.db.models import VerificationAttempt
+        from backend.services.verification import contact_hash
+        assert s.execute(select(func.count(VerificationAttempt.id)).where(
+            VerificationAttempt.contact_hash == contact_hash(ctx.settings, EMAIL))).scalar_one() == 0
     # Her SMS conversation proves nothing any more.
     assert client.get("/api/v1/orders/BM-100001/returns",
                       headers={"X-Conversation-Id": SMS_CONVERSATION}).status_code == 401
