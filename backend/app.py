@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from backend.api import chat, customer, public, sms, staff
 from backend.api.cors import PathCORSMiddleware
+from backend.api.errors import error_responses, install_error_handlers
 from backend.context import BackendContext, build_context
 from backend.services.errors import RateLimited, ServiceError
 from backend.services.labels import expire_unused_labels
@@ -49,8 +50,12 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
             task.cancel()
 
     app = FastAPI(title="Boomerang returns backend", version="0.1.0", lifespan=lifespan,
-                  description="Orders, return policy, return lifecycle, labels and refunds.")
+                  description="Orders, return policy, return lifecycle, labels and refunds. Every "
+                              "error answers {\"error\": {\"code\", \"message\", \"message_fr\"}}; "
+                              "every timestamp is ISO 8601 in UTC with its offset.",
+                  responses=error_responses(413, 422, 500, 503))
     app.state.ctx = ctx
+    install_error_handlers(app)
 
     @app.exception_handler(ServiceError)
     async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
@@ -84,9 +89,10 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
                        allow_origins=ctx.settings.chat_origins)
 
     app.include_router(public.router)
-    app.include_router(customer.router)
+    # Every route of these needs a token: each may answer 401.
+    app.include_router(customer.router, responses=error_responses(401))
     app.include_router(chat.router)
     app.include_router(sms.router)
-    app.include_router(staff.router)
+    app.include_router(staff.router, responses=error_responses(401))
     install_web(app)  # the chat page at / and the widget under /static
     return app
