@@ -11,7 +11,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
 from backend.api import chat, customer, public, sms, staff
+from backend.api.body_limit import BodyLimitMiddleware
 from backend.api.cors import PathCORSMiddleware
+from backend.api.errors import error_responses, install_error_handlers
 from backend.context import BackendContext, build_context
 from backend.services.errors import RateLimited, ServiceError
 from backend.services.labels import expire_unused_labels
@@ -20,6 +22,9 @@ from backend.settings import get_settings
 from backend.web import install as install_web
 
 log = logging.getLogger(__name__)
+
+# What a photo upload's multipart envelope (boundaries, part headers) may add to the photo.
+MULTIPART_ALLOWANCE = 256 * 1024
 
 
 async def _periodic(ctx: BackendContext, every: int, job: Callable[[BackendContext], object],
@@ -47,8 +52,12 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
             task.cancel()
 
     app = FastAPI(title="Boomerang returns backend", version="0.1.0", lifespan=lifespan,
-                  description="Orders, return policy, return lifecycle, labels and refunds.")
+                  description="Orders, return policy, return lifecycle, labels and refunds. Every "
+                              "error answers {\"error\": {\"code\", \"message\", \"message_fr\"}}; "
+                              "every timestamp is ISO 8601 in UTC with its offset.",
+                  responses=error_responses(413, 422, 500, 503))
     app.state.ctx = ctx
+    install_error_handlers(app)
 
     @app.exception_handler(ServiceError)
     async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
@@ -63,28 +72,20 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
             "message": "Our system is temporarily unavailable. Please try again in a moment.",
             "message_fr": "Notre système est momentanément indisponible. Réessayez dans un instant."}})
 
-    # Refuse oversized bodies before they are read: a photo upload may exceed the photo
-    # limit by its multipart envelope only.
-    max_body = ctx.settings.photo_max_bytes + 256 * 1024
-
-    @app.middleware("http")
-    async def _limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > max_body:
-            mb = ctx.settings.photo_max_bytes // (1024 * 1024)
-            return JSONResponse(status_code=413, content={"error": {
-                "code": "too_large", "message": f"That upload is too large (limit {mb} MB).",
-                "message_fr": f"Ce fichier est trop volumineux (limite {mb} Mo)."}})
-        return await call_next(request)
+    # No body may be larger than a photo and its multipart envelope: a declared length over
+    # that is refused unread, and any other body is cut off as soon as it passes it.
+    app.add_middleware(BodyLimitMiddleware, max_body=ctx.settings.photo_max_bytes + MULTIPART_ALLOWANCE,
+                       limit_mb=ctx.settings.photo_max_bytes // (1024 * 1024))
 
     # Added last, so it is outermost: even a 413 from the size check carries CORS headers.
     app.add_middleware(PathCORSMiddleware, path_prefix="/api/v1/chat/",
                        allow_origins=ctx.settings.chat_origins)
 
     app.include_router(public.router)
-    app.include_router(customer.router)
+    # Every route of these needs a token: each may answer 401.
+    app.include_router(customer.router, responses=error_responses(401))
     app.include_router(chat.router)
     app.include_router(sms.router)
-    app.include_router(staff.router)
+    app.include_router(staff.router, responses=error_responses(401))
     install_web(app)  # the chat page at / and the widget under /static
     return app

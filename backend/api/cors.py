@@ -7,15 +7,32 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from backend.api.errors import error_response
+
+
+class _CORSMiddleware(CORSMiddleware):
+    def preflight_response(self, request_headers: Headers) -> Response:
+        """Starlette refuses a preflight in plain text; say it in the API's error shape."""
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        headers = {k: v for k, v in response.headers.items() if k not in ("content-length", "content-type")}
+        return error_response(400, {
+            "code": "cors_refused",
+            "message": "This site may not call this address from a browser.",
+            "message_fr": "Ce site ne peut pas appeler cette adresse depuis un navigateur."}, headers)
 
 
 class PathCORSMiddleware:
     def __init__(self, app: ASGIApp, *, path_prefix: str, allow_origins: Sequence[str]) -> None:
         self.app = app
         self.path_prefix = path_prefix
-        self.cors = CORSMiddleware(app, allow_origins=list(allow_origins), allow_methods=["POST"],
+        self.cors = _CORSMiddleware(app, allow_origins=list(allow_origins), allow_methods=["POST"],
                                    allow_headers=["Authorization", "Content-Type"],
                                    allow_credentials=False, max_age=600)
 

@@ -6,6 +6,7 @@ from fastapi.responses import FileResponse
 from sqlalchemy import text
 
 from backend.api.deps import get_ctx
+from backend.api.errors import error_responses
 from backend.context import BackendContext
 from backend.services import labels
 
@@ -20,7 +21,8 @@ def health(ctx: BackendContext = Depends(get_ctx)) -> dict:
 
 
 @router.get("/labels/{token}.pdf", tags=["labels"], response_class=FileResponse,
-            responses={404: {"description": "No such label"}})
+            responses={200: {"description": "The label (PDF)", "content": {"application/pdf": {}}},
+                       **error_responses(404)})
 def download_label(token: str, ctx: BackendContext = Depends(get_ctx)) -> FileResponse:
     path = labels.label_file(ctx, token)
     return FileResponse(path, media_type="application/pdf", filename=f"return-label-{token[:6]}.pdf",

@@ -2,14 +2,47 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional, Type
 
-from pydantic import BaseModel, Field, constr
+import pydantic
+from pydantic import Field, constr
+
+
+def utc_timestamp(value: dt.datetime) -> str:
+    """ISO 8601 with its offset; the database keeps naive datetimes, all of them UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).isoformat()
+
+
+def _nullable_optionals(schema: Dict[str, Any], model: Type[pydantic.BaseModel]) -> None:
+    """Say in the schema that an Optional field may be null (pydantic 1 leaves it out)."""
+    properties = schema.get("properties", {})
+    for field in model.__fields__.values():
+        prop = properties.get(field.alias)
+        if field.allow_none and prop is not None and "anyOf" not in prop:
+            title = prop.pop("title", None)
+            properties[field.alias] = {"anyOf": [prop, {"type": "null"}],
+                                       **({"title": title} if title else {})}
+
+
+class BaseModel(pydantic.BaseModel):
+    # Every body of the API: timestamps in UTC with their zone, nullable fields said so.
+    # (A comment, not a docstring: pydantic would give it to every model's schema.)
+    class Config:
+        json_encoders = {dt.datetime: utc_timestamp}
+        schema_extra = staticmethod(_nullable_optionals)
 
 
 class Texts(BaseModel):
     en: str
     fr: str
+
+
+class FieldErrorOut(BaseModel):
+    location: List[str]
+    message: str
+    type: str
 
 
 class ErrorBody(BaseModel):
@@ -18,8 +51,17 @@ class ErrorBody(BaseModel):
     message_fr: str
 
 
+class ErrorDetail(ErrorBody):
+    """An error answer's body; some errors add fields of their own (current_status, ...)."""
+
+    fields: Optional[List[FieldErrorOut]] = Field(None, description="Validation errors: which field, why")
+    retry_after: Optional[int] = Field(None, description="Seconds to wait (rate limits)")
+
+
 class ErrorOut(BaseModel):
-    error: ErrorBody
+    """The shape of every error answer."""
+
+    error: ErrorDetail
 
 
 class VerifyIn(BaseModel):

@@ -1,7 +1,7 @@
 """Endpoints for the shop's side: review decisions, warehouse scans, refunds, maintenance."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from sqlalchemy.orm import Session
 
 from backend.api import schemas
@@ -12,6 +12,8 @@ from backend.services import handoffs, labels, operations, refunds, returns
 from backend.services.return_view import return_view
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"], dependencies=[Depends(require_staff)])
+# Ids are 32-bit integer columns (PostgreSQL): a larger one is no id, and must not reach SQL.
+DB_INT_MAX = 2**31 - 1
 ERRORS = {401: {"model": schemas.ErrorOut}, 404: {"model": schemas.ErrorOut},
           409: {"model": schemas.ErrorOut}, 422: {"model": schemas.ErrorOut},
           503: {"model": schemas.ErrorOut}}
@@ -33,7 +35,7 @@ def move_return(rma: str, body: schemas.TransitionIn, ctx: BackendContext = Depe
 
 
 @router.post("/refunds/{refund_id}/retry", response_model=schemas.ReturnOut, responses=ERRORS)
-def retry_refund(refund_id: int, ctx: BackendContext = Depends(get_ctx),
+def retry_refund(refund_id: int = Path(..., ge=1, le=DB_INT_MAX), ctx: BackendContext = Depends(get_ctx),
                  session: Session = Depends(db_session)) -> dict:
     refunds.retry_refund(ctx, refund_id, actor="staff")
     refund = session.get(Refund, refund_id)
