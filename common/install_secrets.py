@@ -50,13 +50,24 @@ def ensure(path: Path | None = None) -> dict[str, str]:
         for name in missing:
             values[name] = secrets.token_urlsafe(32)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write("# Development secrets of this install (made by common/install_secrets.py).\n"
                       "# Keep out of git; production sets its own in the environment.\n")
             out.writelines(f"{name}={values[name]}\n" for name in NAMES)
-        os.replace(tmp, path)
+        try:
+            if path.exists():
+                os.replace(tmp, path)  # completing an older file: same values kept, new ones added
+            else:
+                # Two processes starting at once on a fresh install: the first file wins and
+                # the other reads it, so every process of the install agrees.
+                os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+        return _read(path)
     return values
 
 

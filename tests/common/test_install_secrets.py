@@ -45,3 +45,11 @@ def test_the_secrets_file_is_not_tracked_by_git():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout
     assert "dev-service-token-change-me" not in (ROOT / "backend" / "settings.py").read_text()
     assert "secrets.env" not in tracked
+
+
+def test_processes_starting_together_agree(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BOOMERANG_SECRETS_FILE": str(tmp_path / "s.env")}
+    procs = [subprocess.Popen([sys.executable, "-m", "common.install_secrets", "--get", "BOOMERANG_SECRET_KEY"],
+                              env=env, stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    values = {p.communicate(timeout=60)[0].strip() for p in procs}
+    assert len(values) == 1 and values != {""}
