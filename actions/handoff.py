@@ -5,7 +5,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backend_client import BackendError, get_client
+from common.backend_client import BackendError, get_client
 from actions.base import BackendAction
 from actions.language import language_of
 

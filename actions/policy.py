@@ -4,7 +4,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backend_client import BackendError, get_client
+from common.backend_client import BackendError, get_client
 from actions.base import BackendAction
 from actions.language import language_of
 from actions.vocabulary import fold

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backend_client import BackendError, get_client
+from common.backend_client import BackendError, get_client
 from actions.base import BackendAction
 from actions.forms.base import UNVERIFIED
 from actions.forms.return_form import RETURN_SLOTS, current_item, load_items, photo_ids_of, with_early_photos

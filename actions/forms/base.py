@@ -15,14 +15,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.backend_client import BackendError, get_client
+from common.backend_client import BackendError, get_client
 from common.conversation_ids import client_identity
+from common.identifiers import find_reference
 from common.pii import mask_contact  # no raw email or phone kept in the conversation
 
 MAX_FAILED_ANSWERS = 3
 MAX_VERIFY_FAILURES = 3
-ORDER_RE = re.compile(r"\b(?:bm[\s\-_]?)?(\d{4,10})\b", re.IGNORECASE)
-RMA_RE = re.compile(r"\br[\s\-]?([0-9a-z]{4})[\s\-]?([0-9a-z]{4})\b", re.IGNORECASE)
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
 PHONE_RE = re.compile(r"(?:\+|00)?\d[\d\s().\-]{7,}\d")
 
@@ -37,15 +36,6 @@ UNVERIFIED: Slots = {"verified": False, "contact": None}
 # the return form, "a refund please" is an answer, not a new request.
 INTERRUPTIONS = frozenset({"return_policy", "cancel", "human_handoff", "change_language",
                            "bot_challenge"})
-
-
-def find_reference(text: str) -> str | None:
-    """An RMA ("R-7K4M-2QX9") or order number ("BM-104217", "104217") in what was typed."""
-    rma = RMA_RE.search(text)
-    if rma and any(ch.isdigit() for ch in rma.group(1) + rma.group(2)):
-        return f"R-{rma.group(1).upper()}-{rma.group(2).upper()}"
-    order = ORDER_RE.search(text)
-    return f"BM-{order.group(1)}" if order else None
 
 
 def find_contact(text: str) -> str | None:

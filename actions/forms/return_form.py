@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backend_client import BackendError, get_client
+from common.backend_client import BackendError, get_client
 from actions.forms.base import INTERRUPTIONS, UNVERIFIED, BoomerangFormValidation, Slots
 from actions.language import language_of, pick
 from actions.vocabulary import (

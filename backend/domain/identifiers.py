@@ -7,23 +7,16 @@ from __future__ import annotations
 
 import re
 
-# Conversation ids are parsed in one place for the backend and the assistant alike.
+# Conversation ids, order numbers and RMAs are parsed in one place for the backend and
+# the assistant alike (common/).
 from common.conversation_ids import conversation_channel  # noqa: F401
+from common.identifiers import ORDER_PREFIX, normalize_order_number  # noqa: F401
 
-ORDER_PREFIX = "BM"
-_ORDER_RE = re.compile(r"^(?:BM)?(\d{4,10})$")
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _E164_RE = re.compile(r"^\+[1-9]\d{6,14}$")
 # A phone given without its country code must still carry this many national digits
 # to count as a match, so "78" never matches a whole number.
 MIN_PHONE_DIGITS = 9
-
-
-def normalize_order_number(text: str) -> str | None:
-    """"bm-104217", "#104217", "BM 104217" → "BM-104217"; None when it is no order number."""
-    compact = re.sub(r"[\s\-_#.]", "", text.upper())
-    m = _ORDER_RE.match(compact)
-    return f"{ORDER_PREFIX}-{m.group(1)}" if m else None
 
 
 def normalize_email(text: str) -> str | None:

@@ -21,7 +21,7 @@ import logging
 import time
 from typing import Callable
 
-from actions.backend_client import BackendError
+from common.backend_client import BackendError
 from bot.channels.sms_memory import TtlMemory
 from bot.channels.sms_sender import masked
 

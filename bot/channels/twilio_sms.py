@@ -40,8 +40,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.messaging_response import MessagingResponse
 
-from actions import backend_client
-from actions.backend_client import BackendError
+from common import backend_client
+from common.backend_client import BackendError
 from bot.channels.sms_config import SmsSettings
 from bot.channels.sms_format import Choice, OutgoingSms, format_turn, resolve_choice
 from bot.channels.sms_inbound import InboundSms, MalformedWebhook, parse_form, read_inbound

@@ -19,7 +19,7 @@ import uvicorn
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backend_client import BackendClient, set_client
+from common.backend_client import BackendClient, set_client
 from backend.app import create_app
 from backend.context import BackendContext, build_context
 from backend.db.bootstrap import migrate_and_seed

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from actions.backend_client import BackendClient, BackendError, get_client
+from common.backend_client import BackendClient, BackendError, get_client
 from actions.returns import ActionCreateReturn
 from backend.db.models import Customer, Photo, ReturnRequest, SmsOptOut
 from tests.actions.conftest import responses, slot_events, tracker

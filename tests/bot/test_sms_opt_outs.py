@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from actions.backend_client import BackendError
+from common.backend_client import BackendError
 from bot.channels.sms_opt_outs import OptOuts
 from tests.bot.test_sms_memory import Clock
 

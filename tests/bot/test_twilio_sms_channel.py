@@ -19,7 +19,7 @@ import requests
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
-from actions.backend_client import BackendClient, BackendError, get_client
+from common.backend_client import BackendClient, BackendError, get_client
 from bot.channels.sms_config import SmsSettings
 from bot.channels.twilio_sms import PHOTO_FAILED, SEND_PHOTO, TwilioSmsInput
 from bot.channels.twilio_signature import signed_url
@@ -36,7 +36,7 @@ REASONS = [{"title": "Arrived damaged", "payload": '/choose{"return_reason": "da
 
 @dataclass
 class RecordingBackend:
-    """Stands in for actions.backend_client.BackendClient: records what the channel asks."""
+    """Stands in for common.backend_client.BackendClient: records what the channel asks."""
 
     calls: list[tuple] = field(default_factory=list)
     fail_upload: BackendError | None = None

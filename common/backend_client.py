@@ -1,9 +1,11 @@
-"""The only HTTP client between the action server and the returns backend.
+"""The only HTTP client to the returns backend, for the action server and the channels.
 
-Every action talks to the backend through :class:`BackendClient`. It owns the timeouts,
-the service token, which calls may be retried (reads, and creates that carry an
-idempotency key), and the translation of any failure into :class:`BackendError` with a
-message in English and French that an action can say as it is.
+The actions and the Rasa channels (SMS photos and opt-outs) talk to the backend through
+:class:`BackendClient`; it needs no Rasa, so both import it from here rather than one
+reaching into the other. It owns the timeouts, the service token, which calls may be
+retried (reads, and creates that carry an idempotency key), and the translation of any
+failure into :class:`BackendError` with a message in English and French that an action
+can say as it is.
 """
 from __future__ import annotations
 
@@ -208,7 +210,7 @@ _default: BackendClient | None = None
 
 
 def get_client() -> BackendClient:
-    """One client per action-server process, configured from the environment."""
+    """One client per process (action server or Rasa), configured from the environment."""
     global _default
     if _default is None:
         _default = BackendClient(
