@@ -43,7 +43,7 @@ from typing import Optional
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.stack import Services, StackError, free_port, local_session  # noqa: E402
+from dev.stack import Services, StackError, free_port, local_session  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"

@@ -16,7 +16,7 @@ from typing import Iterator, Mapping, Sequence
 
 import pytest
 
-from bench.stack import Service, Services, free_port
+from dev.stack import Service, Services, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "boomerang.tar.gz"

@@ -31,9 +31,10 @@ Slots = dict[str, Any]
 UNVERIFIED: Slots = {"verified": False, "contact": None}
 
 # Intents that interrupt a form (answered by their own rules, then the form goes on):
-# an answer extracted from them would hide the interruption. Mirrors the ``not_intent``
-# lists of the domain's from_text mappings. Other intents are read as answers: inside
-# the return form, "a refund please" is an answer, not a new request.
+# an answer extracted from them would hide the interruption. The domain's from_text
+# mappings refuse the same list (domain/core.yml, &not_answers; tests/bot/test_domain.py
+# checks they agree). Other intents are read as answers: inside the return form, "a
+# refund please" is an answer, not a new request.
 INTERRUPTIONS = frozenset({"return_policy", "cancel", "human_handoff", "change_language",
                            "bot_challenge"})
 

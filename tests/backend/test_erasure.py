@@ -235,7 +235,7 @@ def test_in_memory_conversations_are_emptied_in_a_running_rasa(tmp_path):
 
     import requests
 
-    from bench.stack import Services, free_port
+    from dev.stack import Services, free_port
     from backend.services.erasure import clear_rasa_memory
 
     (tmp_path / "credentials.yml").write_text("rest:\n")

@@ -56,3 +56,15 @@ def test_the_action_server_registers_every_custom_action():
     executor.register_package("actions.actions")
     custom = {a for a in DOMAIN.user_actions if not a.startswith("utter_")}
     assert custom <= set(executor.actions), custom - set(executor.actions)
+
+
+def test_the_forms_interruptions_are_the_domains():
+    """actions/forms/base.py reads as interruptions exactly what the domain's from_text
+    mappings refuse as answers (written once there, &not_answers), less the two photo
+    intents, which are never a free-text answer either."""
+    from actions.forms.base import INTERRUPTIONS
+
+    lists = {tuple(m["not_intent"]) for slot in DOMAIN.as_dict()["slots"].values()
+             for m in slot.get("mappings", []) if m.get("type") == "from_text"}
+    assert len(lists) == 1, lists
+    assert set(lists.pop()) == INTERRUPTIONS | {"skip_photo", "send_photo"}

@@ -24,7 +24,7 @@ from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLSt
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bench.stack import Services, free_port
+from dev.stack import Services, free_port
 from bot.channels.socketio import BoomerangSocketIOInput
 
 ROOT = Path(__file__).resolve().parents[2]

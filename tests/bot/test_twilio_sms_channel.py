@@ -23,7 +23,7 @@ from common.backend_client import BackendClient, BackendError, get_client
 from bot.channels.sms_config import SmsSettings
 from bot.channels.twilio_sms import PHOTO_FAILED, SEND_PHOTO, TwilioSmsInput
 from bot.channels.twilio_signature import signed_url
-from bench.stack import free_port
+from dev.stack import free_port
 from tests.actions.conftest import backend, seeded_sqlite  # noqa: F401  (fixtures: a live backend)
 from tests.fake_twilio import (ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio, inbound, png, sign,
                                signed_post)

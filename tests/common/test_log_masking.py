@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from bench.stack import Services, free_port
+from dev.stack import Services, free_port
 from common.log_masking import MaskingFilter, install_log_masking, mask_record
 
 ROOT = Path(__file__).resolve().parents[2]

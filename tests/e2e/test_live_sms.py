@@ -16,7 +16,7 @@ from typing import Iterator
 import pytest
 
 from common.backend_client import BackendClient
-from bench.stack import local_session
+from dev.stack import local_session
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio, inbound, png, signed_post
 from tests.live_stack import REST_CHANNEL, live_stack, require_model
 
