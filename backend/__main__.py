@@ -41,7 +41,7 @@ def _seed() -> None:
 
 
 def _setup() -> None:
-    from backend.db.bootstrap import migrate_and_seed
+    from backend.bootstrap import migrate_and_seed
 
     _report(migrate_and_seed(get_settings().database_url))
 

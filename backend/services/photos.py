@@ -19,7 +19,7 @@ from backend.context import BackendContext
 from backend.db.models import Photo
 from backend.db.session import session_scope
 from backend.services.errors import Conflict, Invalid, PayloadTooLarge, ServiceError, UnsupportedMedia
-from backend.services.image_processing import ImageRejected, ProcessedImage, process_image
+from backend.documents.image_processing import ImageRejected, ProcessedImage, process_image
 from backend.services.returns import get_return_for_customer, reevaluate_after_photo
 from backend.services.verification import CustomerClaims
 
