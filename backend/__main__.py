@@ -58,7 +58,7 @@ def _serve(host: str, port: int) -> None:
 
 def _expire() -> None:
     from backend.context import build_context
-    from backend.services.labels import expire_unused_labels
+    from backend.workflows.expire import expire_unused_labels
 
     expired = expire_unused_labels(build_context(get_settings()))
     print(f"expired {len(expired)} returns")
