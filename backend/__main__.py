@@ -41,7 +41,7 @@ def _seed() -> None:
 
 
 def _setup() -> None:
-    from backend.db.bootstrap import migrate_and_seed
+    from backend.bootstrap import migrate_and_seed
 
     _report(migrate_and_seed(get_settings().database_url))
 
@@ -58,7 +58,7 @@ def _serve(host: str, port: int) -> None:
 
 def _expire() -> None:
     from backend.context import build_context
-    from backend.services.labels import expire_unused_labels
+    from backend.workflows.expire import expire_unused_labels
 
     expired = expire_unused_labels(build_context(get_settings()))
     print(f"expired {len(expired)} returns")

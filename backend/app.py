@@ -16,10 +16,10 @@ from backend.api.cors import PathCORSMiddleware
 from backend.api.errors import error_responses, install_error_handlers
 from backend.context import BackendContext, build_context
 from backend.services.errors import RateLimited, ServiceError
-from backend.services.labels import expire_unused_labels
 from backend.services.notifications import send_pending_notifications
 from backend.settings import get_settings
 from backend.web import install as install_web
+from backend.workflows.expire import expire_unused_labels
 
 log = logging.getLogger(__name__)
 

@@ -80,7 +80,7 @@ def bench_create_return(count: int = 30) -> None:
 
     from backend.app import create_app
     from backend.context import build_context
-    from backend.db.bootstrap import migrate_and_seed
+    from backend.bootstrap import migrate_and_seed
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"

@@ -15,11 +15,16 @@ from backend.api.deps import client_key, customer_claims, db_session, get_ctx, r
 from backend.api.uploads import read_upload
 from backend.context import BackendContext
 from backend.db.models import Photo
-from backend.services import handoffs, labels, photos, returns, verification
+from backend.queries import returns
+from backend.queries.return_view import return_view
+from backend.services import handoffs, photos, verification
 from backend.services.errors import Unauthorized
-from backend.services.return_view import return_view
 from backend.services.returns import CreateReturnInput, LineInput
 from backend.services.verification import CustomerClaims
+from backend.workflows import attach_photo as attach_photo_workflow
+from backend.workflows.cancel import cancel_for_customer
+from backend.workflows.create_return import create_return as create_return_workflow
+from backend.workflows.issue_label import issue_label
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_service)])
 ERRORS = {401: {"model": schemas.ErrorOut}, 404: {"model": schemas.ErrorOut},
@@ -88,7 +93,7 @@ def create_return(body: schemas.CreateReturnIn, response: Response,
                               reason_code=l.reason_code, reason_text=l.reason_text,
                               resolution=l.resolution, exchange_sku=l.exchange_sku,
                               photo_ids=tuple(l.photo_ids)) for l in body.lines))
-    outcome = returns.create_return(ctx, claims, data, idempotency_key=idempotency_key)
+    outcome = create_return_workflow(ctx, claims, data, idempotency_key=idempotency_key)
     if outcome.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return return_view(ctx, returns.get_return_for_customer(session, claims, outcome.rma),
@@ -105,7 +110,7 @@ def get_return(rma: str, ctx: BackendContext = Depends(get_ctx), session: Sessio
 @router.post("/returns/{rma}/cancel", response_model=schemas.ReturnOut, tags=["returns"], responses=ERRORS)
 def cancel_return(rma: str, ctx: BackendContext = Depends(get_ctx), session: Session = Depends(db_session),
                   claims: CustomerClaims = Depends(customer_claims)) -> dict:
-    canonical = returns.cancel_return(ctx, claims, rma)
+    canonical = cancel_for_customer(ctx, claims, rma)
     return return_view(ctx, returns.get_return_for_customer(session, claims, canonical))
 
 
@@ -115,7 +120,7 @@ def retry_label(rma: str, ctx: BackendContext = Depends(get_ctx), session: Sessi
                 claims: CustomerClaims = Depends(customer_claims)) -> dict:
     """Ask again for the label of an approved return whose carrier call failed."""
     ret = returns.get_return_for_customer(session, claims, rma)
-    labels.issue_label(ctx, ret.rma, actor="customer")
+    issue_label(ctx, ret.rma, actor="customer")
     session.expire_all()
     return return_view(ctx, returns.get_return_for_customer(session, claims, rma))
 
@@ -143,7 +148,8 @@ async def attach_photo(rma: str, file: UploadFile = File(...), return_line_id: O
                        claims: CustomerClaims = Depends(customer_claims)) -> dict:
     """Add a photo to a return; a return held only for a missing photo then moves on."""
     data = await read_upload(file, ctx.settings.photo_max_bytes)
-    photo, error = photos.attach_photo(ctx, claims, rma, data, file.content_type, return_line_id)
+    photo, error = attach_photo_workflow.attach_photo(ctx, claims, rma, data, file.content_type,
+                                                      return_line_id)
     ret = returns.get_return_for_customer(session, claims, rma)
     return {"photo": photo_out(photo), "return": return_view(ctx, ret, error)}
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from backend.api.deps import get_ctx
 from backend.api.errors import error_responses
 from backend.context import BackendContext
-from backend.services import labels
+from backend.queries.labels import label_file
 
 router = APIRouter()
 
@@ -24,6 +24,6 @@ def health(ctx: BackendContext = Depends(get_ctx)) -> dict:
             responses={200: {"description": "The label (PDF)", "content": {"application/pdf": {}}},
                        **error_responses(404)})
 def download_label(token: str, ctx: BackendContext = Depends(get_ctx)) -> FileResponse:
-    path = labels.label_file(ctx, token)
+    path = label_file(ctx, token)
     return FileResponse(path, media_type="application/pdf", filename=f"return-label-{token[:6]}.pdf",
                         headers={"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"})

@@ -17,10 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
-
-if TYPE_CHECKING:  # pragma: no cover - typing only, avoids an import cycle
-    from backend.domain.policy import Policy
+from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")
 Text = dict[str, str]
@@ -535,7 +532,72 @@ def reason_words(codes: Iterable[str], conjunction: str = "or") -> Words:
 
 
 # --- FAQ -----------------------------------------------------------------------------------
-def render_faq(policy: "Policy", language: str) -> list[dict[str, str]]:
+class _CategoryFacts(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def window_days(self) -> int: ...
+    @property
+    def restocking_fee_percent(self) -> Decimal: ...
+    @property
+    def names(self) -> Mapping[str, str]: ...
+
+
+class _ReasonFacts(Protocol):
+    @property
+    def shop_fault(self) -> bool: ...
+    @property
+    def photo_required(self) -> bool: ...
+
+
+class PolicyFacts(Protocol):
+    """What the FAQ reads of a policy (:class:`backend.domain.policy.Policy` has it all).
+
+    A protocol instead of importing ``Policy``: the engine imports this module for its
+    words, so this module must not import the engine back.
+    """
+
+    @property
+    def shop_name(self) -> str: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def label_valid_days(self) -> int: ...
+    @property
+    def refund_days_min(self) -> int: ...
+    @property
+    def refund_days_max(self) -> int: ...
+    @property
+    def categories(self) -> Mapping[str, _CategoryFacts]: ...
+    @property
+    def reasons(self) -> Mapping[str, _ReasonFacts]: ...
+    @property
+    def final_sale_excluded(self) -> bool: ...
+    @property
+    def hygiene_categories(self) -> tuple[str, ...]: ...
+    @property
+    def hygiene_products_text(self) -> Mapping[str, str] | None: ...
+    @property
+    def faulty_items_go_to_review(self) -> bool: ...
+    @property
+    def return_shipping_fee_minor(self) -> int: ...
+    @property
+    def exchanges_free_shipping(self) -> bool: ...
+    @property
+    def returnless_enabled(self) -> bool: ...
+    @property
+    def returnless_max_value_minor(self) -> int: ...
+    @property
+    def returnless_reasons(self) -> tuple[str, ...]: ...
+    @property
+    def store_credit_bonus_percent(self) -> Decimal: ...
+    @property
+    def shop_fault_reasons(self) -> tuple[str, ...]: ...
+
+    def category(self, category: str) -> _CategoryFacts: ...
+
+
+def render_faq(policy: PolicyFacts, language: str) -> list[dict[str, str]]:
     """The policy's FAQ, written from the values of the loaded file.
 
     Nothing here is a hard-coded number: change ``window_days`` or a fee in the YAML and
@@ -560,7 +622,7 @@ def render_faq(policy: "Policy", language: str) -> list[dict[str, str]]:
     ]
 
 
-def _faq_window(policy: "Policy") -> Text:
+def _faq_window(policy: PolicyFacts) -> Text:
     groups: dict[int, list[Mapping[str, str]]] = {}
     for rule in policy.categories.values():
         if rule.key == "default" or rule.key in policy.hygiene_categories:
@@ -575,7 +637,7 @@ def _faq_window(policy: "Policy") -> Text:
     return render_faq_part("window_intro", shop=policy.shop_name, groups=joined)
 
 
-def _faq_exclusions(policy: "Policy") -> Text:
+def _faq_exclusions(policy: PolicyFacts) -> Text:
     parts: list[Text] = []
     if policy.final_sale_excluded:
         parts.append(render_faq_part("final_sale"))
@@ -594,7 +656,7 @@ def _faq_exclusions(policy: "Policy") -> Text:
     return join(parts)
 
 
-def _faq_fees(policy: "Policy") -> Text:
+def _faq_fees(policy: PolicyFacts) -> Text:
     parts: list[Text] = []
     fee_items = [
         render_faq_part("restocking_item", percent=rule.restocking_fee_percent, name=rule.names)
@@ -622,7 +684,7 @@ def _faq_fees(policy: "Policy") -> Text:
     return join(parts)
 
 
-def _faq_returnless(policy: "Policy") -> Text:
+def _faq_returnless(policy: PolicyFacts) -> Text:
     if not policy.returnless_enabled or not policy.returnless_reasons:
         return render_faq_part("returnless_off")
     return render_faq_part(
@@ -630,7 +692,7 @@ def _faq_returnless(policy: "Policy") -> Text:
         reasons=reason_words(policy.returnless_reasons))
 
 
-def _faq_exchanges(policy: "Policy") -> Text:
+def _faq_exchanges(policy: PolicyFacts) -> Text:
     parts = [render_faq_part("exchanges")]
     if policy.exchanges_free_shipping and policy.return_shipping_fee_minor > 0:
         parts.append(render_faq_part("exchanges_free"))
@@ -640,7 +702,7 @@ def _faq_exchanges(policy: "Policy") -> Text:
     return join(parts)
 
 
-def _faq_photos(policy: "Policy") -> Text:
+def _faq_photos(policy: PolicyFacts) -> Text:
     codes = [c for c, rule in policy.reasons.items() if rule.photo_required]
     if not codes:
         return render_faq_part("photos_off")

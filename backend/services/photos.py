@@ -4,7 +4,7 @@ A photo can be uploaded before the return exists (the chat collects it while the
 is still answering, even before they are verified: then it belongs to the conversation
 until a return created in that conversation claims it) and attached when the return is
 created, or attached to an existing return later, which may release a return held only
-for lack of a photo.
+for lack of a photo (``backend.workflows.attach_photo``).
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from backend.context import BackendContext
 from backend.db.models import Photo
 from backend.db.session import session_scope
+from backend.documents.image_processing import ImageRejected, ProcessedImage, process_image
+from backend.queries.returns import get_return_for_customer
 from backend.services.errors import Conflict, Invalid, PayloadTooLarge, ServiceError, UnsupportedMedia
-from backend.services.image_processing import ImageRejected, ProcessedImage, process_image
-from backend.services.returns import get_return_for_customer, reevaluate_after_photo
 from backend.services.verification import CustomerClaims
 
 MAX_PHOTOS_PER_LINE = 5
@@ -96,9 +96,13 @@ def store_chat_photo(ctx: BackendContext, conversation_id: str, data: bytes,
     return _save(ctx, image, {"conversation_id": conversation_id}, check=below_cap)
 
 
-def attach_photo(ctx: BackendContext, claims: CustomerClaims, rma: str, data: bytes,
-                 declared_type: str | None = None, return_line_id: int | None = None) -> tuple[Photo, dict | None]:
-    """Add a photo to a return's line (by default the first line whose reason needs one)."""
+def line_for_photo(ctx: BackendContext, claims: CustomerClaims, rma: str,
+                   return_line_id: int | None = None) -> tuple[int, str]:
+    """Which line of the customer's return a new photo goes to, and the return's RMA.
+
+    By default the first line whose reason needs a photo; refused when the return is over
+    or the line already holds the most photos it may.
+    """
     with session_scope(ctx.sessions) as session:
         ret = get_return_for_customer(session, claims, rma)
         lines = [l for l in ret.lines if return_line_id in (None, l.id)]
@@ -114,9 +118,10 @@ def attach_photo(ctx: BackendContext, claims: CustomerClaims, rma: str, data: by
         if len((needing or lines)[0].photos) >= MAX_PHOTOS_PER_LINE:
             raise Invalid(f"At most {MAX_PHOTOS_PER_LINE} photos per item.",
                           f"{MAX_PHOTOS_PER_LINE} photos au plus par article.", code="too_many_photos")
-        canonical_rma = ret.rma
-    photo = store_photo(ctx, claims, data, declared_type)
+        return line_id, ret.rma
+
+
+def attach_to_line(ctx: BackendContext, photo: Photo, return_line_id: int) -> None:
     with session_scope(ctx.sessions) as session:
         stored = session.get(Photo, photo.id)
-        stored.return_line_id = line_id
-    return photo, reevaluate_after_photo(ctx, canonical_rma)
+        stored.return_line_id = return_line_id

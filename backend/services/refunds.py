@@ -1,9 +1,10 @@
-"""Money back: refunds to the original payment and store credit, with retry after failure.
+"""Money back, the single steps: what is owed, the refund rows, paying them through the provider.
 
 Refund rows are committed as ``pending`` before the payment provider is called, and the
 provider gets an idempotency key per refund, so a crash or a retry can never pay twice.
 A failed refund stays ``failed`` (retryable) and the return waits where it is; the return
-moves to refunded/credited/exchanged only once every refund it needs is ``issued``.
+moves to refunded/credited/exchanged only once every refund it needs is ``issued``
+(that order of steps is the workflow's: ``backend.workflows.resolve``).
 """
 from __future__ import annotations
 
@@ -11,15 +12,14 @@ import logging
 
 from sqlalchemy.orm import Session
 
+from dataclasses import dataclass
+
 from backend.adapters.payments.base import RefundInstruction
 from backend.context import BackendContext
 from backend.db.models import Refund, ReturnRequest
 from backend.db.session import session_scope
 from backend.domain.lifecycle import ReturnStatus as S, check_transition, IllegalTransition
-from backend.services import inventory, notifications
 from backend.services.errors import Conflict, NotFound, Unavailable
-from backend.services.returns import get_return
-from backend.services.transitions import apply_transition
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ def planned_amounts(ret: ReturnRequest) -> dict[str, int]:
     return {"original_payment": card, "store_credit": credit}
 
 
-def _ensure_refund_rows(ctx: BackendContext, session: Session, ret: ReturnRequest) -> None:
+def ensure_refund_rows(ctx: BackendContext, session: Session, ret: ReturnRequest) -> None:
+    """A ``pending`` row per method still owed, committed before any provider call."""
     existing = {r.method for r in ret.refunds}
     for method, amount in planned_amounts(ret).items():
         if amount > 0 and method not in existing:
@@ -54,28 +55,44 @@ def _ensure_refund_rows(ctx: BackendContext, session: Session, ret: ReturnReques
                                created_at=ctx.now(), updated_at=ctx.now()))
 
 
-def resolve_return(ctx: BackendContext, rma: str, *, actor: str) -> str:
-    """Pay what is owed and move the return to its final resolution status."""
-    with session_scope(ctx.sessions) as session:
-        ret = get_return(session, rma)
-        target = final_status(ret)
-        try:
-            check_transition(ret.status, target)
-        except IllegalTransition as exc:
-            raise Conflict(str(exc), code="illegal_transition",
-                           extra={"current_status": ret.status, "requested_status": target.value}) from None
-        _ensure_refund_rows(ctx, session, ret)
-    with session_scope(ctx.sessions) as session:
-        ret = get_return(session, rma)
-        payment_reference = ret.order.payment_reference
-        todo = [(r.id, r.amount_minor, r.currency, r.method) for r in ret.refunds if r.status != "issued"]
+def resolution_target(ret: ReturnRequest) -> S:
+    """The status resolving this return leads to, or Conflict when it cannot get there now."""
+    target = final_status(ret)
+    try:
+        check_transition(ret.status, target)
+    except IllegalTransition as exc:
+        raise Conflict(str(exc), code="illegal_transition",
+                       extra={"current_status": ret.status, "requested_status": target.value}) from None
+    return target
+
+
+@dataclass(frozen=True)
+class RefundToPay:
+    refund_id: int
+    amount_minor: int
+    currency: str
+    method: str
+
+
+def unpaid_refunds(ret: ReturnRequest) -> list[RefundToPay]:
+    return [RefundToPay(r.id, r.amount_minor, r.currency, r.method)
+            for r in ret.refunds if r.status != "issued"]
+
+
+def pay_refunds(ctx: BackendContext, todo: list[RefundToPay], payment_reference: str | None) -> None:
+    """Call the provider once per refund (idempotency key per refund), recording each outcome.
+
+    Every attempt is stored before anything is raised: Conflict when the provider refused
+    for good, Unavailable when it may work on a retry.
+    """
     failures: list[tuple[str, bool]] = []
-    for refund_id, amount, currency, method in todo:
+    for item in todo:
         outcome = ctx.payments.issue_refund(RefundInstruction(
-            refund_id=refund_id, amount_minor=amount, currency=currency, method=method,
-            payment_reference=payment_reference, idempotency_key=f"refund-{refund_id}"))
+            refund_id=item.refund_id, amount_minor=item.amount_minor, currency=item.currency,
+            method=item.method, payment_reference=payment_reference,
+            idempotency_key=f"refund-{item.refund_id}"))
         with session_scope(ctx.sessions) as session:
-            refund = session.get(Refund, refund_id)
+            refund = session.get(Refund, item.refund_id)
             refund.attempts += 1
             refund.updated_at = ctx.now()
             if outcome.ok:
@@ -97,21 +114,10 @@ def resolve_return(ctx: BackendContext, rma: str, *, actor: str) -> str:
             "The refund could not be issued right now; it will be retried.",
             "Le remboursement n'a pas pu être effectué pour le moment ; il sera relancé.",
             code="refund_failed", extra={"reasons": [r for r, _ in failures]})
-    with session_scope(ctx.sessions) as session:
-        ret = get_return(session, rma)
-        if ret.status == target.value:
-            return ret.status
-        for line in ret.lines:
-            if line.eligible and line.resolution == "exchange":
-                inventory.consume(session, line)
-        apply_transition(session, ret, target, actor=actor)
-        notifications.queue_for_status(ctx, session, ret)
-        status, return_id = ret.status, ret.id
-    notifications.dispatch_for_return(ctx, return_id)
-    return status
 
 
-def retry_refund(ctx: BackendContext, refund_id: int, *, actor: str) -> str:
+def retryable_refund_rma(ctx: BackendContext, refund_id: int) -> str:
+    """The RMA of a refund that may be retried (known, and not already issued)."""
     with session_scope(ctx.sessions) as session:
         refund = session.get(Refund, refund_id)
         if refund is None:
@@ -119,5 +125,4 @@ def retry_refund(ctx: BackendContext, refund_id: int, *, actor: str) -> str:
         if refund.status == "issued":
             raise Conflict("This refund was already issued.", "Ce remboursement a déjà été effectué.",
                            code="refund_already_issued")
-        rma = refund.return_request.rma
-    return resolve_return(ctx, rma, actor=actor)
+        return refund.return_request.rma

@@ -1,21 +1,19 @@
-"""Return requests: what can be returned, creating a return, reading and cancelling it.
+"""Return requests, the single steps: build a new return in a transaction, decide it, cancel it.
 
 A return is created in one transaction (return, lines, photos attached, exchange stock
 reserved, status history, idempotency record), so a failure leaves nothing behind.
 Talking to partners (the carrier for the label, the payment provider for a returnless
-refund) happens after that commit; if a partner fails, the return stays approved and the
-step can be retried, instead of a half-made return.
+refund) happens after that commit, in the workflow (``backend.workflows.create_return``);
+if a partner fails, the return stays approved and the step can be retried, instead of a
+half-made return. Reading returns lives in ``backend.queries.returns``.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.context import BackendContext
@@ -28,65 +26,25 @@ from backend.db.models import (
     ReturnRequest,
     Variant,
 )
-from backend.db.session import session_scope
-from backend.domain.lifecycle import ReturnStatus as S
-from backend.domain.policy import LineEligibility, LineFacts, LineRequest, ReturnDecision
+from backend.domain.lifecycle import CANCELLABLE, ReturnStatus as S
+from backend.domain.policy import LineRequest, ReturnDecision
+from backend.queries.returns import (
+    customer_returns_90d,
+    item_name,
+    line_facts,
+    order_for_claims,
+    quantities_in_returns,
+)
 from backend.services import inventory
-from backend.services.errors import Conflict, Invalid, NotFound, Unavailable
-from backend.services.rma import new_rma, normalize_rma
+from backend.services.errors import Conflict, Invalid
+from backend.services.rma import new_rma
 from backend.services.transitions import apply_transition, record_initial_status
 from backend.services.verification import CustomerClaims
-
-log = logging.getLogger(__name__)
 
 REASON_CODES = ("damaged", "defective", "wrong_item", "wrong_size", "changed_mind",
                 "not_as_described", "arrived_late", "other")
 RESOLUTIONS = ("refund", "exchange", "store_credit")
-# Returns in these states no longer hold items or count against the customer.
-INACTIVE_STATUSES = (S.CANCELLED.value, S.EXPIRED.value, S.REJECTED.value)
 IDEMPOTENCY_SCOPE = "create_return"
-
-
-@dataclass(frozen=True)
-class ExchangeOption:
-    sku: str
-    size: str | None
-    colour: str | None
-    available: int
-
-
-def already_returned_text(quantity: int) -> dict[str, str]:
-    """Shown after "{item} can't be returned:" when every unit is already in a return."""
-    return {
-        "en": f"all of it is already in a return ({quantity} in all). Ask me for that return's "
-              "status instead.",
-        "fr": f"tout est déjà dans un retour ({quantity} au total). Demandez-moi plutôt où en est "
-              "ce retour.",
-    }
-
-
-@dataclass(frozen=True)
-class ReturnableLine:
-    order_line: OrderLine
-    quantity_returnable: int
-    quantity_in_returns: int
-    eligibility: LineEligibility
-    exchange_options: tuple[ExchangeOption, ...]
-
-    @property
-    def eligible(self) -> bool:
-        return self.eligibility.eligible and self.quantity_returnable > 0
-
-    @property
-    def reason_codes(self) -> list[str]:
-        return list(self.eligibility.reason_codes) + ([] if self.quantity_returnable > 0 else ["already_returned"])
-
-    @property
-    def explanation(self) -> dict[str, str]:
-        """Why not, when the policy allows the item but every unit is already in a return."""
-        if self.eligibility.eligible and self.quantity_returnable == 0:
-            return already_returned_text(self.quantity_in_returns)
-        return self.eligibility.explanation
 
 
 @dataclass(frozen=True)
@@ -113,123 +71,6 @@ class CreateReturnInput:
         """A stable hash of the request, to tell a retry from a reused idempotency key."""
         body = json.dumps(asdict(self), sort_keys=True, default=list)
         return hashlib.sha256(body.encode()).hexdigest()
-
-
-@dataclass
-class CreateOutcome:
-    rma: str
-    replayed: bool
-    follow_up_error: dict | None = field(default=None)
-
-
-# --- reading -------------------------------------------------------------------------
-
-def item_name(line: OrderLine, language: str) -> str:
-    product = line.variant.product
-    name = product.name_fr if language == "fr" and product.name_fr else product.name
-    details = ", ".join(x for x in (line.variant.size, line.variant.colour) if x)
-    return f"{name} ({details})" if details else name
-
-
-def line_facts(line: OrderLine, quantity: int | None = None) -> LineFacts:
-    product = line.variant.product
-    return LineFacts(
-        order_line_id=line.id, sku=line.variant.sku, category=product.category,
-        final_sale=product.final_sale, hygiene=product.hygiene,
-        unit_paid_minor=line.unit_paid_minor,
-        quantity=quantity if quantity is not None else line.quantity,
-        delivered_on=line.order.delivered_on,
-    )
-
-
-def _quantities_in_returns(session: Session, order_id: int) -> dict[int, int]:
-    stmt = (
-        select(ReturnLine.order_line_id, func.sum(ReturnLine.quantity))
-        .join(ReturnRequest, ReturnRequest.id == ReturnLine.return_id)
-        .where(ReturnRequest.order_id == order_id, ReturnRequest.status.not_in(INACTIVE_STATUSES))
-        .group_by(ReturnLine.order_line_id)
-    )
-    return {line_id: int(qty) for line_id, qty in session.execute(stmt)}
-
-
-def exchange_options(session: Session, line: OrderLine) -> tuple[ExchangeOption, ...]:
-    """Other variants of the same product that are in stock now."""
-    options = []
-    for variant in line.variant.product.variants:
-        if variant.id == line.variant_id:
-            continue
-        qty = inventory.available(session, variant.id)
-        if qty > 0:
-            options.append(ExchangeOption(variant.sku, variant.size, variant.colour, qty))
-    return tuple(options)
-
-
-def order_for_claims(session: Session, claims: CustomerClaims, order_number: str) -> Order:
-    """The verified order, or NotFound: a token for one order never reveals another."""
-    order = session.get(Order, claims.order_id)
-    if order is None or order.customer_id != claims.customer_id or (
-        order.number != order_number.strip().upper()
-    ):
-        raise NotFound("We couldn't find that order for you.",
-                       "Nous n'avons pas trouvé cette commande pour vous.", code="order_not_found")
-    return order
-
-
-def returnable_lines(ctx: BackendContext, session: Session, claims: CustomerClaims,
-                     order_number: str, language: str = "en") -> tuple[Order, list[ReturnableLine]]:
-    order = order_for_claims(session, claims, order_number)
-    in_returns = _quantities_in_returns(session, order.id)
-    names = {line.id: item_name(line, language) for line in order.lines}
-    result = []
-    for line in order.lines:
-        taken = in_returns.get(line.id, 0)
-        remaining = max(0, line.quantity - taken)
-        eligibility = ctx.policy.line_eligibility(line_facts(line), ctx.today(), item_names=names)
-        result.append(ReturnableLine(line, remaining, taken, eligibility,
-                                     exchange_options(session, line)))
-    return order, result
-
-
-def get_return(session: Session, rma: str) -> ReturnRequest:
-    canonical = normalize_rma(rma)
-    ret = None
-    if canonical:
-        ret = session.execute(select(ReturnRequest).where(ReturnRequest.rma == canonical)).scalar_one_or_none()
-    if ret is None:
-        raise NotFound("We couldn't find that return.", "Nous n'avons pas trouvé ce retour.",
-                       code="return_not_found")
-    return ret
-
-
-def get_return_for_customer(session: Session, claims: CustomerClaims, rma: str) -> ReturnRequest:
-    """A return the verified customer owns; others look exactly like unknown ones."""
-    try:
-        ret = get_return(session, rma)
-    except NotFound:
-        ret = None
-    if ret is None or ret.customer_id != claims.customer_id:
-        raise NotFound("We couldn't find that return.", "Nous n'avons pas trouvé ce retour.",
-                       code="return_not_found")
-    return ret
-
-
-def returns_for_order(session: Session, claims: CustomerClaims) -> list[ReturnRequest]:
-    stmt = (select(ReturnRequest).where(ReturnRequest.order_id == claims.order_id,
-                                        ReturnRequest.customer_id == claims.customer_id)
-            .order_by(ReturnRequest.id.desc()))
-    return list(session.execute(stmt).scalars())
-
-
-def customer_returns_90d(session: Session, customer_id: int, today: dt.date,
-                         exclude_return_id: int | None = None) -> int:
-    since = dt.datetime.combine(today - dt.timedelta(days=90), dt.time.min)
-    stmt = select(func.count(ReturnRequest.id)).where(
-        ReturnRequest.customer_id == customer_id, ReturnRequest.created_at >= since,
-        ReturnRequest.status.not_in(INACTIVE_STATUSES),
-    )
-    if exclude_return_id is not None:
-        stmt = stmt.where(ReturnRequest.id != exclude_return_id)
-    return int(session.execute(stmt).scalar_one())
 
 
 # --- creating ------------------------------------------------------------------------
@@ -295,7 +136,8 @@ def _validate_line(session: Session, order: Order, item: LineInput, remaining: d
     return line, exchange_variant, photos
 
 
-def _apply_decision(ret: ReturnRequest, decision: ReturnDecision) -> None:
+def apply_decision(ret: ReturnRequest, decision: ReturnDecision) -> None:
+    """Store the policy's decision (reasons, explanation, money) on the return and its lines."""
     ret.policy_version = decision.policy_version
     ret.decision_reasons = list(decision.reason_codes)
     ret.explanation_en = decision.explanation["en"]
@@ -331,7 +173,12 @@ def decide_for(ctx: BackendContext, session: Session, ret: ReturnRequest) -> Ret
                              item_names=names)
 
 
-def _replay(session: Session, key: str, fingerprint: str) -> str | None:
+def replayed_rma(session: Session, key: str, fingerprint: str) -> str | None:
+    """The RMA an earlier request with this idempotency key created, if any.
+
+    The same key with a different request is refused: a reused key must not silently
+    answer with somebody else's return.
+    """
     record = session.execute(select(IdempotencyRecord).where(
         IdempotencyRecord.scope == IDEMPOTENCY_SCOPE, IdempotencyRecord.key == key)).scalar_one_or_none()
     if record is None:
@@ -343,36 +190,17 @@ def _replay(session: Session, key: str, fingerprint: str) -> str | None:
     return str(record.response_body["rma"])
 
 
-def create_return(ctx: BackendContext, claims: CustomerClaims, data: CreateReturnInput, *,
-                  idempotency_key: str, actor: str = "customer") -> CreateOutcome:
-    """Create a return once per idempotency key, then issue its label or returnless refund."""
-    fingerprint = data.fingerprint()
-    with session_scope(ctx.sessions) as session:
-        replay = _replay(session, idempotency_key, fingerprint)
-    if replay:
-        return CreateOutcome(rma=replay, replayed=True)
-    try:
-        with session_scope(ctx.sessions) as session:
-            ret = _create_in_session(ctx, session, claims, data, actor)
-            session.add(IdempotencyRecord(scope=IDEMPOTENCY_SCOPE, key=idempotency_key,
-                                          request_hash=fingerprint, status_code=201,
-                                          response_body={"rma": ret.rma}))
-            rma, status, returnless = ret.rma, ret.status, ret.returnless
-    except IntegrityError:
-        # A concurrent retry with the same key won the race; answer with its return.
-        with session_scope(ctx.sessions) as session:
-            replay = _replay(session, idempotency_key, fingerprint)
-        if replay:
-            return CreateOutcome(rma=replay, replayed=True)
-        raise
-    outcome = CreateOutcome(rma=rma, replayed=False)
-    if status == S.APPROVED.value:
-        outcome.follow_up_error = after_approval(ctx, rma, returnless=returnless)
-    return outcome
+def record_idempotency(ctx: BackendContext, session: Session, key: str, fingerprint: str,
+                       ret: ReturnRequest) -> None:
+    """In the creating transaction: remember which return this key made (unique per key)."""
+    session.add(IdempotencyRecord(scope=IDEMPOTENCY_SCOPE, key=key, request_hash=fingerprint,
+                                  status_code=201, response_body={"rma": ret.rma},
+                                  created_at=ctx.now()))
 
 
-def _create_in_session(ctx: BackendContext, session: Session, claims: CustomerClaims,
-                       data: CreateReturnInput, actor: str) -> ReturnRequest:
+def create_in_session(ctx: BackendContext, session: Session, claims: CustomerClaims,
+                      data: CreateReturnInput, actor: str) -> ReturnRequest:
+    """Build, decide and reserve stock for a new return, in the caller's transaction."""
     order = order_for_claims(session, claims, data.order_number)
     if not data.lines:
         raise _invalid("Choose at least one item to return.",
@@ -380,13 +208,14 @@ def _create_in_session(ctx: BackendContext, session: Session, claims: CustomerCl
     if len({l.order_line_id for l in data.lines}) != len(data.lines):
         raise _invalid("Each item may appear only once in a return.",
                        "Chaque article ne peut figurer qu'une fois dans un retour.")
-    in_returns = _quantities_in_returns(session, order.id)
+    in_returns = quantities_in_returns(session, order.id)
     remaining = {l.id: l.quantity - in_returns.get(l.id, 0) for l in order.lines}
     language = data.language if data.language in ("en", "fr") else order.customer.preferred_language
+    now = ctx.now()
     ret = ReturnRequest(rma=_unique_rma(session), order=order, customer_id=order.customer_id,
                         status=S.REQUESTED.value, channel=data.channel[:20], language=language,
                         currency=order.currency, policy_version=ctx.policy.version,
-                        created_at=ctx.now(), updated_at=ctx.now())
+                        created_at=now, updated_at=now)
     session.add(ret)
     for item in data.lines:
         line, exchange_variant, photos = _validate_line(session, order, item, remaining, claims,
@@ -398,9 +227,9 @@ def _create_in_session(ctx: BackendContext, session: Session, claims: CustomerCl
         for photo in photos:
             photo.return_line = rline
     session.flush()
-    record_initial_status(session, ret, actor=actor)
+    record_initial_status(session, ret, actor=actor, at=now)
     decision = decide_for(ctx, session, ret)
-    _apply_decision(ret, decision)
+    apply_decision(ret, decision)
     if decision.outcome != "rejected":
         for rline in ret.lines:
             if rline.resolution == "exchange":
@@ -410,7 +239,7 @@ def _create_in_session(ctx: BackendContext, session: Session, claims: CustomerCl
                                    "option or a refund.",
                                    "Cette taille ou couleur vient d'être épuisée. Choisissez une autre "
                                    "option ou un remboursement.", code="exchange_out_of_stock")
-    apply_transition(session, ret, decision.outcome, actor="policy",
+    apply_transition(session, ret, decision.outcome, actor="policy", at=now,
                      note=", ".join(decision.reason_codes) or None)
     return ret
 
@@ -423,56 +252,18 @@ def _unique_rma(session: Session) -> str:
     raise RuntimeError("could not draw an unused RMA")  # 10 collisions in 2^40: a broken RNG
 
 
-def after_approval(ctx: BackendContext, rma: str, *, returnless: bool) -> dict | None:
-    """The next step once a return is approved: its label, or the returnless resolution.
-
-    Returns the partner's error (as a dict) when that step failed; the return then stays
-    approved and the step can be retried.
-    """
-    from backend.services import labels, refunds  # local import: they import this module
-
-    try:
-        if returnless:
-            refunds.resolve_return(ctx, rma, actor="policy")
-        else:
-            labels.issue_label(ctx, rma, actor="system")
-    except Unavailable as exc:
-        log.warning("follow-up for %s failed: %s", rma, exc)
-        return exc.to_dict()
-    return None
-
-
 # --- changing ------------------------------------------------------------------------
 
 def release_reservations(session: Session, ret: ReturnRequest) -> None:
+    """Give back the stock held for the return's exchanges (it will not need it any more)."""
     for rline in ret.lines:
         inventory.release(session, rline)
 
 
-def cancel_return(ctx: BackendContext, claims: CustomerClaims, rma: str, actor: str = "customer") -> str:
-    with session_scope(ctx.sessions) as session:
-        ret = get_return_for_customer(session, claims, rma)
-        if ret.status not in {s.value for s in (S.REQUESTED, S.NEEDS_REVIEW, S.APPROVED, S.LABEL_ISSUED)}:
-            raise Conflict(
-                "This return can no longer be cancelled: the parcel is already on its way or done.",
-                "Ce retour ne peut plus être annulé : le colis est déjà en route ou traité.",
-                code="not_cancellable", extra={"current_status": ret.status})
-        apply_transition(session, ret, S.CANCELLED, actor=actor)
-        release_reservations(session, ret)
-        return ret.rma
-
-
-def reevaluate_after_photo(ctx: BackendContext, rma: str) -> dict | None:
-    """A photo arrived for a return held for lack of one: decide again, move on if approved."""
-    with session_scope(ctx.sessions) as session:
-        ret = get_return(session, rma)
-        if ret.status != S.NEEDS_REVIEW.value:
-            return None
-        decision = decide_for(ctx, session, ret)
-        if decision.outcome != "approved":
-            _apply_decision(ret, decision)
-            return None
-        _apply_decision(ret, decision)
-        apply_transition(session, ret, S.APPROVED, actor="policy", note="photo received")
-        returnless = ret.returnless
-    return after_approval(ctx, rma, returnless=returnless)
+def check_cancellable_by_customer(ret: ReturnRequest) -> None:
+    """A customer may cancel only before the parcel is on its way (:data:`CANCELLABLE`)."""
+    if ret.status not in {s.value for s in CANCELLABLE}:
+        raise Conflict(
+            "This return can no longer be cancelled: the parcel is already on its way or done.",
+            "Ce retour ne peut plus être annulé : le colis est déjà en route ou traité.",
+            code="not_cancellable", extra={"current_status": ret.status})

@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from common.backend_client import BackendClient, set_client
 from backend.app import create_app
 from backend.context import BackendContext, build_context
-from backend.db.bootstrap import migrate_and_seed
+from backend.bootstrap import migrate_and_seed
 from backend.settings import Settings
 
 TOKEN = "actions-test-token"

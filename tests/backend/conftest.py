@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from backend.app import create_app
 from backend.context import BackendContext, build_context
-from backend.db.bootstrap import migrate_and_seed
+from backend.bootstrap import migrate_and_seed
 from backend.settings import Settings
 
 SERVICE_TOKEN = "test-service-token"

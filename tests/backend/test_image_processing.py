@@ -9,8 +9,8 @@ import zlib
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin, features
 
-from backend.services import image_processing
-from backend.services.image_processing import (
+from backend.documents import image_processing
+from backend.documents.image_processing import (
     MAX_SIDE,
     REJECTION_CODES,
     ImageRejected,

@@ -11,7 +11,7 @@ import pytest
 import zxingcpp
 
 from backend.adapters.carriers.base import Address
-from backend.services.label_pdf import (
+from backend.documents.label_pdf import (
     DEFAULT_INSTRUCTIONS,
     PAGE_HEIGHT,
     PAGE_WIDTH,

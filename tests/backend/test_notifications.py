@@ -21,7 +21,7 @@ from backend.app import create_app
 from backend.context import build_context
 from backend.db.models import Customer, Notification, SmsOptOut
 from backend.services import notifications
-from backend.services.returns import get_return
+from backend.queries.returns import get_return
 from tests.backend.conftest import SERVICE_TOKEN, customer_headers
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, INVALID_NUMBER, FakeTwilio
 from tests.backend.test_api_returns import ALICE, BEN, create, jpeg_bytes, line_by_category, returnable

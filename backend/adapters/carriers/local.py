@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 
 from backend.adapters.carriers.base import Carrier, CarrierError, LabelRequest, LabelResult
-from backend.services import label_pdf
+from backend.documents import label_pdf
 
 TRACKING_PREFIX = "BMR"
 TRACKING_DIGITS = 12

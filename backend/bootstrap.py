@@ -1,6 +1,8 @@
 """A database ready for use: migrated to the latest schema, demo data in when empty.
 
-One path for `python -m backend setup`, the test fixtures and the benchmarks.
+One path for `python -m backend setup`, the test fixtures and the benchmarks. It lives
+beside ``db/`` rather than in it: the database layer knows the schema, not the demo shop,
+so ``backend.db`` never imports ``backend.seed``.
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from typing import TYPE_CHECKING, Iterable, Sequence, Tuple
+from typing import Iterable, Protocol, Sequence, Tuple
 
 import qrcode
 from barcode import Code128
@@ -28,8 +28,27 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-if TYPE_CHECKING:  # only for annotations: keeps this module free of an import cycle
-    from backend.adapters.carriers.base import Address
+
+class Address(Protocol):
+    """What the label prints of an address (the carriers' ``Address`` has these fields).
+
+    A protocol rather than an import: documents sit below the adapters that use them
+    (the local carrier draws its labels here), so this module imports nothing of backend.
+    """
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def line1(self) -> str: ...
+    @property
+    def line2(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def postcode(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+
 
 PAGE_WIDTH = 288.0  # 4 in
 PAGE_HEIGHT = 432.0  # 6 in

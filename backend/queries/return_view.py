@@ -12,8 +12,8 @@ from backend.db.models import ReturnRequest
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.domain.policy_text import format_date, format_money
 from backend.domain.status_text import status_text
-from backend.services.labels import label_url
-from backend.services.returns import item_name
+from backend.queries.labels import label_url
+from backend.queries.returns import item_name
 
 LANGS = ("en", "fr")
 

@@ -1,0 +1,18 @@
+"""Add a customer's photo to their return; a return held only for that photo then moves on."""
+from __future__ import annotations
+
+from backend.context import BackendContext
+from backend.db.models import Photo
+from backend.services import photos
+from backend.services.verification import CustomerClaims
+from backend.workflows.review import reevaluate_after_photo
+
+
+def attach_photo(ctx: BackendContext, claims: CustomerClaims, rma: str, data: bytes,
+                 declared_type: str | None = None,
+                 return_line_id: int | None = None) -> tuple[Photo, dict | None]:
+    """(the stored photo, the partner's error if the approval's next step failed)."""
+    line_id, canonical_rma = photos.line_for_photo(ctx, claims, rma, return_line_id)
+    photo = photos.store_photo(ctx, claims, data, declared_type)
+    photos.attach_to_line(ctx, photo, line_id)
+    return photo, reevaluate_after_photo(ctx, canonical_rma)
