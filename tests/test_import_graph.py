@@ -1,4 +1,5 @@
-"""The import graph of the backend: no cycles, and every layer imports only downwards.
+"""The import graph of backend/, bot/, actions/ and common/: no cycles, and every layer
+imports only downwards (issue 10).
 
 Why a test: the layers (routes → workflows → services / queries → domain, documents,
 adapters, db) are what lets a workflow be read in one place and the policy be tested
@@ -24,7 +25,7 @@ from typing import Iterable
 REPO = Path(__file__).resolve().parents[1]
 
 # The packages whose modules are nodes of the graph (checked for cycles and rules).
-PACKAGES: tuple[str, ...] = ("backend",)
+PACKAGES: tuple[str, ...] = ("backend", "bot", "actions", "common", "dev")
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,21 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("backend", ("bot", "actions"),
+    Rule("backend", ("bot", "actions", "dev"),
          "the backend is a separate service: the assistant calls it over HTTP, never the "
          "other way round"),
+    Rule("bot", ("actions", "backend", "dev"),
+         "the Rasa channels run in the Rasa process: they reach the backend through "
+         "common.backend_client over HTTP and never run the action server's code"),
+    Rule("actions", ("bot", "backend", "dev"),
+         "the action server talks to the backend over HTTP (common.backend_client), never to "
+         "its internals, and knows nothing of the channels"),
+    Rule("common", ("backend", "bot", "actions", "dev", "rasa", "rasa_sdk", "fastapi", "sanic"),
+         "what the three processes share must import none of them, nor their frameworks, "
+         "so each process can import it alone"),
+    Rule("dev", ("backend", "bot", "actions"),
+         "the process harness for benchmarks and live tests starts the services as "
+         "processes, it does not import them"),
     Rule("backend.domain",
          ("backend.services", "backend.workflows", "backend.queries", "backend.api", "backend.app",
           "backend.context", "backend.db.session", "backend.seed", "backend.bootstrap"),
@@ -276,6 +289,13 @@ def test_no_import_cycles() -> None:
 def test_layers_import_only_downwards() -> None:
     violations = rule_violations(EDGES)
     assert not violations, "\n" + "\n".join(violations)
+
+
+def test_the_tests_do_not_import_the_benchmarks() -> None:
+    """bench/ measures; the harness both need lives in dev/."""
+    tests = collect_modules(("tests",))
+    offenders = [e.where() for e in collect_edges(tests) if _within(e.target, "bench")]
+    assert not offenders, offenders
 
 
 def test_the_checks_catch_a_planted_cycle_and_a_forbidden_edge() -> None:
