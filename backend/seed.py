@@ -102,6 +102,8 @@ from backend.db.models import (
     Variant,
 )
 from backend.domain.lifecycle import ReturnStatus, can_transition
+from backend.domain.policy import Policy, load_policy
+from backend.settings import DEFAULT_POLICY_FILE
 from backend.services.rma import new_rma, normalize_rma
 
 CURRENCY = "EUR"
@@ -117,7 +119,6 @@ RANDOM_ORDERS = 187
 RANDOM_UNDELIVERED_ORDERS = 5
 RANDOM_OUT_OF_STOCK_VARIANTS = 8
 # A seeded label expires this long after it was issued (drives the "expired" history).
-LABEL_VALIDITY = dt.timedelta(days=14)
 
 REASON_CODES: tuple[str, ...] = (
     "damaged",
@@ -485,9 +486,17 @@ _STEP_MINUTES: dict[ReturnStatus, tuple[int, int]] = {
     S.CREDITED: (60, 24 * 60),
     S.CLOSED: (60, 48 * 60),
     S.CANCELLED: (60, 72 * 60),
-    S.EXPIRED: (int(LABEL_VALIDITY.total_seconds() // 60),
-                int(LABEL_VALIDITY.total_seconds() // 60) + 60),
+    # S.EXPIRED: the policy's label validity, plus up to an hour (see _step_minutes).
 }
+
+
+def _step_minutes(state: ReturnStatus, policy: Policy) -> tuple[int, int]:
+    """How long the past return stayed in the state before this one; an unused label
+    expires after the policy's validity, read from the policy rather than copied."""
+    if state is S.EXPIRED:
+        minutes = policy.label_valid_days * 24 * 60
+        return minutes, minutes + 60
+    return _STEP_MINUTES[state]
 
 _NOTES: dict[ReturnStatus, str] = {
     S.REQUESTED: "Return requested by the customer.",
@@ -557,7 +566,8 @@ class _Built:
     returns: list[ReturnRequest] = field(default_factory=list)
 
 
-def seed(session: Session, *, today: dt.date | None = None, rng_seed: int = 7) -> SeedSummary:
+def seed(session: Session, *, today: dt.date | None = None, rng_seed: int = 7,
+         policy: Policy | None = None) -> SeedSummary:
     """Fill an empty database with the Maison Boomerang demo shop, in one transaction.
 
     Does nothing (``skipped=True``) if any product, customer or order already exists: the
@@ -575,7 +585,8 @@ def seed(session: Session, *, today: dt.date | None = None, rng_seed: int = 7) -
         _seed_fixtures(session, today, built)
         _seed_random_customers_and_orders(session, rng, today, built)
         _seed_frank_returns(session, rng, horizon, built)
-        _seed_past_returns(session, rng, today, horizon, built)
+        _seed_past_returns(session, rng, today, horizon, built,
+                           policy or load_policy(DEFAULT_POLICY_FILE))
         session.flush()
         summary = SeedSummary(
             customers=len(built.customers),
@@ -959,8 +970,6 @@ def _taken_rmas(built: _Built) -> set[str]:
     return {r.rma for r in built.returns}
 
 
-RETURNLESS_MAX_MINOR = 1500
-_RETURNLESS_REASONS = ("damaged", "defective", "wrong_item")
 
 
 def _returnable(built: _Built, line: OrderLine) -> bool:
@@ -990,7 +999,7 @@ def _exchange_target(built: _Built, line: OrderLine, quantity: int) -> Optional[
 
 
 def _seed_past_returns(session: Session, rng: random.Random, today: dt.date,
-                       horizon: dt.datetime, built: _Built) -> None:
+                       horizon: dt.datetime, built: _Built, policy: Policy) -> None:
     """~15 returns of other customers, in varied statuses, for metrics and status lookups.
 
     Each customer gets at most one, so nobody but Frank comes near the too-many-returns
@@ -1003,7 +1012,7 @@ def _seed_past_returns(session: Session, rng: random.Random, today: dt.date,
         path = return_path(plan)
         minutes = [0]
         for previous, state in zip(path, path[1:]):
-            low, high = _STEP_MINUTES[state]
+            low, high = _step_minutes(state, policy)
             if state == S.APPROVED and previous == S.NEEDS_REVIEW:
                 low, high = 4 * 60, 30 * 60  # a person looked at it
             elif plan.returnless and previous == S.APPROVED:
@@ -1020,7 +1029,7 @@ def _seed_past_returns(session: Session, rng: random.Random, today: dt.date,
             """Lines the live policy would accept for this plan (no final sale, hygiene)."""
             lines = [line for line in order.lines if _returnable(built, line)]
             if plan.returnless:
-                lines = [line for line in lines if line.unit_paid_minor <= RETURNLESS_MAX_MINOR]
+                lines = [line for line in lines if line.unit_paid_minor <= policy.returnless_max_value_minor]
             if plan.resolution == "exchange":
                 lines = [line for line in lines if _exchange_target(built, line, 1)]
             return lines
@@ -1051,7 +1060,7 @@ def _seed_past_returns(session: Session, rng: random.Random, today: dt.date,
             quantity = rng.randint(1, line.quantity)
             exchange_sku = None
             if plan.returnless:
-                reason = rng.choice(_RETURNLESS_REASONS)
+                reason = rng.choice(sorted(policy.returnless_reasons))
             elif plan.resolution == "exchange":
                 exchange_sku = _exchange_target(built, line, quantity)
                 if exchange_sku is None:  # only one unit free: exchange a single one

@@ -521,3 +521,26 @@ def test_the_path_checker_refuses_illegal_walks():
         check_path([S.APPROVED, S.LABEL_ISSUED])
     with pytest.raises(ValueError):
         check_path([S.REQUESTED, S.APPROVED, S.LABEL_ISSUED, S.IN_TRANSIT, S.CANCELLED])
+
+
+def test_the_demo_returns_follow_the_policy_not_a_copy_of_it():
+    """Issue 10: the seed read the label validity and the returnless threshold from its own
+    constants; now a different policy gives different demo returns."""
+    import dataclasses
+
+    from backend.domain.policy import load_policy
+    from backend.settings import DEFAULT_POLICY_FILE
+
+    policy = dataclasses.replace(load_policy(DEFAULT_POLICY_FILE), label_valid_days=21)
+    session = _new_session()
+    try:
+        seed(session, today=TODAY, policy=policy)
+        expired = session.execute(select(ReturnRequest).where(
+            ReturnRequest.status == ReturnStatus.EXPIRED.value)).scalars().all()
+        assert expired
+        for ret in expired:
+            at = {c.to_status: c.created_at for c in ret.history}
+            waited = at[ReturnStatus.EXPIRED.value] - at[ReturnStatus.LABEL_ISSUED.value]
+            assert dt.timedelta(days=21) <= waited <= dt.timedelta(days=21, hours=1)
+    finally:
+        session.close()
