@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from backend.api import chat, customer, public, sms, staff
 from backend.api.body_limit import BodyLimitMiddleware
 from backend.api.cors import PathCORSMiddleware
-from backend.api.errors import error_responses, install_error_handlers
+from backend.api.errors import error_response, error_responses, install_error_handlers
 from backend.context import BackendContext, build_context
 from backend.services.errors import RateLimited, ServiceError
 from backend.services.notifications import send_pending_notifications
@@ -62,15 +62,15 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
     @app.exception_handler(ServiceError)
     async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-        return JSONResponse(status_code=exc.status_code, content={"error": exc.to_dict()}, headers=headers)
+        return error_response(exc.status_code, exc.to_dict(), headers=headers)
 
     @app.exception_handler(OperationalError)
     async def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
         log.error("database unavailable: %s", exc)
-        return JSONResponse(status_code=503, content={"error": {
+        return error_response(503, {
             "code": "database_unavailable",
             "message": "Our system is temporarily unavailable. Please try again in a moment.",
-            "message_fr": "Notre système est momentanément indisponible. Réessayez dans un instant."}})
+            "message_fr": "Notre système est momentanément indisponible. Réessayez dans un instant."})
 
     # No body may be larger than a photo and its multipart envelope: a declared length over
     # that is refused unread, and any other body is cut off as soon as it passes it.

@@ -11,7 +11,7 @@ Guarantees
 ----------
 * Deterministic: the same ``(today, rng_seed)`` gives the same customers, catalogue, stock,
   orders and returns. Only RMA numbers differ between runs, because they come from
-  :func:`backend.services.rma.new_rma` (which uses :mod:`secrets` on purpose: RMAs must
+  :func:`common.identifiers.new_rma` (which uses :mod:`secrets` on purpose: RMAs must
   never be guessable, not even in a demo database that gets copied around).
   The module uses its own ``random.Random(rng_seed)``, never the global generator.
 * Idempotent: if the database already holds products, customers or orders, nothing is
@@ -104,7 +104,7 @@ from backend.db.models import (
 from backend.domain.lifecycle import ReturnStatus, can_transition
 from backend.domain.policy import Policy, load_policy
 from backend.settings import DEFAULT_POLICY_FILE
-from backend.services.rma import new_rma, normalize_rma
+from common.identifiers import new_rma, normalize_rma
 
 CURRENCY = "EUR"
 SEED_ACTOR = "seed"

@@ -43,7 +43,7 @@ from typing import Optional
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from dev.stack import Services, StackError, free_port, local_session  # noqa: E402
+from dev.stack import Services, StackError, action_endpoint_yaml, free_port, local_session  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -411,8 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     stock_credentials = run_dir / "stock-credentials.yml"
     stock_credentials.write_text("rest:\n")
     endpoints = run_dir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://{HOST}:{actions_port}/webhook"\n'
-                         "  headers:\n    X-Boomerang-Actions-Token: ${BOOMERANG_ACTIONS_TOKEN}\n")
+    endpoints.write_text(action_endpoint_yaml(f"http://{HOST}:{actions_port}/webhook"))
     stock_endpoints = run_dir / "stock-endpoints.yml"
     stock_endpoints.write_text("{}\n")
 

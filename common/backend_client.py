@@ -52,7 +52,7 @@ class BackendError(Exception):
     @property
     def verification_lost(self) -> bool:
         """The conversation is not (or no longer) verified in the backend: ask again."""
-        return self.status == 401 and self.code in ("conversation_not_verified", "customer_token_invalid")
+        return self.status == 401 and self.code == "conversation_not_verified"
 
     def message(self, language: str) -> str:
         return self.message_fr if language == "fr" else self.message_en

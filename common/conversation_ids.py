@@ -18,8 +18,10 @@ WEB_PREFIX = "web-"
 SMS_PREFIX = "sms:"
 REST_PREFIX = "rest:"
 WEB_ID_RE = re.compile(r"^web-[0-9a-f]{32}$")
-# What a caller-chosen REST name may hold (it becomes part of a conversation id).
-REST_NAME_RE = re.compile(r"^[A-Za-z0-9_.@+\-]{1,80}$")
+# Any conversation id, whatever its channel (it fits the backend's 80-character columns).
+CONVERSATION_ID_RE = re.compile(r"^[A-Za-z0-9:+_.@\-]{1,80}$")
+# What a caller-chosen REST name may hold (with "rest:" in front it is a conversation id).
+REST_NAME_RE = re.compile(r"^[A-Za-z0-9_.@+\-]{1,75}$")
 # Prefixes no caller may choose: the channels' own, and the look of a bare phone number.
 RESERVED_RE = re.compile(r"^(?:web[-:_]|sms[-:_]|rest:|\+)", re.IGNORECASE)
 
@@ -65,6 +67,11 @@ def conversation_channel(conversation_id: str) -> str:
 # browser's address, the SMS number); channels overwrite whatever a client put there, and
 # verification throttling counts failures per that identity.
 CLIENT_METADATA_KEY = "boomerang_client"
+
+
+def address_client(address: str | None) -> str | None:
+    """The client key for a network address (web chat, REST), or None when unknown."""
+    return f"ip:{address}" if address else None
 
 
 def client_identity(metadata: object, conversation_id: str) -> str:

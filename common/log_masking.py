@@ -8,7 +8,7 @@ config; uvicorn configures its own). It is idempotent.
 
 The three processes:
   * the backend calls ``install_log_masking()`` in ``python -m backend``;
-  * Rasa (``rasa run``) and the action server (``rasa run actions``) get it from
+  * Rasa (``rasa run``) and the action server (``python -m actions.server``) get it from
     ``--logging-config-file config/logging.yml``, whose filter factory is
     ``common.log_masking.masking_filter`` (it installs the record factory too).
 """

@@ -22,6 +22,13 @@ class StackError(RuntimeError):
     pass
 
 
+def action_endpoint_yaml(url: str) -> str:
+    """Rasa's endpoints file for an action server at ``url``, with the shared secret the
+    action server asks for (taken by Rasa from BOOMERANG_ACTIONS_TOKEN), as in endpoints.yml."""
+    return (f'action_endpoint:\n  url: "{url}"\n'
+            "  headers:\n    X-Boomerang-Actions-Token: ${BOOMERANG_ACTIONS_TOKEN}\n")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ from typing import Iterator, Mapping, Sequence
 
 import pytest
 
-from dev.stack import Service, Services, free_port
+from dev.stack import Service, Services, action_endpoint_yaml, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "boomerang.tar.gz"
@@ -82,9 +82,7 @@ def live_stack(work: Path, *, credentials: str, service_token: str,
         else:
             full_env[name] = value
     if endpoints is None:
-        (work / "endpoints.yml").write_text(
-            f'action_endpoint:\n  url: "{full_env["BOOMERANG_ACTIONS_URL"]}"\n'
-            "  headers:\n    X-Boomerang-Actions-Token: ${BOOMERANG_ACTIONS_TOKEN}\n")
+        (work / "endpoints.yml").write_text(action_endpoint_yaml(full_env["BOOMERANG_ACTIONS_URL"]))
     else:
         (work / "endpoints.yml").write_text(endpoints.read_text(encoding="utf-8"), encoding="utf-8")
     (work / "credentials.yml").write_text(credentials)

@@ -7,15 +7,12 @@ OpenAPI document.
 """
 from __future__ import annotations
 
-import logging
 from typing import Any, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-log = logging.getLogger(__name__)
 
 # FastAPI's own wording when a body cannot be parsed at all (bad multipart, bytes that are
 # no text); it raises HTTPException(400) with it.

@@ -7,6 +7,8 @@ from typing import Any, Dict, List, Optional, Type
 import pydantic
 from pydantic import Field, constr
 
+from common.conversation_ids import CONVERSATION_ID_RE
+
 
 def utc_timestamp(value: dt.datetime) -> str:
     """ISO 8601 with its offset; the database keeps naive datetimes, all of them UTC."""
@@ -69,7 +71,7 @@ class VerifyIn(BaseModel):
         ..., description="Order number (BM-104217) or RMA (R-7K4M-2QX9)")
     contact: constr(strip_whitespace=True, min_length=3, max_length=254) = Field(
         ..., description="The email or phone number used for the order")
-    conversation_id: Optional[constr(regex=r"^[A-Za-z0-9:+_.@\-]{1,128}$")] = Field(
+    conversation_id: Optional[constr(regex=CONVERSATION_ID_RE.pattern)] = Field(
         None, description="The assistant's conversation (web-…, sms:+33…, rest:…): the proof is "
                           "kept server-side for it, and no customer token is returned")
 

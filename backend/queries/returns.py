@@ -17,7 +17,7 @@ from backend.domain.lifecycle import ReturnStatus as S
 from backend.domain.policy import LineEligibility, LineFacts
 from backend.services import inventory
 from backend.services.errors import NotFound
-from backend.services.rma import normalize_rma
+from common.identifiers import normalize_rma
 from backend.services.verification import CustomerClaims
 
 # Returns in these states no longer hold items or count against the customer.

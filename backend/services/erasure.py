@@ -48,7 +48,8 @@ from backend.db.models import (
 from backend.domain.identifiers import normalize_email, normalize_phone_e164
 from backend.services.errors import Invalid
 from backend.services.sms_opt_outs import erased_phone_key
-from backend.services.verification import _reference_hash, contact_hash
+from backend.services.verification import contact_hash, reference_hash
+from common.conversation_ids import sms_id
 from common.pii import mask_text
 
 ERASED_NAME = "Erased customer"
@@ -68,7 +69,7 @@ CONVERSATION_ID_SOURCES = (
 
 def sms_conversation_ids(e164: str) -> list[str]:
     """The ids an SMS conversation with this number has had: "sms:+33…" and the legacy "+33…"."""
-    return [f"sms:{e164}", e164]
+    return [sms_id(e164), e164]
 
 
 @dataclass
@@ -180,7 +181,7 @@ def _erase(ctx: BackendContext, session: Session, report: ErasureReport, email: 
     # Verification attempts: by the conversations that spoke, and by the orders/RMAs asked about.
     # and by the email or number given (their keyed hashes).
     refs = [o.number for o in orders] + [r.rma for r in returns]
-    hashes = [_reference_hash(ctx.settings, ref) for ref in refs]
+    hashes = [reference_hash(ctx.settings, ref) for ref in refs]
     contacts = {c for c in [email, *phones, *(c.email for c in customers)] if c}
     contact_hashes = [contact_hash(ctx.settings, c) for c in contacts]
     client_keys = [f"client:{cid[:100]}" for cid in conversations]

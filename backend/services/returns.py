@@ -37,7 +37,7 @@ from backend.queries.returns import (
 )
 from backend.services import inventory
 from backend.services.errors import Conflict, Invalid
-from backend.services.rma import new_rma
+from common.identifiers import new_rma
 from backend.services.transitions import apply_transition, record_initial_status
 from backend.services.verification import CustomerClaims
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
@@ -20,13 +19,12 @@ import jwt
 
 from backend.services.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from backend.settings import Settings
+from common.conversation_ids import CONVERSATION_ID_RE, is_web_id, new_web_id
 
 if TYPE_CHECKING:
     from backend.context import BackendContext
 
 UPLOAD_AUDIENCE = "boomerang-chat-upload"
-WEB_CONVERSATION_RE = re.compile(r"^web-[0-9a-f]{32}$")
-SERVICE_CONVERSATION_RE = re.compile(r"^[A-Za-z0-9:+_.-]{1,80}$")
 
 
 @dataclass(frozen=True)
@@ -36,23 +34,19 @@ class UploadToken:
     expires_in: int
 
 
-def new_web_conversation_id() -> str:
-    return f"web-{secrets.token_hex(16)}"
-
-
 def conversation_for(conversation_id: str | None, *, trusted: bool) -> str:
     """The conversation a caller may get a token for; raises when it may not."""
     if conversation_id is None:
-        return new_web_conversation_id()
-    if WEB_CONVERSATION_RE.match(conversation_id):
+        return new_web_id()
+    if is_web_id(conversation_id):
         return conversation_id
     if not trusted:
         raise Forbidden("This conversation id can only be used by the assistant's own channels.",
                         "Cet identifiant de conversation est réservé aux canaux de l'assistant.",
                         code="conversation_id_forbidden")
-    if not SERVICE_CONVERSATION_RE.match(conversation_id):
-        raise Invalid("A conversation id has 1 to 80 letters, digits or : + _ . -",
-                      "Un identifiant de conversation compte 1 à 80 lettres, chiffres ou : + _ . -",
+    if not CONVERSATION_ID_RE.match(conversation_id):
+        raise Invalid("A conversation id has 1 to 80 letters, digits or : + _ . @ -",
+                      "Un identifiant de conversation compte 1 à 80 lettres, chiffres ou : + _ . @ -",
                       code="conversation_id_invalid")
     return conversation_id
 
@@ -72,7 +66,7 @@ def decode_upload_token(settings: Settings, token: str) -> str:
         data = jwt.decode(token, settings.secret_key, algorithms=["HS256"], audience=UPLOAD_AUDIENCE,
                           options={"require": ["exp", "aud", "conv"]})
         conversation_id = data["conv"]
-        if not isinstance(conversation_id, str) or not SERVICE_CONVERSATION_RE.match(conversation_id):
+        if not isinstance(conversation_id, str) or not CONVERSATION_ID_RE.match(conversation_id):
             raise ValueError("bad conversation id")
         return conversation_id
     except (jwt.PyJWTError, KeyError, ValueError, TypeError):

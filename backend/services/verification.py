@@ -37,7 +37,7 @@ from backend.domain.identifiers import (
     phone_matches,
 )
 from backend.services.errors import RateLimited, ServiceError, Unauthorized
-from backend.services.rma import normalize_rma
+from common.identifiers import normalize_rma
 from backend.settings import Settings
 
 if TYPE_CHECKING:
@@ -71,12 +71,14 @@ class VerificationResult:
     order: Order
 
 
-def _keyed_hash(settings: Settings, kind: str, value: str) -> str:
-    return hmac.new(settings.secret_key.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+def _keyed_hash(settings: Settings, text: str) -> str:
+    """Attempts are stored under keyed hashes: the table is no list of orders or contacts."""
+    return hmac.new(settings.secret_key.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
-def _reference_hash(settings: Settings, reference: str) -> str:
-    return hmac.new(settings.secret_key.encode(), reference.encode(), hashlib.sha256).hexdigest()
+def reference_hash(settings: Settings, reference: str) -> str:
+    """The hash failures are counted under for an order number (or an unknown RMA)."""
+    return _keyed_hash(settings, reference)
 
 
 def contact_key(contact: str) -> str:
@@ -89,7 +91,7 @@ def contact_key(contact: str) -> str:
 
 def contact_hash(settings: Settings, contact: str) -> str:
     """The keyed hash failures are counted under for an email or phone (also what erasure deletes)."""
-    return _keyed_hash(settings, "contact", contact_key(contact))
+    return _keyed_hash(settings, f"contact:{contact_key(contact)}")
 
 
 def _find_order(session: Session, reference: str) -> Order | None:
@@ -192,7 +194,7 @@ def verify_customer(
     # An RMA is counted as its order: guessing through the order's RMAs buys nothing.
     ref_key = (order.number if order is not None else
                normalize_rma(reference) or normalize_order_number(reference) or reference.strip().upper())
-    ref_hash = _reference_hash(settings, ref_key)
+    ref_hash = reference_hash(settings, ref_key)
     contact_digest = contact_hash(settings, contact)
     client_key = client_key[:128] or "unknown"
 

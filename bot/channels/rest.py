@@ -18,14 +18,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from common.conversation_ids import CLIENT_METADATA_KEY, REST_NAME_RE, reserved, rest_id
+from common.conversation_ids import CLIENT_METADATA_KEY, REST_NAME_RE, address_client, reserved, rest_id
 
 REFUSED = {
     "code": "sender_not_allowed",
     "message": "This sender id belongs to another channel's conversations; choose a plain name "
-               "(letters, digits, . _ - @, up to 80 characters).",
+               "(letters, digits, . _ - @ +, up to 75 characters).",
     "message_fr": "Cet identifiant appartient aux conversations d'un autre canal ; choisissez un "
-                  "nom simple (lettres, chiffres, . _ - @, 80 caractères au plus).",
+                  "nom simple (lettres, chiffres, . _ - @ +, 75 caractères au plus).",
 }
 
 
@@ -52,9 +52,9 @@ class NamespacedRestInput(RestInput):
         sent = request.json.get("metadata")
         metadata = dict(sent) if isinstance(sent, dict) else {}
         metadata.pop(CLIENT_METADATA_KEY, None)
-        address = request.remote_addr or request.ip
-        if address:
-            metadata[CLIENT_METADATA_KEY] = f"ip:{address}"
+        client = address_client(request.remote_addr or request.ip)
+        if client:
+            metadata[CLIENT_METADATA_KEY] = client
         return metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

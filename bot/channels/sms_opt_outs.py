@@ -21,9 +21,9 @@ import logging
 import time
 from typing import Callable
 
-from common.backend_client import BackendError
 from bot.channels.sms_memory import TtlMemory
-from bot.channels.sms_sender import masked
+from common.backend_client import BackendError
+from common.pii import mask_phone
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class OptOuts:
         except BackendError as exc:
             fallback = self.known(phone)
             log.warning("SMS opt-out of %s not checked in the backend (%s); going by this "
-                        "process's memory: %s", masked(phone), exc,
+                        "process's memory: %s", mask_phone(phone), exc,
                         "opted out" if fallback else "not opted out")
             return fallback
         self.remember(phone, opted_out)

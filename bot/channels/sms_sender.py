@@ -19,10 +19,6 @@ log = logging.getLogger(__name__)
 SEND_TIMEOUT = 15.0
 
 
-# A phone number fit for logs: its last two digits only (one masking rule for every process).
-masked = mask_phone
-
-
 class SmsSender:
     """Sends the formatted messages of a turn from the configured number."""
 
@@ -46,11 +42,11 @@ class SmsSender:
         sent = 0
         for sms in messages:
             if not allowed():
-                log.info("not sending to %s: the number has opted out", masked(to))
+                log.info("not sending to %s: the number has opted out", mask_phone(to))
                 break
             try:
                 await asyncio.to_thread(self.send_one, to, sms)
                 sent += 1
             except TwilioSendError as exc:
-                log.error("Twilio did not accept a message to %s: %s", masked(to), exc)
+                log.error("Twilio did not accept a message to %s: %s", mask_phone(to), exc)
         return sent

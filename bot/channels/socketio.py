@@ -33,7 +33,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from socketio import AsyncServer
 
-from common.conversation_ids import CLIENT_METADATA_KEY, is_web_id, new_web_id
+from common.conversation_ids import CLIENT_METADATA_KEY, address_client, is_web_id, new_web_id
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,7 @@ def client_address(environ: Any) -> Optional[str]:
     request = environ.get("sanic.request") if isinstance(environ, dict) else None
     if request is None:
         return None
-    address = getattr(request, "remote_addr", "") or getattr(request, "ip", "")
-    return f"ip:{address}" if address else None
+    return address_client(getattr(request, "remote_addr", "") or getattr(request, "ip", ""))
 
 
 def message_text(data: Dict[str, Any], metadata: Dict[str, Any]) -> Optional[str]:

@@ -49,9 +49,10 @@ from bot.channels.sms_keywords import HELP_TEXT, OPT_IN_TEXT, KeywordKind, class
 from bot.channels.sms_media import MediaError, Photo, download_photo
 from bot.channels.sms_memory import TtlMemory
 from bot.channels.sms_opt_outs import OptOuts
-from bot.channels.sms_sender import SmsSender, masked
+from bot.channels.sms_sender import SmsSender
 from bot.channels.twilio_signature import SIGNATURE_HEADER, is_valid, signed_url
 from common.conversation_ids import CLIENT_METADATA_KEY, phone_of, sms_id
+from common.pii import mask_phone
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +217,7 @@ class TwilioSmsInput(InputChannel):
             await self.send_texts(sender, localised(OPT_IN_TEXT, keyword.language))
             return
         if opted_out:
-            log.info("message from %s ignored: the number has opted out", masked(sender))
+            log.info("message from %s ignored: the number has opted out", mask_phone(sender))
             return
         if keyword and keyword.kind is KeywordKind.HELP:
             await self.send_texts(sender, localised(HELP_TEXT, keyword.language))
@@ -230,7 +231,7 @@ class TwilioSmsInput(InputChannel):
             try:
                 metadata["photo_ids"] = await self.receive_photos(sender, inbound)
             except (MediaError, BackendError, KeyError, TypeError) as exc:
-                log.warning("photos from %s not received: %s", masked(sender), exc)
+                log.warning("photos from %s not received: %s", mask_phone(sender), exc)
                 await self.send_texts(sender, photo_apology(exc))
                 return
 
@@ -244,7 +245,7 @@ class TwilioSmsInput(InputChannel):
             await on_new_message(UserMessage(text, collector, conversation_id, input_channel=self.name(),
                                              metadata=metadata))
         except Exception:  # the assistant failed: say so rather than stay silent
-            log.exception("the assistant failed on a message from %s", masked(sender))
+            log.exception("the assistant failed on a message from %s", mask_phone(sender))
             await self.send_texts(sender, TURN_FAILED)
             return
         await self.deliver(sender, collector.messages, replace_choices=True)
@@ -276,7 +277,7 @@ class TwilioSmsInput(InputChannel):
             await asyncio.to_thread(self.backend().set_sms_opt_out, sender, opted_out)
         except BackendError as exc:
             log.error("SMS opt-%s of %s not recorded in the backend: %s",
-                      "out" if opted_out else "in", masked(sender), exc)
+                      "out" if opted_out else "in", mask_phone(sender), exc)
 
     async def send_texts(self, sender: str, text: str) -> None:
         await self.deliver(sender, [{"text": text}])

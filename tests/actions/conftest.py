@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-import uvicorn
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from common.backend_client import BackendClient, set_client
-from backend.app import create_app
-from backend.context import BackendContext, build_context
+from backend.context import build_context
 from backend.bootstrap import migrate_and_seed
 from backend.settings import Settings
+from dev.stack import free_port
+from tests.live_backend import ThreadedBackend
 
 TOKEN = "actions-test-token"
 REPO = Path(__file__).resolve().parents[2]
@@ -37,12 +34,6 @@ def domain() -> dict:
     return Domain.load(str(REPO / "domain")).as_dict()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def seeded_sqlite(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("actions-db") / "template.db"
@@ -50,25 +41,9 @@ def seeded_sqlite(tmp_path_factory) -> Path:
     return path
 
 
-class LiveBackend:
-    def __init__(self, ctx: BackendContext, port: int) -> None:
-        self.ctx = ctx
-        self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port,
-                                                    log_level="warning", lifespan="on", ws="none"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.time() + 10
-        while not self.server.started:
-            if time.time() > deadline:
-                raise RuntimeError("backend did not start")
-            time.sleep(0.02)
-
+class LiveBackend(ThreadedBackend):
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
+        super().stop()
         self.ctx.engine.dispose()
 
 

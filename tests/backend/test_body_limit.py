@@ -12,14 +12,11 @@ import http.client
 import json
 import select
 import socket
-import threading
-import time
 from typing import Iterator
 
 import pytest
-import uvicorn
 
-from backend.app import create_app
+from tests.live_backend import ThreadedBackend
 from tests.backend.conftest import SERVICE_TOKEN
 from tests.backend.test_api_returns import ALICE, jpeg_bytes
 
@@ -28,31 +25,7 @@ BOUNDARY = "zzBoomerangTest"
 SOCKET_TIMEOUT = 20
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    def __init__(self, ctx) -> None:
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=self.port,
-                                                    log_level="warning", lifespan="on", ws="none"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the backend did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
+class LiveServer(ThreadedBackend):
     def json(self, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=SOCKET_TIMEOUT)
         try:

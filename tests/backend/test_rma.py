@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.services.rma import ALPHABET, new_rma, normalize_rma
+from common.identifiers import ALPHABET, new_rma, normalize_rma
 
 
 def test_new_rmas_have_the_format_and_do_not_repeat():

@@ -34,7 +34,7 @@ from backend.seed import (
     check_path,
     seed,
 )
-from backend.services.rma import normalize_rma
+from common.identifiers import normalize_rma
 
 TODAY = dt.date(2024, 6, 15)
 HORIZON = dt.datetime.combine(TODAY, dt.time.min)
