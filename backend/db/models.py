@@ -419,3 +419,68 @@ class Notification(Base):
         CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'skipped')",
                         name="ck_notification_status"),
     )
+
+
+class StaffAccount(Base):
+    """A person of the shop who signs in: an agent, a supervisor, the warehouse, an admin.
+
+    Accounts are never deleted (a return's history names who moved it): one that leaves
+    is disabled. Only an Argon2 hash of the password is kept (``argon2-cffi``, in its
+    encoded form, which carries its own parameters and salt).
+    """
+
+    __tablename__ = "staff_accounts"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(254), nullable=False, unique=True)  # stored lower-cased
+    display_name = Column(String(120), nullable=False)
+    role = Column(String(12), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    preferred_language = Column(String(2), nullable=False, default="en")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_login_at = Column(DateTime, nullable=True)
+
+    __table_args__ = (
+        CheckConstraint("role in ('agent', 'supervisor', 'warehouse', 'admin')", name="ck_staff_role"),
+        CheckConstraint("preferred_language in ('en', 'fr')", name="ck_staff_lang"),
+        CheckConstraint("email = lower(email)", name="ck_staff_email_lower"),
+    )
+
+
+class StaffSession(Base):
+    """A signed-in staff session, kept server-side so it can be revoked at once.
+
+    The token itself (256 random bits) goes to the client only; the table keeps its
+    SHA-256, so a copy of the table opens no session. A session ends at ``expires_at``
+    (absolute lifetime), after the idle timeout past ``last_seen_at``, or when revoked
+    (sign-out, account disabled, password changed).
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    account_id = Column(ForeignKey("staff_accounts.id"), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+    last_seen_at = Column(DateTime, nullable=False, default=utcnow)
+    revoked_at = Column(DateTime, nullable=True)
+
+    account = relationship("StaffAccount")
+
+
+class StaffLoginAttempt(Base):
+    """One sign-in attempt; failed ones slow down guessing (per email and per client).
+
+    The email is a keyed hash: what someone typed into the email box (sometimes a
+    password) is not kept.
+    """
+
+    __tablename__ = "staff_login_attempts"
+
+    id = Column(Integer, primary_key=True)
+    email_hash = Column(String(64), nullable=False, index=True)
+    client_key = Column(String(128), nullable=False, index=True)
+    success = Column(Boolean, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
