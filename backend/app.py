@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
-from backend.api import chat, customer, public, sms, staff
+from backend.api import chat, conversations, customer, public, sms, staff
 from backend.api.body_limit import BodyLimitMiddleware
 from backend.api.cors import PathCORSMiddleware
 from backend.api.errors import error_response, error_responses, install_error_handlers
@@ -84,6 +84,7 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
     app.include_router(public.router)
     # Every route of these needs a token: each may answer 401.
     app.include_router(customer.router, responses=error_responses(401))
+    app.include_router(conversations.router, responses=error_responses(401))
     app.include_router(chat.router)
     app.include_router(sms.router)
     app.include_router(staff.router, responses=error_responses(401))

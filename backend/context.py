@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from backend.adapters.carriers.base import Carrier
+from backend.adapters.conversations.base import CustomerChannel
+from backend.adapters.conversations.factory import channel_from_settings
 from backend.adapters.carriers.factory import carrier_from_settings
 from backend.adapters.payments.base import PaymentProvider
 from backend.adapters.payments import provider_from_name
@@ -21,6 +23,7 @@ from backend.adapters.sms.factory import sms_sender_from_settings
 from backend.db.models import utcnow
 from backend.db.session import make_engine, make_session_factory
 from backend.domain.policy import Policy, load_policy
+from backend.domain.support_hours import SupportHours, parse_support_hours
 from backend.services.rate_limit import SlidingWindowLimiter
 from backend.settings import Settings
 
@@ -35,6 +38,8 @@ class BackendContext:
     payments: PaymentProvider
     upload_limiter: SlidingWindowLimiter
     sms: SmsSender
+    conversations: CustomerChannel
+    support_hours: SupportHours
     clock: Callable[[], dt.datetime] = field(default=utcnow)
 
     def now(self) -> dt.datetime:
@@ -55,6 +60,8 @@ def build_context(settings: Settings, **overrides: object) -> BackendContext:
         "carrier": carrier_from_settings(settings),
         "payments": provider_from_name(settings.payment_provider),
         "sms": sms_sender_from_settings(settings),
+        "conversations": channel_from_settings(settings),
+        "support_hours": parse_support_hours(settings.support_hours, settings.support_timezone),
         "upload_limiter": SlidingWindowLimiter(settings.upload_token_max_per_client,
                                                settings.upload_token_window_seconds),
     }

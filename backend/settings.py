@@ -145,6 +145,22 @@ class Settings:
     notify_retry_seconds: int = field(
         default_factory=lambda: int(_env("BOOMERANG_NOTIFY_RETRY_SECONDS", "60")))
 
+    # Agents: when people answer (backend/domain/support_hours.py; "always" never closes),
+    # in the shop's time zone, and how long after its last sign of life a console counts
+    # as an agent online.
+    support_hours: str = field(
+        default_factory=lambda: _env("BOOMERANG_SUPPORT_HOURS", "mon-sat 09:00-18:00"))
+    support_timezone: str = field(
+        default_factory=lambda: _env("BOOMERANG_SUPPORT_TIMEZONE", "Europe/Paris"))
+    agent_online_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_AGENT_ONLINE_SECONDS", "300")))
+    # Where the backend reaches Rasa's HTTP API (agents' replies, hand-backs, transcripts),
+    # with the token Rasa was started with (--auth-token). "none" leaves agents' replies
+    # recorded but undelivered (a backend run alone).
+    rasa_api_url: str = field(
+        default_factory=lambda: _env("BOOMERANG_RASA_API_URL", "http://127.0.0.1:5005").rstrip("/"))
+    rasa_auth_token: str = field(default_factory=lambda: _secret("RASA_AUTH_TOKEN"))
+
     @property
     def twilio_configured(self) -> bool:
         return bool(self.twilio_account_sid or self.twilio_auth_token)

@@ -17,13 +17,14 @@ from backend.context import BackendContext
 from backend.db.models import Photo
 from backend.queries import returns
 from backend.queries.return_view import return_view
-from backend.services import handoffs, photos, verification
+from backend.services import photos, verification
 from backend.services.errors import Unauthorized
 from backend.services.returns import CreateReturnInput, LineInput
 from backend.services.verification import CustomerClaims
 from backend.workflows import attach_photo as attach_photo_workflow
 from backend.workflows.cancel import cancel_for_customer
 from backend.workflows.create_return import create_return as create_return_workflow
+from backend.workflows.handoff.request import request_handoff
 from backend.workflows.issue_label import issue_label
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_service)])
@@ -162,13 +163,14 @@ def policy_faq(language: str = Query("en", pattern="^(en|fr)$"),
             "entries": ctx.policy.faq(language)}
 
 
-@router.post("/handoffs", response_model=schemas.HandoffOut, status_code=201, tags=["handoff"],
+@router.post("/handoffs", response_model=schemas.HandoffRequestOut, status_code=201, tags=["handoff"],
              responses=ERRORS)
 def create_handoff(body: schemas.HandoffIn, ctx: BackendContext = Depends(get_ctx),
                    x_customer_token: Optional[str] = Header(None)) -> dict:
-    """The customer wants a person: open a handoff request for the agents.
+    """The customer wants a person: queue the conversation for the agents.
 
     The customer is known when the token says so, or when the conversation was verified.
+    The answer says what the bot may promise: open now or when, agents online, the wait.
     """
     claims = customer_claims(x_customer_token, None, ctx) if x_customer_token else None
     if claims is None:
@@ -176,7 +178,5 @@ def create_handoff(body: schemas.HandoffIn, ctx: BackendContext = Depends(get_ct
             claims = verification.conversation_claims(ctx, body.conversation_id)
         except Unauthorized:
             claims = None
-    h = handoffs.request_handoff(ctx, conversation_id=body.conversation_id, channel=body.channel,
-                                 language=body.language, reason=body.reason, summary=body.summary,
-                                 claims=claims)
-    return handoffs.handoff_view(h)
+    return request_handoff(ctx, conversation_id=body.conversation_id, channel=body.channel,
+                           language=body.language, reason=body.reason, summary=body.summary, claims=claims)

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any, Dict, List, Optional, Type
 
 import pydantic
-from pydantic import Field, constr
+from pydantic import Field, confloat, conint, constr
 
 from common.conversation_ids import CONVERSATION_ID_RE
 
@@ -269,7 +269,9 @@ class HandoffIn(BaseModel):
     conversation_id: constr(strip_whitespace=True, min_length=1, max_length=128)
     channel: constr(strip_whitespace=True, min_length=1, max_length=40)
     language: constr(regex=r"^(en|fr)$") = "en"
-    reason: constr(strip_whitespace=True, min_length=1, max_length=60) = "human_handoff"
+    reason: constr(strip_whitespace=True, min_length=1, max_length=60) = Field(
+        "asked", description="asked | repeated_failures | needs_review | backend_failure "
+                             "(anything else counts as asked)")
     summary: Optional[constr(max_length=2000)] = None
 
 
@@ -280,13 +282,58 @@ class HandoffOut(BaseModel):
     language: str
     reason: str
     summary: Optional[str]
-    status: str
+    status: str = Field(..., description="queued | claimed | returned | closed | cancelled")
     verified_customer: bool
+    assigned_staff_id: Optional[int] = None
+    assigned_to: Optional[str] = None
     created_at: dt.datetime
+    claimed_at: Optional[dt.datetime] = None
+    first_response_at: Optional[dt.datetime] = None
+    ended_at: Optional[dt.datetime] = None
+    updated_at: Optional[dt.datetime] = None
+    csat_score: Optional[int] = None
+    waiting_seconds: Optional[int] = None
+
+
+class HandoffRequestOut(HandoffOut):
+    open_now: bool = Field(..., description="Is the team within its opening hours now?")
+    agents_online: int = Field(..., description="Agents with a console open in the last minutes")
+    wait_minutes: Optional[int] = Field(
+        None, description="A wait the shop can keep; null when there is too little data to say")
+    opens_at: Optional[dt.datetime] = Field(None, description="When the team opens next, if closed now")
 
 
 class HandoffListOut(BaseModel):
     handoffs: List[HandoffOut]
+
+
+class CustomerMessageIn(BaseModel):
+    text: Optional[constr(max_length=4000)] = None
+    intent: Optional[constr(max_length=80)] = None
+    confidence: Optional[confloat(ge=0, le=1)] = None
+    photo_ids: List[constr(max_length=40)] = Field(default_factory=list, max_items=10)
+    channel: Optional[constr(max_length=40)] = None
+
+
+class CustomerMessageOut(BaseModel):
+    handoff_id: int
+    status: str
+
+
+class CsatIn(BaseModel):
+    score: Optional[conint(ge=1, le=5)] = Field(None, description="1 (bad) to 5 (great); null = skipped")
+
+
+class CsatOut(BaseModel):
+    handoff_id: int
+    csat_score: Optional[int]
+
+
+class HandoffStateOut(BaseModel):
+    status: str
+    agent_name: Optional[str]
+    wait_minutes: Optional[int]
+    open_now: bool
 
 
 class UploadTokenIn(BaseModel):

@@ -10,7 +10,7 @@ from backend.context import BackendContext
 from backend.db.models import Refund
 from backend.queries.return_view import return_view
 from backend.queries.returns import get_return as find_return
-from backend.services import handoffs
+from backend.queries import handoffs as handoff_queries
 from backend.workflows import expire, resolve, staff_moves
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"], dependencies=[Depends(require_staff)])
@@ -52,5 +52,9 @@ def expire_labels(ctx: BackendContext = Depends(get_ctx)) -> dict:
 
 
 @router.get("/handoffs", response_model=schemas.HandoffListOut)
-def list_handoffs(status: str = "open", ctx: BackendContext = Depends(get_ctx)) -> dict:
-    return {"handoffs": [handoffs.handoff_view(h) for h in handoffs.list_handoffs(ctx, status or None)]}
+def list_handoffs(status: str = "queued", ctx: BackendContext = Depends(get_ctx),
+                  session: Session = Depends(db_session)) -> dict:
+    """Handoffs by status (``open`` is the old name of ``queued``); the agent API has more."""
+    wanted = {"open": "queued", "accepted": "claimed"}.get(status, status)
+    statuses = (wanted,) if wanted else ("queued", "claimed", "returned", "closed", "cancelled")
+    return {"handoffs": handoff_queries.queue(session, statuses, now=ctx.now())}

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -346,7 +347,13 @@ class ConversationSession(Base):
 
 
 class HandoffRequest(Base):
-    """A customer asked for a person; an agent takes the conversation over on its channel."""
+    """A conversation handed to a person: who owns it now, why, and how it went.
+
+    The states and moves are in ``backend.domain.handoff_lifecycle``; only
+    ``backend.services.handoffs`` writes ``status``. Timestamps give the console its waiting
+    times and the supervisor board its first-response times; ``csat_score`` is the
+    customer's 1–5 rating after an agent closed it (empty when skipped).
+    """
 
     __tablename__ = "handoff_requests"
 
@@ -358,12 +365,53 @@ class HandoffRequest(Base):
     summary = Column(Text, nullable=True)
     customer_id = Column(ForeignKey("customers.id"), nullable=True)
     order_id = Column(ForeignKey("orders.id"), nullable=True)
-    status = Column(String(12), nullable=False, default="open")  # open | accepted | closed
+    return_id = Column(ForeignKey("return_requests.id"), nullable=True)
+    status = Column(String(12), nullable=False, default="queued")
+    assigned_staff_id = Column(ForeignKey("staff_accounts.id"), nullable=True, index=True)
+    claimed_at = Column(DateTime, nullable=True)
+    first_response_at = Column(DateTime, nullable=True)
+    ended_at = Column(DateTime, nullable=True)
+    csat_score = Column(Integer, nullable=True)
+    csat_at = Column(DateTime, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
+    messages = relationship("HandoffMessage", back_populates="handoff", order_by="HandoffMessage.id")
+
     __table_args__ = (
-        CheckConstraint("status in ('open', 'accepted', 'closed')", name="ck_handoff_status"),
+        CheckConstraint("status in ('queued', 'claimed', 'returned', 'closed', 'cancelled')",
+                        name="ck_handoff_status"),
+        CheckConstraint("csat_score is null or (csat_score between 1 and 5)", name="ck_handoff_csat"),
+    )
+
+
+class HandoffMessage(Base):
+    """One line of a handed-over conversation as the agent sees it.
+
+    ``kind``: ``customer`` (relayed by the channel while a person owns the conversation),
+    ``agent`` (sent to the customer on their channel; ``delivery`` says whether it left),
+    ``note`` (internal, never sent), ``event`` (claimed, handed back… with who). What the
+    bot and the customer said before the handoff stays in Rasa's tracker and is read from
+    there, so nothing is stored twice.
+    """
+
+    __tablename__ = "handoff_messages"
+
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(ForeignKey("handoff_requests.id"), nullable=False, index=True)
+    kind = Column(String(10), nullable=False)
+    staff_id = Column(ForeignKey("staff_accounts.id"), nullable=True)
+    text = Column(Text, nullable=True)
+    photo_public_id = Column(String(40), nullable=True)
+    intent = Column(String(80), nullable=True)
+    confidence = Column(Float, nullable=True)
+    delivery = Column(String(10), nullable=True)  # delivered | failed (agent messages only)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    handoff = relationship("HandoffRequest", back_populates="messages")
+
+    __table_args__ = (
+        CheckConstraint("kind in ('customer', 'agent', 'note', 'event')", name="ck_handoff_message_kind"),
     )
 
 

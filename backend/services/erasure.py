@@ -33,6 +33,7 @@ from backend.context import BackendContext
 from backend.db.models import (
     ConversationSession,
     Customer,
+    HandoffMessage,
     HandoffRequest,
     Label,
     Notification,
@@ -207,6 +208,10 @@ def _erase(ctx: BackendContext, session: Session, report: ErasureReport, email: 
     handoff_filter = [HandoffRequest.conversation_id.in_(report.conversation_ids)]
     if ids:
         handoff_filter.append(HandoffRequest.customer_id.in_(ids))
+    # Their transcript lines go with them (what the customer and the agent wrote).
+    handoff_ids = select(HandoffRequest.id).where(or_(*handoff_filter)).scalar_subquery()
+    session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(handoff_ids))
+                    .execution_options(synchronize_session=False))
     report.handoffs = session.execute(delete(HandoffRequest).where(or_(*handoff_filter))
                                       .execution_options(synchronize_session=False)).rowcount or 0
     session_filter = [ConversationSession.conversation_id.in_(report.conversation_ids)]

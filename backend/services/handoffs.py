@@ -1,53 +1,168 @@
-"""Requests for a person. The agent console (a later step) reads and answers these.
+"""Handoffs: the one writer of a handoff's status, and its messages.
 
-The summary is the customer's last messages in their own words, with every email address
-and phone number masked before it is stored ("c***@example.com", "***34"): agents see
-what was asked, not the contact details. Rows stored before masking existed are masked
-again when shown.
+Every change of owner goes through :func:`move`, which asks the lifecycle
+(``backend.domain.handoff_lifecycle``) and then changes the row only if nobody changed it
+in between (a conditional UPDATE on the status it read): two agents claiming at once get
+one claim and one 409, on SQLite and PostgreSQL alike. Each move is also written as an
+``event`` message, so the transcript says who took, gave back or closed the conversation.
+
+Summaries and messages are masked before they are stored ("c***@example.com", "***34"):
+agents see what was asked, not the contact details (the verified customer's details are
+in the console's customer panel, read from the orders).
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+from dataclasses import dataclass
 
-from backend.context import BackendContext
-from backend.db.models import HandoffRequest
-from backend.db.session import session_scope
-from backend.services.verification import CustomerClaims
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from backend.db.models import HandoffMessage, HandoffRequest
+from backend.domain.handoff_lifecycle import (
+    OPEN_STATUSES,
+    HandoffMove,
+    HandoffStatus,
+    IllegalHandoffMove,
+    check_move,
+    normalize_reason,
+)
+from backend.services.errors import Conflict, NotFound
 from common.pii import mask_text
 
-
-def request_handoff(ctx: BackendContext, *, conversation_id: str, channel: str, language: str,
-                    reason: str, summary: str | None, claims: CustomerClaims | None) -> HandoffRequest:
-    """Open a handoff; asking twice in one conversation keeps the one already open."""
-    summary = mask_text(summary) if summary else summary
-    with session_scope(ctx.sessions) as session:
-        existing = session.execute(select(HandoffRequest).where(
-            HandoffRequest.conversation_id == conversation_id,
-            HandoffRequest.status.in_(("open", "accepted")))).scalars().first()
-        if existing is not None:
-            if summary:
-                existing.summary = summary
-            return existing
-        handoff = HandoffRequest(
-            conversation_id=conversation_id, channel=channel, language=language if language in ("en", "fr") else "en",
-            reason=reason, summary=summary, customer_id=claims.customer_id if claims else None,
-            order_id=claims.order_id if claims else None, status="open", created_at=ctx.now(),
-            updated_at=ctx.now())
-        session.add(handoff)
-        session.flush()
-        return handoff
+OPEN = tuple(s.value for s in OPEN_STATUSES)
+MAX_TEXT = 4000
 
 
-def handoff_view(h: HandoffRequest) -> dict:
-    """What callers see of a handoff (no customer details beyond "verified or not")."""
-    return {"id": h.id, "conversation_id": h.conversation_id, "channel": h.channel, "language": h.language,
-            "reason": h.reason, "summary": mask_text(h.summary) if h.summary else h.summary, "status": h.status,
-            "verified_customer": h.customer_id is not None, "created_at": h.created_at}
+@dataclass(frozen=True)
+class Actor:
+    """Who moves a handoff: a staff account (id and display name), or the customer/system."""
+
+    name: str
+    staff_id: int | None = None
 
 
-def list_handoffs(ctx: BackendContext, status: str | None = "open") -> list[HandoffRequest]:
-    with session_scope(ctx.sessions) as session:
-        stmt = select(HandoffRequest).order_by(HandoffRequest.id)
-        if status:
-            stmt = stmt.where(HandoffRequest.status == status)
-        return list(session.execute(stmt).scalars())
+def find_open(session: Session, conversation_id: str) -> HandoffRequest | None:
+    return session.execute(select(HandoffRequest).where(
+        HandoffRequest.conversation_id == conversation_id,
+        HandoffRequest.status.in_(OPEN)).order_by(HandoffRequest.id.desc())).scalars().first()
+
+
+def get(session: Session, handoff_id: int) -> HandoffRequest:
+    handoff = session.get(HandoffRequest, handoff_id)
+    if handoff is None:
+        raise NotFound("No such handoff.", "Ce transfert n'existe pas.", code="handoff_not_found")
+    return handoff
+
+
+def open_handoff(session: Session, *, conversation_id: str, channel: str, language: str, reason: str,
+                 summary: str | None, customer_id: int | None, order_id: int | None,
+                 return_id: int | None, at: dt.datetime) -> HandoffRequest:
+    """Queue a handoff; asking twice in one conversation keeps the one already open."""
+    summary = mask_text(summary)[:MAX_TEXT] if summary else summary
+    existing = find_open(session, conversation_id)
+    if existing is not None:
+        if summary:
+            existing.summary = summary
+        existing.updated_at = at
+        return existing
+    handoff = HandoffRequest(
+        conversation_id=conversation_id, channel=channel, language=language if language in ("en", "fr") else "en",
+        reason=normalize_reason(reason), summary=summary, customer_id=customer_id, order_id=order_id,
+        return_id=return_id, status=HandoffStatus.QUEUED.value, created_at=at, updated_at=at)
+    session.add(handoff)
+    session.flush()
+    add_message(session, handoff, "event", text="requested", at=at)
+    return handoff
+
+
+def move(session: Session, handoff: HandoffRequest, what: HandoffMove, actor: Actor, *, at: dt.datetime,
+         assignee: Actor | None = None) -> HandoffRequest:
+    """Apply one lifecycle move, or raise 409 (illegal, or someone moved it first)."""
+    current = handoff.status
+    try:
+        target = check_move(what, current)
+    except IllegalHandoffMove as exc:
+        raise Conflict(str(exc), _illegal_fr(exc), code="handoff_illegal_move",
+                       extra={"status": current}) from None
+    values: dict = {"status": target.value, "updated_at": at}
+    owner = assignee or actor
+    if what in (HandoffMove.CLAIM, HandoffMove.REASSIGN):
+        values["assigned_staff_id"] = owner.staff_id
+        if what is HandoffMove.CLAIM:
+            values["claimed_at"] = at
+    elif what is HandoffMove.RELEASE:
+        values["assigned_staff_id"] = None
+    elif target not in OPEN_STATUSES:
+        values["ended_at"] = at
+    changed = session.execute(update(HandoffRequest).where(
+        HandoffRequest.id == handoff.id, HandoffRequest.status == current,
+        *((HandoffRequest.assigned_staff_id == handoff.assigned_staff_id,)
+          if what is not HandoffMove.CLAIM and handoff.assigned_staff_id is not None else ()),
+    ).values(**values).execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        raise Conflict("Someone else changed this conversation first; reload it.",
+                       "Quelqu'un d'autre a modifié cette conversation avant vous ; rechargez-la.",
+                       code="handoff_taken")
+    session.refresh(handoff)
+    detail = what.value if assignee is None else f"{what.value}:{assignee.name}"
+    add_message(session, handoff, "event", text=detail, staff_id=actor.staff_id, at=at)
+    return handoff
+
+
+def _illegal_fr(exc: IllegalHandoffMove) -> str:
+    states = {"queued": "en attente", "claimed": "pris en charge", "returned": "rendu à l'assistant",
+              "closed": "clos", "cancelled": "annulé"}
+    return f"Ce transfert est {states[exc.status.value]} : cette action n'est plus possible."
+
+
+def add_message(session: Session, handoff: HandoffRequest, kind: str, *, at: dt.datetime,
+                text: str | None = None, staff_id: int | None = None, photo_public_id: str | None = None,
+                intent: str | None = None, confidence: float | None = None,
+                delivery: str | None = None) -> HandoffMessage:
+    """Store one transcript line (customer text masked; agents' own words kept as written)."""
+    if text and kind == "customer":
+        text = mask_text(text)
+    message = HandoffMessage(handoff_id=handoff.id, kind=kind, staff_id=staff_id,
+                             text=text[:MAX_TEXT] if text else text, photo_public_id=photo_public_id,
+                             intent=intent[:80] if intent else None, confidence=confidence,
+                             delivery=delivery, created_at=at)
+    session.add(message)
+    session.flush()
+    if kind == "agent" and handoff.first_response_at is None:
+        handoff.first_response_at = at
+    return message
+
+
+def record_csat(session: Session, conversation_id: str, score: int | None, *, at: dt.datetime) -> HandoffRequest:
+    """The customer's rating of the last closed handoff of this conversation (None: skipped)."""
+    handoff = session.execute(select(HandoffRequest).where(
+        HandoffRequest.conversation_id == conversation_id,
+        HandoffRequest.status == HandoffStatus.CLOSED.value).order_by(HandoffRequest.id.desc())).scalars().first()
+    if handoff is None:
+        raise NotFound("There is no finished conversation with a person to rate.",
+                       "Aucune conversation avec un conseiller à évaluer.", code="no_closed_handoff")
+    handoff.csat_score = score
+    handoff.csat_at = at
+    return handoff
+
+
+def recent_claim_waits(session: Session, *, now: dt.datetime, days: int = 7, limit: int = 50) -> list[float]:
+    """Seconds between request and claim for the latest claimed handoffs."""
+    rows = session.execute(select(HandoffRequest.created_at, HandoffRequest.claimed_at).where(
+        HandoffRequest.claimed_at.is_not(None), HandoffRequest.claimed_at >= now - dt.timedelta(days=days))
+        .order_by(HandoffRequest.claimed_at.desc()).limit(limit)).all()
+    return [(claimed - created).total_seconds() for created, claimed in rows]
+
+
+def queued_ahead(session: Session, handoff: HandoffRequest) -> int:
+    return session.execute(select(func.count()).select_from(HandoffRequest).where(
+        HandoffRequest.status == HandoffStatus.QUEUED.value, HandoffRequest.id < handoff.id)).scalar_one()
+
+
+def list_handoffs(session: Session, statuses: tuple[str, ...] | None = None,
+                  limit: int = 200) -> list[HandoffRequest]:
+    stmt = select(HandoffRequest).order_by(HandoffRequest.id)
+    if statuses:
+        stmt = stmt.where(HandoffRequest.status.in_(statuses))
+    return list(session.execute(stmt.limit(limit)).scalars())

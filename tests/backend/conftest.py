@@ -99,6 +99,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         easypost_api_key="", expiry_sweep_seconds=0,
         # No periodic outbox sweep and no real Twilio account, whatever the environment says.
         notify_sweep_seconds=0, twilio_account_sid="", twilio_auth_token="",
+        # Agents' replies are recorded (ctx.conversations), not sent to a Rasa; the team is
+        # open unless a test says otherwise.
+        rasa_api_url="none", support_hours="always",
     )
 
 

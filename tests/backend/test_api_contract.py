@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from backend.app import create_app
 from backend.context import build_context
-from backend.services import handoffs
+from backend.api import customer as customer_api
 from tests.backend.conftest import customer_headers, verify
 from tests.backend.test_api_returns import ALICE, create, line_by_category, returnable
 
@@ -126,7 +126,7 @@ def test_an_unexpected_failure_answers_500_in_the_documented_shape(ctx, monkeypa
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom: internal detail")
 
-    monkeypatch.setattr(handoffs, "request_handoff", broken)
+    monkeypatch.setattr(customer_api, "request_handoff", broken)
     with TestClient(create_app(ctx), raise_server_exceptions=False) as c:
         r = c.post("/api/v1/handoffs", json={"conversation_id": "c1", "channel": "web"},
                    headers={"Authorization": f"Bearer {ctx.settings.service_token}"})

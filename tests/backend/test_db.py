@@ -36,3 +36,25 @@ def test_database_down_answers_503_in_both_languages(settings):
     assert r.status_code == 503
     assert r.json()["error"]["code"] == "database_unavailable"
     assert r.json()["error"]["message_fr"]
+
+
+def test_handoffs_stored_before_the_lifecycle_keep_their_meaning(tmp_path):
+    """0006 renames the statuses: open → queued, accepted → claimed (and back on downgrade)."""
+    from sqlalchemy import text as sql
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    upgrade(url, "0005")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for cid, status in (("rest:a", "open"), ("rest:b", "accepted"), ("rest:c", "closed")):
+            conn.execute(sql("INSERT INTO handoff_requests (conversation_id, channel, language, reason, status, "
+                             "created_at, updated_at) VALUES (:c, 'rest', 'en', 'human_handoff', :s, "
+                             "'2026-12-01 10:00:00', '2026-12-01 10:00:00')"), {"c": cid, "s": status})
+    upgrade(url)
+    with engine.connect() as conn:
+        assert dict(conn.execute(sql("SELECT conversation_id, status FROM handoff_requests")).all()) == {
+            "rest:a": "queued", "rest:b": "claimed", "rest:c": "closed"}
+    downgrade(url, "0005")
+    with engine.connect() as conn:
+        assert dict(conn.execute(sql("SELECT conversation_id, status FROM handoff_requests")).all()) == {
+            "rest:a": "open", "rest:b": "accepted", "rest:c": "closed"}

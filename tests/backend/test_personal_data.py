@@ -35,7 +35,7 @@ def test_handoff_rows_stored_before_masking_are_masked_when_shown(client, ctx, s
     with ctx.sessions() as s:
         s.add(HandoffRequest(conversation_id="legacy", channel="rest", language="en", reason="human_handoff",
                              summary="call +447700900123 or ben.carter@example.com about BM-100002",
-                             status="open"))
+                             status="queued"))
         s.commit()
     listed = client.get("/api/v1/staff/handoffs", headers=staff_headers).json()["handoffs"]
     assert [h["summary"] for h in listed] == ["call ***23 or b***@example.com about BM-100002"]

@@ -1,0 +1,1 @@
+"""The outbound port: say something to a customer on the channel they wrote from."""

@@ -1,0 +1,187 @@
+"""What the agent console reads: the queue, one handed-over conversation with everything
+the bot knew, and the supervisor's board.
+
+The conversation before the handoff is read from Rasa (the outbound port's ``history``),
+the part after it from ``handoff_messages``; the customer panel shows who they are
+(name, masked contact: the agent writes through the conversation, never to an address),
+their orders, the return and the policy's decision with its reason codes. The summary and
+the "bot's view" are built from what the bot recorded, so the agent never asks again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.context import BackendContext
+from backend.db.models import (
+    Customer,
+    HandoffMessage,
+    HandoffRequest,
+    Order,
+    Photo,
+    ReturnRequest,
+    StaffAccount,
+    StaffSession,
+)
+from backend.queries.return_view import return_view
+from common.pii import mask_email, mask_phone, mask_text
+
+AGENT_ROLES = ("agent", "supervisor", "admin")
+# Slots worth showing an agent (the rest are the dialogue's bookkeeping).
+SLOTS_SHOWN = ("language", "order_reference", "order_number", "verified", "customer_first_name",
+               "return_item", "return_quantity", "return_reason", "return_reason_text",
+               "return_resolution", "exchange_sku", "last_rma", "failed_answers", "requested_slot")
+
+
+def agents_online(session: Session, *, now: dt.datetime, within_seconds: int) -> int:
+    """Accounts that can take a conversation with a console seen in the last minutes."""
+    since = now - dt.timedelta(seconds=within_seconds)
+    return session.execute(select(func.count(func.distinct(StaffSession.account_id)))
+                           .join(StaffAccount, StaffAccount.id == StaffSession.account_id)
+                           .where(StaffAccount.active.is_(True), StaffAccount.role.in_(AGENT_ROLES),
+                                  StaffSession.revoked_at.is_(None), StaffSession.expires_at > now,
+                                  StaffSession.last_seen_at >= since)).scalar_one()
+
+
+def _staff_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(StaffAccount.id, StaffAccount.display_name)
+                                .where(StaffAccount.id.in_(ids))).all())
+
+
+def handoff_view(h: HandoffRequest, names: dict[int, str] | None = None) -> dict:
+    """One handoff as lists show it (no customer details beyond "verified or not")."""
+    return {"id": h.id, "conversation_id": h.conversation_id, "channel": h.channel, "language": h.language,
+            "reason": h.reason, "summary": mask_text(h.summary) if h.summary else h.summary, "status": h.status,
+            "verified_customer": h.customer_id is not None,
+            "assigned_staff_id": h.assigned_staff_id,
+            "assigned_to": (names or {}).get(h.assigned_staff_id) if h.assigned_staff_id else None,
+            "created_at": h.created_at, "claimed_at": h.claimed_at, "first_response_at": h.first_response_at,
+            "ended_at": h.ended_at, "updated_at": h.updated_at, "csat_score": h.csat_score}
+
+
+def message_view(m: HandoffMessage, names: dict[int, str] | None = None) -> dict:
+    return {"id": m.id, "kind": m.kind, "text": m.text, "photo_id": m.photo_public_id,
+            "intent": m.intent, "confidence": m.confidence, "delivery": m.delivery,
+            "author": (names or {}).get(m.staff_id) if m.staff_id else None, "at": m.created_at}
+
+
+def queue(session: Session, statuses: tuple[str, ...], *, now: dt.datetime, limit: int = 200) -> list[dict]:
+    rows = list(session.execute(select(HandoffRequest).where(HandoffRequest.status.in_(statuses))
+                                .order_by(HandoffRequest.id).limit(limit)).scalars())
+    names = _staff_names(session, {h.assigned_staff_id for h in rows if h.assigned_staff_id})
+    views = []
+    for h in rows:
+        view = handoff_view(h, names)
+        waited_until = h.claimed_at or h.ended_at or now
+        view["waiting_seconds"] = max(0, int((waited_until - h.created_at).total_seconds()))
+        views.append(view)
+    return views
+
+
+def _customer_panel(session: Session, h: HandoffRequest) -> dict | None:
+    if h.customer_id is None:
+        return None
+    customer = session.get(Customer, h.customer_id)
+    if customer is None:
+        return None
+    orders = session.execute(select(Order).where(Order.customer_id == customer.id)
+                             .order_by(Order.ordered_at.desc()).limit(10)).scalars()
+    return {"name": customer.name, "email": mask_email(customer.email),
+            "phone": mask_phone(customer.phone) if customer.phone else None,
+            "language": customer.preferred_language,
+            "orders": [{"number": o.number, "ordered_at": o.ordered_at, "delivered_on": o.delivered_on,
+                        "currency": o.currency, "verified": o.id == h.order_id,
+                        "items": [{"sku": line.variant.sku, "quantity": line.quantity,
+                                   "paid_minor": line.paid_minor} for line in o.lines]}
+                       for o in orders]}
+
+
+def _bot_view(turns: list[Any], slots: dict[str, Any]) -> dict:
+    customer_turns = [t for t in turns if t.kind == "customer"]
+    return {
+        "turns": [{"text": t.text, "intent": t.intent, "confidence": t.confidence,
+                   "entities": t.details.get("entities", [])} for t in customer_turns],
+        "failed_answers": sum(1 for t in turns if t.details.get("failed_answer")),
+        "slots": {k: slots.get(k) for k in SLOTS_SHOWN if slots.get(k) not in (None, "", [])},
+    }
+
+
+def summary_lines(h: HandoffRequest, customer: dict | None, ret: dict | None, slots: dict[str, Any],
+                  language: str = "en") -> list[str]:
+    """Who, which order, why, what the bot decided, why it handed over: in a few lines."""
+    lines = []
+    who = customer["name"] if customer else ("unverified customer" if language == "en" else "client non vérifié")
+    lines.append(f"{who} · {h.channel} · {h.language.upper()}")
+    order = next((o["number"] for o in (customer or {}).get("orders", []) if o["verified"]), None) \
+        or slots.get("order_number")
+    if order:
+        lines.append(("Order " if language == "en" else "Commande ") + str(order))
+    if ret:
+        reasons = ", ".join(sorted({l["reason_code"] for l in ret["lines"]}))
+        lines.append(f"{ret['rma']} · {ret['status']} · {reasons} · "
+                     f"{', '.join(ret['decision']['reason_codes']) or '—'}")
+    elif slots.get("return_reason"):
+        lines.append(("Reason: " if language == "en" else "Motif : ") + str(slots["return_reason"]))
+    lines.append(("Handed over: " if language == "en" else "Transféré : ") + h.reason)
+    return lines
+
+
+def conversation(ctx: BackendContext, session: Session, handoff_id: int, language: str = "en") -> dict | None:
+    """Everything the console shows for one handoff; None when there is no such handoff."""
+    h = session.get(HandoffRequest, handoff_id)
+    if h is None:
+        return None
+    turns, slots = ctx.conversations.history(h.conversation_id)
+    messages = list(h.messages)
+    names = _staff_names(session, {m.staff_id for m in messages if m.staff_id}
+                         | ({h.assigned_staff_id} if h.assigned_staff_id else set()))
+    ret = session.get(ReturnRequest, h.return_id) if h.return_id else None
+    ret_view = return_view(ctx, ret) if ret is not None else None
+    customer = _customer_panel(session, h)
+    photos = session.execute(select(Photo.public_id, Photo.created_at).where(
+        Photo.conversation_id == h.conversation_id).order_by(Photo.id)).all()
+    return {
+        "handoff": handoff_view(h, names),
+        "history": [{"kind": t.kind, "text": t.text, "at": t.at, "intent": t.intent,
+                     "confidence": t.confidence, "image": t.image, **t.details} for t in turns],
+        "messages": [message_view(m, names) for m in messages],
+        "photos": [{"id": p, "at": at} for p, at in photos],
+        "customer": customer,
+        "return": ret_view,
+        "summary": summary_lines(h, customer, ret_view, slots, language),
+        "bot_view": _bot_view(turns, slots),
+    }
+
+
+def board(session: Session, *, now: dt.datetime, since_hours: int = 24) -> dict:
+    """The supervisor's board: waiting, claimed per agent, oldest wait, first-response time."""
+    since = now - dt.timedelta(hours=since_hours)
+    waiting = list(session.execute(select(HandoffRequest.created_at).where(
+        HandoffRequest.status == "queued")).scalars())
+    claimed = session.execute(select(HandoffRequest.assigned_staff_id, func.count()).where(
+        HandoffRequest.status == "claimed").group_by(HandoffRequest.assigned_staff_id)).all()
+    names = _staff_names(session, {sid for sid, _ in claimed if sid})
+    recent = session.execute(select(HandoffRequest.created_at, HandoffRequest.claimed_at,
+                                    HandoffRequest.first_response_at, HandoffRequest.csat_score).where(
+        HandoffRequest.created_at >= since)).all()
+    first_responses = [(fr - created).total_seconds() for created, _c, fr, _s in recent if fr]
+    claim_waits = [(c - created).total_seconds() for created, c, _fr, _s in recent if c]
+    scores = [s for *_rest, s in recent if s]
+    return {
+        "waiting": len(waiting),
+        "oldest_wait_seconds": int(max(((now - c).total_seconds() for c in waiting), default=0)),
+        "claimed": sum(n for _sid, n in claimed),
+        "per_agent": [{"staff_id": sid, "name": names.get(sid, "?"), "claimed": n} for sid, n in claimed],
+        "since_hours": since_hours,
+        "requests": len(recent),
+        "median_claim_seconds": int(statistics.median(claim_waits)) if claim_waits else None,
+        "median_first_response_seconds": int(statistics.median(first_responses)) if first_responses else None,
+        "csat_average": round(sum(scores) / len(scores), 2) if scores else None,
+        "csat_count": len(scores),
+    }

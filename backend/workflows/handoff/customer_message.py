@@ -1,0 +1,46 @@
+"""The customer writes while a person owns (or is about to own) the conversation.
+
+The channel relays each message here; the agent sees it live. A customer still waiting
+may cancel (the widget's button sends ``/cancel_handoff``; typed, it is the NLU intent
+``cancel_handoff``): the bot takes the conversation back at once.
+"""
+from __future__ import annotations
+
+from backend.context import BackendContext
+from backend.db.session import session_scope
+from backend.domain.handoff_lifecycle import HandoffMove, HandoffStatus
+from backend.services import handoffs
+from backend.services.errors import NotFound
+from backend.workflows.handoff.common import end_and_hand_back
+
+CANCEL_PAYLOAD = "/cancel_handoff"
+CANCEL_INTENT = "cancel_handoff"
+CUSTOMER = handoffs.Actor(name="customer")
+
+
+def is_cancel(text: str | None, intent: str | None) -> bool:
+    return (text or "").strip().startswith(CANCEL_PAYLOAD) or intent == CANCEL_INTENT
+
+
+def relay(ctx: BackendContext, conversation_id: str, *, text: str | None, intent: str | None,
+          confidence: float | None, photo_ids: list[str]) -> dict:
+    """Record the message in the open handoff; returns its id and status afterwards."""
+    now = ctx.now()
+    with session_scope(ctx.sessions) as session:
+        handoff = handoffs.find_open(session, conversation_id)
+        if handoff is None:
+            raise NotFound("This conversation is not with a person.",
+                           "Cette conversation n'est pas avec un conseiller.", code="no_open_handoff")
+        handoff_id, status = handoff.id, handoff.status
+        cancel = status == HandoffStatus.QUEUED.value and is_cancel(text, intent)
+        if not cancel:
+            if text and not text.startswith("/"):
+                handoffs.add_message(session, handoff, "customer", text=text, intent=intent,
+                                     confidence=confidence, at=now)
+            for photo_id in photo_ids[:10]:
+                handoffs.add_message(session, handoff, "customer", photo_public_id=photo_id[:40], at=now)
+            handoff.updated_at = now
+    if cancel:
+        ended = end_and_hand_back(ctx, handoff_id, HandoffMove.CANCEL, CUSTOMER, "cancelled")
+        return {"handoff_id": ended.id, "status": ended.status}
+    return {"handoff_id": handoff_id, "status": status}
