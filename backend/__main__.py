@@ -8,6 +8,9 @@
   send-notifications  send the SMS still owed from the outbox (retries failed ones)
   check-policy    validate a policy file and print its FAQ
   erase-customer  erase one customer's personal data (backend and Rasa's tracker store)
+  staff           staff accounts: add EMAIL --role ROLE [--name NAME] [--lang fr], list,
+                  disable EMAIL, enable EMAIL, set-password EMAIL (passwords from stdin:
+                  typed twice at a terminal, one line when piped; never echoed nor logged)
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import logging
 import sys
 from pathlib import Path
 
+from backend.domain.staff import LANGUAGES, ROLES
 from backend.settings import get_settings
 from common.log_masking import install_log_masking
 
@@ -41,9 +45,15 @@ def _seed() -> None:
 
 
 def _setup() -> None:
-    from backend.bootstrap import migrate_and_seed
+    from backend.bootstrap import DEMO_STAFF_PASSWORD, ensure_demo_staff, migrate_and_seed
 
-    _report(migrate_and_seed(get_settings().database_url))
+    settings = get_settings()
+    _report(migrate_and_seed(settings.database_url))
+    made = ensure_demo_staff(settings.database_url, settings.demo_staff_password or None)
+    if made:
+        where = (f"${DEMO_STAFF_PASSWORD}" if settings.demo_staff_password else
+                 f"python -m common.install_secrets --get {DEMO_STAFF_PASSWORD}")
+        print(f"demo staff accounts made: {', '.join(made)} (password: {where}; sign in at /agent/login)")
 
 
 def _serve(host: str, port: int) -> None:
@@ -127,6 +137,66 @@ def _erase_customer(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(prompt: str = "Password") -> str | None:
+    """The new password from standard input: typed twice (hidden) at a terminal, else the
+    first line (without its line ending). None, said on stderr, when the two differ."""
+    import getpass
+
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"{prompt}: ")
+        if getpass.getpass(f"{prompt} (again): ") != first:
+            print("staff: the two passwords differ; nothing changed", file=sys.stderr)
+            return None
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _staff(args: argparse.Namespace) -> int:
+    from backend.db.models import utcnow
+    from backend.db.session import make_engine, make_session_factory, session_scope
+    from backend.services import staff_accounts
+    from backend.services.errors import ServiceError
+
+    engine = make_engine(get_settings().database_url)
+    factory = make_session_factory(engine)
+    try:
+        if args.staff_command == "list":
+            with factory() as session:
+                accounts = staff_accounts.list_accounts(session)
+                print(f"{'email':<36} {'role':<10} {'lang':<4} {'active':<6} {'last sign-in':<19}  name")
+                for a in accounts:
+                    last = a.last_login_at.strftime("%Y-%m-%d %H:%M:%S") if a.last_login_at else "never"
+                    print(f"{a.email:<36} {a.role:<10} {a.preferred_language:<4} "
+                          f"{'yes' if a.active else 'no':<6} {last:<19}  {a.display_name}")
+                print(f"{len(accounts)} staff accounts")
+            return 0
+        if args.staff_command in ("add", "set-password"):
+            password = _read_password()
+            if password is None:
+                return 2
+            with session_scope(factory) as session:
+                if args.staff_command == "add":
+                    account = staff_accounts.create_account(
+                        session, email=args.email, role=args.role, password=password, name=args.name,
+                        language=args.lang, now=utcnow())
+                    print(f"staff account added: {account.email} ({account.role}, {account.preferred_language})")
+                else:
+                    account = staff_accounts.set_password(session, args.email, password, utcnow())
+                    print(f"password changed for {account.email}; their open sessions are ended")
+            return 0
+        with session_scope(factory) as session:
+            active = args.staff_command == "enable"
+            account = staff_accounts.set_active(session, args.email, active, utcnow())
+            print(f"staff account {'enabled' if active else 'disabled'}: {account.email}"
+                  + ("" if active else "; their open sessions are ended"))
+        return 0
+    except ServiceError as exc:
+        print(f"staff: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -147,6 +217,17 @@ def main(argv: list[str] | None = None) -> int:
     erase.add_argument("--rasa-url", help="a running Rasa to empty in-memory conversations in "
                                           "(default: $BOOMERANG_RASA_URL; token: $RASA_AUTH_TOKEN)")
     erase.add_argument("--no-rasa-api", action="store_true", help="do not call a running Rasa")
+    staff = sub.add_parser("staff", help="staff accounts (the agent console, the staff API)")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add", help="add an account; the password is read from stdin")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--name", help="shown in the console (default: the email's local part)")
+    add.add_argument("--lang", default="en", choices=LANGUAGES, help="the console's language")
+    staff_sub.add_parser("list", help="every account (never a password nor a hash)")
+    for name, text in (("disable", "disable an account and end its sessions"), ("enable", "enable it again"),
+                       ("set-password", "set a new password (from stdin) and end its sessions")):
+        staff_sub.add_parser(name, help=text).add_argument("email")
     args = parser.parse_args(argv)
     # No raw email or phone number in any log line of this process (uvicorn's included).
     install_log_masking()
@@ -167,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check_policy(args.path)
     if args.command == "erase-customer":
         return _erase_customer(args)
+    if args.command == "staff":
+        return _staff(args)
     return 0
 
 

@@ -10,9 +10,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
-from backend.api import chat, conversations, customer, public, sms, staff
+from backend.api import agent, auth, chat, conversations, customer, public, sms, staff
 from backend.api.body_limit import BodyLimitMiddleware
 from backend.api.cors import PathCORSMiddleware
+from backend.api.csrf import StaffCSRFMiddleware
 from backend.api.errors import error_response, error_responses, install_error_handlers
 from backend.context import BackendContext, build_context
 from backend.services.errors import RateLimited, ServiceError
@@ -72,6 +73,10 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
             "message": "Our system is temporarily unavailable. Please try again in a moment.",
             "message_fr": "Notre système est momentanément indisponible. Réessayez dans un instant."})
 
+    # Cookie-signed-in staff pages: unsafe requests need the CSRF header (bearer callers don't).
+    app.add_middleware(StaffCSRFMiddleware, secret_key=ctx.settings.secret_key,
+                       secure=ctx.settings.secure_cookies)
+
     # No body may be larger than a photo and its multipart envelope: a declared length over
     # that is refused unread, and any other body is cut off as soon as it passes it.
     app.add_middleware(BodyLimitMiddleware, max_body=ctx.settings.photo_max_bytes + MULTIPART_ALLOWANCE,
@@ -88,5 +93,7 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
     app.include_router(chat.router)
     app.include_router(sms.router)
     app.include_router(staff.router, responses=error_responses(401))
-    install_web(app)  # the chat page at / and the widget under /static
+    app.include_router(auth.router)
+    app.include_router(agent.router)
+    install_web(app)  # the chat page at /, the widget under /static, the staff pages under /agent
     return app

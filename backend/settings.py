@@ -160,6 +160,34 @@ class Settings:
     rasa_api_url: str = field(
         default_factory=lambda: _env("BOOMERANG_RASA_API_URL", "http://127.0.0.1:5005").rstrip("/"))
     rasa_auth_token: str = field(default_factory=lambda: _secret("RASA_AUTH_TOKEN"))
+    # Staff sign-in (the agent console and staff API). A session ends after this long
+    # without use (idle) and, used or not, this long after sign-in (absolute).
+    staff_session_idle_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_STAFF_SESSION_IDLE", str(8 * 3600))))
+    staff_session_max_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_STAFF_SESSION_MAX", str(12 * 3600))))
+    # Failed sign-ins: free ones per window, per email and per client address, then a
+    # growing pause (base × 2^(extra failures), at most the cap), as for verification.
+    staff_login_window_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_STAFF_LOGIN_WINDOW", "900")))
+    staff_login_max_failures_per_email: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_STAFF_LOGIN_MAX_PER_EMAIL", "5")))
+    staff_login_max_failures_per_client: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_STAFF_LOGIN_MAX_PER_CLIENT", "10")))
+    staff_login_base_delay_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_STAFF_LOGIN_BASE_DELAY", "2")))
+    staff_login_max_delay_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_STAFF_LOGIN_MAX_DELAY", "300")))
+    # The demo staff accounts' password (`python -m backend setup` on the demo shop only).
+    # Empty: this install's own, drawn into var/secrets.env when the accounts are made
+    # (never drawn otherwise, so a production install writes no secrets file for it).
+    demo_staff_password: str = field(
+        default_factory=lambda: _env("BOOMERANG_DEMO_STAFF_PASSWORD", ""))
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS when the backend is reached over HTTPS."""
+        return self.public_base_url.lower().startswith("https://")
 
     @property
     def twilio_configured(self) -> bool:

@@ -24,6 +24,7 @@ NAMES = (
     "BOOMERANG_SECRET_KEY",      # signs customer and upload tokens, keys the attempt hashes
     "BOOMERANG_ACTIONS_TOKEN",   # Rasa → action server
     "RASA_AUTH_TOKEN",           # Rasa's HTTP API (--auth-token)
+    "BOOMERANG_DEMO_STAFF_PASSWORD",  # the demo staff accounts (admin@boomerang.local, ...)
 )
 
 

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import hmac
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
+from backend.api.csrf import SESSION_COOKIE
 from backend.context import BackendContext
-from backend.services.errors import Unauthorized
+from backend.domain.staff import ROLE_NAMES, STAFF_TOKEN_PRINCIPAL, StaffPrincipal
+from backend.services import staff_sessions
+from backend.services.errors import Forbidden, Unauthorized
 from backend.services.verification import CustomerClaims, conversation_claims, decode_customer_token
 
 
@@ -16,7 +19,7 @@ def get_ctx(request: Request) -> BackendContext:
     return request.app.state.ctx
 
 
-def _bearer(authorization: Optional[str]) -> str:
+def bearer_token(authorization: Optional[str]) -> str:
     if not authorization or not authorization.lower().startswith("bearer "):
         return ""
     return authorization[7:].strip()
@@ -25,7 +28,7 @@ def _bearer(authorization: Optional[str]) -> str:
 def require_service(authorization: Optional[str] = Header(None),
                     ctx: BackendContext = Depends(get_ctx)) -> None:
     """The action server (or another trusted caller) presents the service token."""
-    if not hmac.compare_digest(_bearer(authorization).encode(), ctx.settings.service_token.encode()):
+    if not hmac.compare_digest(bearer_token(authorization).encode(), ctx.settings.service_token.encode()):
         raise Unauthorized("A valid service token is required.", "Un jeton de service valide est requis.",
                            code="service_token_invalid")
 
@@ -43,11 +46,59 @@ def service_caller(authorization: Optional[str] = Header(None),
     return True
 
 
-def require_staff(authorization: Optional[str] = Header(None),
-                  ctx: BackendContext = Depends(get_ctx)) -> None:
-    if not hmac.compare_digest(_bearer(authorization).encode(), ctx.settings.staff_token.encode()):
-        raise Unauthorized("A valid staff token is required.", "Un jeton d'équipe valide est requis.",
-                           code="staff_token_invalid")
+def has_bearer(authorization: Optional[str]) -> bool:
+    return bool(authorization) and authorization.lower().startswith("bearer ")  # type: ignore[union-attr]
+
+
+def current_staff(request: Request, authorization: Optional[str] = Header(None),
+                  ctx: BackendContext = Depends(get_ctx)) -> StaffPrincipal:
+    """Who the staff caller is: a bearer token, else the page's session cookie.
+
+    * ``Authorization: Bearer <install staff token>`` (``BOOMERANG_STAFF_TOKEN``, scripts):
+      an ``admin`` named "staff token";
+    * ``Authorization: Bearer <session token>`` from ``POST /api/v1/auth/login``;
+    * else the HttpOnly ``boomerang_staff`` cookie of the pages (unsafe requests then need
+      the CSRF header, see :mod:`backend.api.csrf`).
+
+    With a bearer header the cookie is never read (a wrong token is not rescued by a
+    cookie), which is what lets bearer requests skip the CSRF check. 401 without valid
+    credentials (``staff_token_invalid``) or for a session that has ended
+    (``staff_session_expired``).
+    """
+    if has_bearer(authorization):
+        token = bearer_token(authorization)
+        staff_token = ctx.settings.staff_token
+        if token and staff_token and hmac.compare_digest(token.encode(), staff_token.encode()):
+            return STAFF_TOKEN_PRINCIPAL
+        return staff_sessions.principal_for_token(ctx, token)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return staff_sessions.principal_for_token(ctx, cookie)
+    raise staff_sessions.not_signed_in()
+
+
+def require_roles(*roles: str) -> Callable[..., StaffPrincipal]:
+    """A dependency: the signed-in staff principal, if their role is one of ``roles``.
+
+    401 without credentials or with an ended session, 403 (``staff_role_forbidden``) for
+    another role.
+    """
+    allowed = frozenset(roles)
+
+    def staff_with_role(principal: StaffPrincipal = Depends(current_staff)) -> StaffPrincipal:
+        check_role(principal, allowed)
+        return principal
+
+    return staff_with_role
+
+
+def check_role(principal: StaffPrincipal, allowed: frozenset[str] | set[str]) -> None:
+    """403 unless the principal's role is allowed (for checks that depend on the body)."""
+    if principal.role not in allowed:
+        en, fr = ROLE_NAMES["en"][principal.role], ROLE_NAMES["fr"][principal.role]
+        raise Forbidden(f"Your role ({en}) does not allow this. Ask a supervisor.",
+                        f"Votre rôle ({fr}) ne permet pas de faire ceci. Demandez à un superviseur.",
+                        code="staff_role_forbidden")
 
 
 def customer_claims(x_customer_token: Optional[str] = Header(None, description="Token from /verify"),

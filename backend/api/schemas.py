@@ -351,3 +351,36 @@ class UploadTokenOut(BaseModel):
 class SmsOptOutOut(BaseModel):
     phone: str
     opted_out: bool
+
+
+class LoginIn(BaseModel):
+    email: constr(strip_whitespace=True, min_length=3, max_length=254) = Field(
+        ..., description="The staff account's email (any case)")
+    password: constr(min_length=1, max_length=1024) = Field(..., description="Never logged nor echoed")
+
+
+class StaffSessionOut(BaseModel):
+    """A signed-in staff member (the page sign-in answers this, its token is in a cookie)."""
+
+    expires_at: dt.datetime = Field(..., description="The session's absolute end (it also ends after "
+                                                     "idle_timeout_seconds without use)")
+    idle_timeout_seconds: int
+    email: str
+    name: str
+    role: constr(regex=r"^(agent|supervisor|warehouse|admin)$")
+    language: constr(regex=r"^(en|fr)$")
+
+
+class LoginOut(StaffSessionOut):
+    access_token: str = Field(..., description="Send as `Authorization: Bearer <access_token>`")
+    token_type: constr(regex=r"^bearer$") = "bearer"
+
+
+class StaffMeOut(BaseModel):
+    kind: constr(regex=r"^(account|staff_token)$") = Field(
+        ..., description="account: a signed-in person; staff_token: the install's staff token")
+    email: str
+    name: str
+    role: constr(regex=r"^(agent|supervisor|warehouse|admin)$")
+    language: constr(regex=r"^(en|fr)$")
+    expires_at: Optional[dt.datetime] = Field(None, description="The session's absolute end (accounts)")

@@ -1,6 +1,10 @@
-"""A small in-process sliding-window rate limiter.
+"""Rate limits: the growing pause after failures, and a small in-process sliding window.
 
-Used where a database row per attempt would be too heavy (anonymous upload tokens): it
+:func:`growing_pause` is the rule both guessing defences share (customer verification,
+staff sign-in): past a number of free failures, the pause doubles with each failure, up
+to a cap, so a guesser slows down fast while a person who mistyped waits little.
+
+The sliding-window limiter is used where a database row per attempt would be too heavy (anonymous upload tokens): it
 counts per key inside one API process, which is enough to stop one client from minting
 tokens in a loop. Memory stays bounded: keys whose window has passed are dropped.
 """
@@ -10,6 +14,13 @@ import threading
 import time
 from collections import deque
 from typing import Callable
+
+
+def growing_pause(failures: int, free: int, base_seconds: int, cap_seconds: int) -> int:
+    """Seconds owed after ``failures`` failures when ``free`` of them cost nothing."""
+    if failures < free:
+        return 0
+    return min(cap_seconds, base_seconds * 2 ** min(failures - free, 32))
 
 
 class SlidingWindowLimiter:

@@ -37,6 +37,7 @@ from backend.domain.identifiers import (
     phone_matches,
 )
 from backend.services.errors import RateLimited, ServiceError, Unauthorized
+from backend.services.rate_limit import growing_pause
 from common.identifiers import normalize_rma
 from backend.settings import Settings
 
@@ -119,10 +120,8 @@ def backoff_seconds(failures: int, free: int, settings: Settings) -> int:
     It doubles with each failure past the free ones and never exceeds the cap, so an
     attacker slows down quickly while a customer is never locked out for long.
     """
-    if failures < free:
-        return 0
-    return min(settings.verify_max_delay_seconds,
-               settings.verify_base_delay_seconds * 2 ** (failures - free))
+    return growing_pause(failures, free, settings.verify_base_delay_seconds,
+                         settings.verify_max_delay_seconds)
 
 
 class _Throttle:

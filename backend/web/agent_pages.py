@@ -1,0 +1,183 @@
+"""The staff pages: sign-in at ``/agent/login`` and the console at ``/agent``.
+
+English and French (``?lang=``, else the account's language on the console, else the
+browser's Accept-Language). The sign-in form posts JSON to ``POST /agent/login`` with a
+few lines of plain script, which also sends the CSRF header (:mod:`backend.api.csrf`);
+the answer sets the session in an HttpOnly, SameSite=Strict cookie. The console is a
+placeholder for now: who is signed in, and a sign-out button (``POST /api/v1/auth/logout``).
+
+Pages are served with a Content-Security-Policy that allows only their own inline script
+and style (by nonce) and requests to this origin, and may not be framed.
+"""
+from __future__ import annotations
+
+import html
+import secrets
+from pathlib import Path
+from string import Template
+from typing import Optional
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from backend.api import schemas
+from backend.api.auth import client_address, session_view, set_session_cookie
+from backend.api.csrf import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
+from backend.api.deps import get_ctx
+from backend.context import BackendContext
+from backend.domain.staff import LANGUAGES, ROLE_NAMES, StaffPrincipal
+from backend.services import staff_sessions
+from backend.services.errors import Unauthorized
+from backend.workflows import staff_sign_in
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LOGIN_PAGE = Template((TEMPLATES / "agent_login.html").read_text(encoding="utf-8"))
+CONSOLE_PAGE = Template((TEMPLATES / "agent_console.html").read_text(encoding="utf-8"))
+
+TEXTS = {
+    "en": {
+        "login_title": "Staff sign-in",
+        "login_heading": "Sign in to the returns console",
+        "email_label": "Email",
+        "password_label": "Password",
+        "submit": "Sign in",
+        "busy": "Signing in…",
+        "missing": "Please enter your email and your password.",
+        "network_error": "The server could not be reached. Please try again.",
+        "noscript": "This page needs JavaScript to sign you in.",
+        "console_title": "Returns console",
+        "signed_in_as": "Signed in as",
+        "role_line": "Role: {role}",
+        "sign_out": "Sign out",
+        "placeholder": "The conversation queue will appear here. Meanwhile, the staff API is "
+                       "documented at /docs.",
+        "language_name": "English",
+    },
+    "fr": {
+        "login_title": "Connexion de l'équipe",
+        "login_heading": "Connectez-vous à la console des retours",
+        "email_label": "Adresse e-mail",
+        "password_label": "Mot de passe",
+        "submit": "Se connecter",
+        "busy": "Connexion…",
+        "missing": "Saisissez votre adresse e-mail et votre mot de passe.",
+        "network_error": "Le serveur est injoignable. Réessayez.",
+        "noscript": "Cette page a besoin de JavaScript pour vous connecter.",
+        "console_title": "Console des retours",
+        "signed_in_as": "Connecté·e en tant que",
+        "role_line": "Rôle : {role}",
+        "sign_out": "Se déconnecter",
+        "placeholder": "La file des conversations apparaîtra ici. En attendant, l'API de l'équipe "
+                       "est documentée sur /docs.",
+        "language_name": "Français",
+    },
+}
+
+router = APIRouter(include_in_schema=False)
+
+
+def accepted_language(header: Optional[str]) -> Optional[str]:
+    """The first of our languages the browser accepts (by its q weights), if any."""
+    best: tuple[float, int, str] | None = None
+    for index, part in enumerate((header or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        code = tag.strip().lower().split("-")[0]
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if code in LANGUAGES and q > 0 and (best is None or (q, -index) > best[:2]):
+            best = (q, -index, code)
+    return best[2] if best else None
+
+
+def page_language(request: Request, lang: Optional[str], preferred: Optional[str] = None) -> str:
+    if lang in LANGUAGES:
+        return lang  # type: ignore[return-value]
+    if preferred in LANGUAGES:
+        return preferred  # type: ignore[return-value]
+    return accepted_language(request.headers.get("accept-language")) or "en"
+
+
+def signed_in(request: Request, ctx: BackendContext) -> Optional[StaffPrincipal]:
+    """The principal of the page's session cookie, or None (no cookie, or the session ended)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        return staff_sessions.principal_for_token(ctx, token)
+    except Unauthorized:
+        return None
+
+
+def _page(body: str, nonce: str) -> HTMLResponse:
+    csp = (f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
+           "connect-src 'self'; form-action 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'")
+    return HTMLResponse(body, headers={"Cache-Control": "no-store", "Content-Security-Policy": csp,
+                                       "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+                                       "X-Content-Type-Options": "nosniff"})
+
+
+def _common(lang: str, nonce: str) -> dict[str, str]:
+    other = "fr" if lang == "en" else "en"
+    return {"lang": lang, "nonce": nonce, "other_lang": other, "other_lang_name": TEXTS[other]["language_name"],
+            "csrf_cookie": CSRF_COOKIE, "csrf_header": CSRF_HEADER}
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+@router.get("/agent/login", response_class=HTMLResponse)
+def login_page(request: Request, lang: Optional[str] = None,
+               ctx: BackendContext = Depends(get_ctx)) -> Response:
+    """The sign-in form; a browser already signed in goes on to the console."""
+    lang_param = lang if lang in LANGUAGES else None
+    if signed_in(request, ctx) is not None:
+        return RedirectResponse(f"/agent?lang={quote(lang_param)}" if lang_param else "/agent", status_code=303)
+    lang = page_language(request, lang_param)
+    t = TEXTS[lang]
+    nonce = secrets.token_urlsafe(16)
+    body = LOGIN_PAGE.substitute(
+        _common(lang, nonce), title=_esc(t["login_title"]), heading=_esc(t["login_heading"]),
+        email_label=_esc(t["email_label"]), password_label=_esc(t["password_label"]), submit=_esc(t["submit"]),
+        busy=_esc(t["busy"]), missing=_esc(t["missing"]), network_error=_esc(t["network_error"]),
+        noscript=_esc(t["noscript"]))
+    return _page(body, nonce)
+
+
+@router.post("/agent/login", response_model=schemas.StaffSessionOut)
+def page_sign_in(body: schemas.LoginIn, request: Request, response: Response,
+                 ctx: BackendContext = Depends(get_ctx)) -> dict:
+    """The page's sign-in (CSRF header required): the session goes in the HttpOnly cookie,
+    never in the answer."""
+    signed = staff_sign_in.sign_in(ctx, email=body.email, password=body.password,
+                                   client_key=client_address(request))
+    set_session_cookie(response, signed.token, signed.expires_at, ctx.now(), ctx.settings)
+    response.headers["Cache-Control"] = "no-store"
+    return session_view(signed, ctx.settings)
+
+
+@router.get("/agent", response_class=HTMLResponse)
+def console_page(request: Request, lang: Optional[str] = None,
+                 ctx: BackendContext = Depends(get_ctx)) -> Response:
+    """The console (a placeholder for now); the sign-in page when not signed in."""
+    lang_param = lang if lang in LANGUAGES else None
+    principal = signed_in(request, ctx)
+    if principal is None:
+        target = f"/agent/login?lang={quote(lang_param)}" if lang_param else "/agent/login"
+        return RedirectResponse(target, status_code=303)
+    lang = page_language(request, lang_param, principal.language)
+    t = TEXTS[lang]
+    nonce = secrets.token_urlsafe(16)
+    body = CONSOLE_PAGE.substitute(
+        _common(lang, nonce), title=_esc(t["console_title"]), signed_in_as=_esc(t["signed_in_as"]),
+        name=_esc(principal.name), email=_esc(principal.email), role=_esc(principal.role),
+        role_line=_esc(t["role_line"].format(role=ROLE_NAMES[lang][principal.role])),
+        sign_out=_esc(t["sign_out"]), placeholder=_esc(t["placeholder"]))
+    return _page(body, nonce)
