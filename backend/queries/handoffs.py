@@ -65,6 +65,11 @@ def handoff_view(h: HandoffRequest, names: dict[int, str] | None = None) -> dict
             "ended_at": h.ended_at, "updated_at": h.updated_at, "csat_score": h.csat_score}
 
 
+def describe(session: Session, h: HandoffRequest) -> dict:
+    """:func:`handoff_view` with the assigned agent's name."""
+    return handoff_view(h, _staff_names(session, {h.assigned_staff_id} if h.assigned_staff_id else set()))
+
+
 def message_view(m: HandoffMessage, names: dict[int, str] | None = None) -> dict:
     return {"id": m.id, "kind": m.kind, "text": m.text, "photo_id": m.photo_public_id,
             "intent": m.intent, "confidence": m.confidence, "delivery": m.delivery,

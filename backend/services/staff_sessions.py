@@ -125,3 +125,16 @@ def session_expiry(ctx: "BackendContext", session_id: int) -> dt.datetime | None
 def sign_out(ctx: "BackendContext", token: str) -> bool:
     with session_scope(ctx.sessions) as session:
         return revoke(session, token, ctx.now())
+
+
+def keep_alive(ctx: "BackendContext", session_id: int) -> bool:
+    """A long-lived console connection (the live queue) counts as use: the session stays
+    open and the agent counts as online. False once the session has ended, so the
+    connection closes instead of outliving a sign-out."""
+    with session_scope(ctx.sessions) as session:
+        row = session.get(StaffSession, session_id)
+        now = ctx.now()
+        if row is None or not row.account.active or not is_live(row, ctx.settings, now):
+            return False
+        row.last_seen_at = now
+        return True

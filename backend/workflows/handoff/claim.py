@@ -13,7 +13,7 @@ from backend.domain.handoff_text import joined_text
 from backend.services import handoffs
 from backend.services.errors import Forbidden
 from backend.workflows.handoff.common import StaffActor, check_owner
-from backend.queries.handoffs import handoff_view
+from backend.queries.handoffs import describe
 
 
 def claim(ctx: BackendContext, handoff_id: int, staff: StaffActor) -> dict:
@@ -22,7 +22,7 @@ def claim(ctx: BackendContext, handoff_id: int, staff: StaffActor) -> dict:
         handoff = handoffs.get(session, handoff_id)
         handoffs.move(session, handoff, HandoffMove.CLAIM, staff.actor, at=ctx.now())
         conversation_id, language = handoff.conversation_id, handoff.language
-        view = handoff_view(handoff)
+        view = describe(session, handoff)
     try:
         ctx.conversations.say(conversation_id, AgentMessage(joined_text(staff.name, language), staff.name))
     except DeliveryFailed:
@@ -40,7 +40,7 @@ def reassign(ctx: BackendContext, handoff_id: int, staff: StaffActor, to: StaffA
                             "Les conversations ne vont qu'aux conseillers et superviseurs.",
                             code="handoff_assignee_role")
         handoffs.move(session, handoff, HandoffMove.REASSIGN, staff.actor, at=ctx.now(), assignee=to.actor)
-        return handoff_view(handoff)
+        return describe(session, handoff)
 
 
 def release(ctx: BackendContext, handoff_id: int, staff: StaffActor) -> dict:
@@ -49,4 +49,4 @@ def release(ctx: BackendContext, handoff_id: int, staff: StaffActor) -> dict:
         handoff = handoffs.get(session, handoff_id)
         check_owner(handoff, staff)
         handoffs.move(session, handoff, HandoffMove.RELEASE, staff.actor, at=ctx.now())
-        return handoff_view(handoff)
+        return describe(session, handoff)

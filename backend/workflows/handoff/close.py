@@ -4,13 +4,12 @@ from __future__ import annotations
 from backend.context import BackendContext
 from backend.db.session import session_scope
 from backend.domain.handoff_lifecycle import HandoffMove
-from backend.queries.handoffs import handoff_view
 from backend.services import handoffs
 from backend.workflows.handoff.common import StaffActor, end_and_hand_back
 
 
 def close(ctx: BackendContext, handoff_id: int, staff: StaffActor) -> dict:
-    return handoff_view(end_and_hand_back(ctx, handoff_id, HandoffMove.CLOSE, staff.actor, "closed", staff))
+    return end_and_hand_back(ctx, handoff_id, HandoffMove.CLOSE, staff.actor, "closed", staff)
 
 
 def rate(ctx: BackendContext, conversation_id: str, score: int | None) -> dict:

@@ -9,6 +9,7 @@ from backend.adapters.conversations.base import DeliveryFailed
 from backend.context import BackendContext
 from backend.db.models import HandoffRequest
 from backend.db.session import session_scope
+from backend.queries.handoffs import describe
 from backend.domain.handoff_lifecycle import HandoffMove
 from backend.services import handoffs
 from backend.services.errors import Forbidden, Unavailable
@@ -43,7 +44,7 @@ def check_owner(handoff: HandoffRequest, staff: StaffActor) -> None:
 
 
 def end_and_hand_back(ctx: BackendContext, handoff_id: int, what: HandoffMove, actor: handoffs.Actor,
-                      reason: str, staff: StaffActor | None = None) -> HandoffRequest:
+                      reason: str, staff: StaffActor | None = None) -> dict:
     """End the handoff (hand back, close, cancel), then wake the bot on the customer's channel.
 
     When the bot cannot be reached, the handoff is put back as it was (the customer is
@@ -70,6 +71,4 @@ def end_and_hand_back(ctx: BackendContext, handoff_id: int, what: HandoffMove, a
                           "L'assistant est injoignable : la conversation reste avec vous. "
                           "Réessayez dans un instant.", code="assistant_unreachable") from None
     with session_scope(ctx.sessions) as session:
-        handoff = handoffs.get(session, handoff_id)
-        session.expunge(handoff)
-        return handoff
+        return describe(session, handoffs.get(session, handoff_id))

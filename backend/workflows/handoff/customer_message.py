@@ -42,5 +42,5 @@ def relay(ctx: BackendContext, conversation_id: str, *, text: str | None, intent
             handoff.updated_at = now
     if cancel:
         ended = end_and_hand_back(ctx, handoff_id, HandoffMove.CANCEL, CUSTOMER, "cancelled")
-        return {"handoff_id": ended.id, "status": ended.status}
+        return {"handoff_id": ended["id"], "status": ended["status"]}
     return {"handoff_id": handoff_id, "status": status}

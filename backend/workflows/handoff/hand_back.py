@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from backend.context import BackendContext
 from backend.domain.handoff_lifecycle import HandoffMove
-from backend.queries.handoffs import handoff_view
 from backend.workflows.handoff.common import StaffActor, end_and_hand_back
 
 
 def hand_back(ctx: BackendContext, handoff_id: int, staff: StaffActor) -> dict:
-    return handoff_view(end_and_hand_back(ctx, handoff_id, HandoffMove.HAND_BACK, staff.actor, "agent", staff))
+    return end_and_hand_back(ctx, handoff_id, HandoffMove.HAND_BACK, staff.actor, "agent", staff)
