@@ -412,6 +412,22 @@ def test_bearer_callers_need_no_csrf_token_even_with_a_cookie_around(anon, ctx, 
     assert anon.get("/api/v1/auth/me").status_code == 200  # the cookie session did not
 
 
+def test_a_page_replaces_a_csrf_cookie_it_cannot_read(anon, ctx, clock):
+    from itsdangerous import URLSafeSerializer
+
+    add_account(ctx, "ana@shop.example")
+    stale = URLSafeSerializer("an older secret key", "csrftoken").dumps("token")
+    anon.cookies.set("boomerang_csrf", stale, domain="testserver.local")
+    r = anon.post("/agent/login", json={"email": "ana@shop.example", "password": PASSWORD},
+                  headers={"X-CSRF-Token": stale})
+    assert r.status_code == 403 and error_code(r) == "csrf_failed"
+    page = anon.get("/agent/login")  # "reload the page"
+    assert "boomerang_csrf=" in page.headers["set-cookie"]
+    assert anon.cookies.get("boomerang_csrf") != stale
+    assert page_sign_in(anon, "ana@shop.example").status_code == 200
+    assert "set-cookie" not in anon.get("/agent").headers  # a readable one is kept
+
+
 def test_cookies_are_secure_when_the_public_url_is_https(settings, ctx, clock):
     import dataclasses
 
@@ -472,6 +488,8 @@ def test_no_password_nor_token_reaches_the_logs(anon, ctx, clock, caplog):
     token = r.json()["access_token"]
     anon.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
     anon.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    refused = anon.post("/api/v1/auth/login", json={"email": "x" * 300, "password": PASSWORD})
+    assert refused.status_code == 422 and PASSWORD not in refused.text  # not echoed back
     page_sign_in(anon, "ana@shop.example")
     cookie = anon.cookies.get("boomerang_staff")
     anon.get("/agent")
