@@ -5,7 +5,7 @@ one) draws each secret at random into ``var/secrets.env`` (mode 0600; ``var/`` i
 ignored by git), and every process of that install reads the same values from there.
 A variable set in the environment always wins, which is how production supplies its own.
 
-    python -m common.install_secrets --export     # "export NAME=value" for the unset ones
+    python -m common.install_secrets --export     # "export NAME=value" for the unset tokens
     python -m common.install_secrets --get NAME   # one value
 """
 from __future__ import annotations
@@ -26,6 +26,9 @@ NAMES = (
     "RASA_AUTH_TOKEN",           # Rasa's HTTP API (--auth-token)
     "BOOMERANG_DEMO_STAFF_PASSWORD",  # the demo staff accounts (admin@boomerang.local, ...)
 )
+# Read only by `python -m backend setup` (through get()): no running process needs it in
+# its environment, so --export leaves it out.
+NOT_EXPORTED = frozenset({"BOOMERANG_DEMO_STAFF_PASSWORD"})
 
 
 def secrets_file() -> Path:
@@ -89,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     values = ensure()
     for name in NAMES:
-        if not os.environ.get(name):
+        if name not in NOT_EXPORTED and not os.environ.get(name):
             print(f"export {name}={shlex.quote(values[name])}")
     return 0
 

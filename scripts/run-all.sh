@@ -32,5 +32,7 @@ $BIN/rasa run --model models/boomerang.tar.gz --enable-api --auth-token "$RASA_A
 echo "Backend   http://localhost:8000  (API docs at /docs)"
 echo "Web chat  http://localhost:8000/  (the chat page; embed it with the script tag shown there)"
 echo "Assistant http://localhost:5005  (REST: POST /webhooks/rest/webhook {\"sender\": \"me\", \"message\": \"hi\"})"
+echo "Staff     http://localhost:8000/agent  (admin@boomerang.local, agent@…, supervisor@…, warehouse@…;"
+echo "          password: .venv/bin/python -m common.install_secrets --get BOOMERANG_DEMO_STAFF_PASSWORD)"
 echo "Tokens    var/secrets.env  (service, staff, Rasa API: Authorization: Bearer \$RASA_AUTH_TOKEN)"
 wait -n

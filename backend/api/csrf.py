@@ -18,7 +18,8 @@ What this module adds to the library:
 * The page sign-in (``POST /agent/login``) needs the token although no session cookie
   exists yet, so an attacker cannot sign a victim's browser into the attacker's account
   (login CSRF).
-* The cookie is handed out on the staff pages (``/agent…``) only, not on every API answer.
+* The cookie is handed out on the staff pages (``/agent…``) only, not on every API answer,
+  and handed out again when the browser's one no longer verifies (a new secret key).
 * A refusal answers 403 in the API's shape, ``{"error": {"code": "csrf_failed", …}}``,
   in English and French, instead of the library's plain text.
 
@@ -32,8 +33,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.cookies
 import re
 
+from itsdangerous import BadSignature
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -87,11 +91,28 @@ class StaffCSRFMiddleware(CSRFMiddleware):
         await super().__call__(scope, receive, send)
 
     async def send(self, message: Message, send: Send, scope: Scope) -> None:
+        """Hand out the token cookie on the pages' answers, when the browser has none or
+        one this backend cannot read (its secret key changed): "reload the page" then
+        really fixes a refusal."""
         path = scope.get("path", "")
-        if path == PAGES_PREFIX or path.startswith(PAGES_PREFIX + "/"):
-            await super().send(message, send, scope)
-        else:
-            await send(message)
+        if message["type"] == "http.response.start" and (path == PAGES_PREFIX
+                                                          or path.startswith(PAGES_PREFIX + "/")):
+            current = Request(scope).cookies.get(self.cookie_name)
+            if current is None or not self._readable(current):
+                cookie: http.cookies.SimpleCookie = http.cookies.SimpleCookie()
+                cookie[self.cookie_name] = self._generate_csrf_token()
+                cookie[self.cookie_name]["path"] = self.cookie_path
+                cookie[self.cookie_name]["secure"] = self.cookie_secure
+                cookie[self.cookie_name]["samesite"] = self.cookie_samesite
+                MutableHeaders(scope=message).append("set-cookie", cookie.output(header="").strip())
+        await send(message)
+
+    def _readable(self, token: str) -> bool:
+        try:
+            self.serializer.loads(token)
+            return True
+        except BadSignature:
+            return False
 
     def _get_error_response(self, request: Request) -> Response:
         return error_response(403, dict(CSRF_FAILED))

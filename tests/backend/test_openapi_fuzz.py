@@ -6,10 +6,11 @@ with the checks not_a_server_error, status_code_conformance, content_type_confor
 response_schema_conformance. The number of examples is bounded and generation is
 deterministic, so a run is the same every time.
 
-Four runs, so that the fuzzer gets past authentication to each route's own logic:
+Five runs, so that the fuzzer gets past authentication to each route's own logic:
 every route with the service token alone (path parameters fuzzed freely); the customer
 routes with a verified customer's token and that customer's order and return; the staff
-routes with the staff token; the chat photo upload with an upload token.
+and sign-in routes with the staff token, and again with a signed-in agent's session; the chat
+photo upload with an upload token.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ import pytest
 
 SERVICE_TOKEN = "fuzz-service-token"
 STAFF_TOKEN = "fuzz-staff-token"
+DEMO_STAFF_PASSWORD = "fuzz-demo-staff-password"
 ALICE = ("BM-100001", "alice.martin@example.com")
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 MAX_EXAMPLES = 40
@@ -50,6 +52,7 @@ class Backend:
         self.env = {**os.environ,
                     "BOOMERANG_DATABASE_URL": f"sqlite:///{root / 'fuzz.db'}",
                     "BOOMERANG_SERVICE_TOKEN": SERVICE_TOKEN, "BOOMERANG_STAFF_TOKEN": STAFF_TOKEN,
+                    "BOOMERANG_DEMO_STAFF_PASSWORD": DEMO_STAFF_PASSWORD,
                     "BOOMERANG_SECRET_KEY": "fuzz-secret-key-of-at-least-32-bytes!!",
                     "BOOMERANG_MEDIA_DIR": str(root / "media"), "BOOMERANG_PUBLIC_URL": self.url,
                     "BOOMERANG_EXPIRY_SWEEP_SECONDS": "0", "BOOMERANG_NOTIFY_SWEEP_SECONDS": "0",
@@ -105,8 +108,9 @@ def backend(tmp_path_factory) -> Iterator[Backend]:
 
 @pytest.fixture(scope="module")
 def customer(backend: Backend) -> dict:
-    """A verified customer, one return of theirs, and an upload token: made before the fuzzing
-    (which soon exhausts the verification and minting rate limits of its address)."""
+    """A verified customer, one return of theirs, an upload token and a signed-in agent: made
+    before the fuzzing (which soon exhausts the verification, minting and sign-in rate limits
+    of its address)."""
     service = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
     token = backend.call("POST", "/api/v1/verify", {"reference": ALICE[0], "contact": ALICE[1]},
                          service)["customer_token"]
@@ -118,7 +122,10 @@ def customer(backend: Backend) -> dict:
         "lines": [{"order_line_id": line["order_line_id"], "reason_code": "changed_mind"}]},
         {**headers, "Idempotency-Key": uuid.uuid4().hex})
     upload = backend.call("POST", "/api/v1/chat/upload-token", {"conversation_id": None})
-    return {"token": token, "rma": ret["rma"], "upload_token": upload["upload_token"]}
+    # Signed in before the fuzzing, too: fuzzed sign-ins soon pause this address.
+    agent = backend.call("POST", "/api/v1/auth/login", {"email": "agent@boomerang.local",
+                                                        "password": DEMO_STAFF_PASSWORD})["access_token"]
+    return {"token": token, "rma": ret["rma"], "upload_token": upload["upload_token"], "agent_token": agent}
 
 
 def schemathesis(backend: Backend, workdir: Path, args: list[str], config: str = "") -> None:
@@ -149,7 +156,13 @@ def test_customer_routes_with_a_verified_customer(backend, customer, tmp_path):
 
 def test_staff_routes_with_the_staff_token(backend, customer, tmp_path):
     schemathesis(backend, tmp_path, ["--header", f"Authorization: Bearer {STAFF_TOKEN}",
-                                     "--include-tag", "staff"])
+                                     "--include-tag", "staff", "--include-tag", "auth"])
+
+
+def test_staff_and_sign_in_routes_with_an_agents_session(backend, customer, tmp_path):
+    """A signed-in agent (the demo account): 403 where the role may not, in the documented shape."""
+    schemathesis(backend, tmp_path, ["--header", f"Authorization: Bearer {customer['agent_token']}",
+                                     "--include-tag", "staff", "--include-tag", "auth"])
 
 
 def test_chat_photo_upload_with_an_upload_token(backend, customer, tmp_path):

@@ -4,7 +4,8 @@ The stack is the one `make run` starts, on free ports: returns backend (serving 
 page and the widget), action server, and Rasa with the trained model and the web chat
 channel (bot/channels/socketio.py). The browser is Debian's Chromium, driven by
 Playwright (`playwright install` is never run: nothing is downloaded). Without the trained
-model the tests are skipped, unless BOOMERANG_REQUIRE_MODEL=1 (set by `make test`).
+model the web chat tests are skipped, unless BOOMERANG_REQUIRE_MODEL=1 (set by `make test`);
+the staff pages' tests need no model (only the backend).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from backend.web.router import STATIC_DIR, WIDGET
-from tests.live_stack import live_stack, require_model
+from tests.live_stack import live_stack
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,8 +33,6 @@ bot.channels.socketio.BoomerangSocketIOInput:
 # A generous bound for the bot's answers (the first one loads the model), never a measurement.
 TIMEOUT_MS = 60_000
 expect.set_options(timeout=TIMEOUT_MS)
-
-require_model()
 
 
 @dataclass

@@ -17,6 +17,9 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Stack
+from tests.live_stack import require_model
+
+require_model()
 
 BOT = ".bmr-bot .bmr-bubble"
 USER = ".bmr-user .bmr-bubble"

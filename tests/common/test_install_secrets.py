@@ -37,6 +37,8 @@ def test_export_prints_only_the_unset_ones(tmp_path):
                          capture_output=True, text=True, check=True).stdout
     names = [line.split("=")[0].removeprefix("export ") for line in out.splitlines()]
     assert "RASA_AUTH_TOKEN" not in names and "BOOMERANG_ACTIONS_TOKEN" in names
+    # The demo staff password is for the setup step only, not every process's environment.
+    assert "BOOMERANG_DEMO_STAFF_PASSWORD" not in names
 
 
 def test_the_secrets_file_is_not_tracked_by_git():
