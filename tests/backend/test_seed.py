@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-import backend.seed as seed_module
+import backend.demo.orders as demo_orders
+import backend.demo.returns as demo_returns
 from backend.db.models import (
     Base,
     Customer,
@@ -25,15 +26,9 @@ from backend.db.models import (
     Variant,
 )
 from backend.domain.lifecycle import ReturnStatus, can_transition
-from backend.seed import (
-    DEMO_ORDERS,
-    FRANK_HISTORY_ORDERS,
-    REASON_CODES,
-    RESOLUTIONS,
-    SeedSummary,
-    check_path,
-    seed,
-)
+from backend.demo import SeedSummary, seed
+from backend.demo.orders import DEMO_ORDERS, FRANK_HISTORY_ORDERS
+from backend.demo.returns import REASON_CODES, RESOLUTIONS, check_path
 from common.identifiers import normalize_rma
 
 TODAY = dt.date(2024, 6, 15)
@@ -171,7 +166,7 @@ def test_a_failure_half_way_leaves_the_database_empty(monkeypatch):
     def broken_rma() -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(seed_module, "new_rma", broken_rma)
+    monkeypatch.setattr(demo_returns, "new_rma", broken_rma)
     with pytest.raises(RuntimeError, match="boom"):
         seed(session, today=TODAY)
     assert all(n == 0 for n in _counts(session).values()), _counts(session)
@@ -220,7 +215,7 @@ def test_the_fixture_table_matches_the_brief(db):
 
 
 def test_module_docstring_documents_every_demo_order():
-    doc = seed_module.__doc__ or ""
+    doc = demo_orders.__doc__ or ""
     for demo in DEMO_ORDERS:
         row = next(line for line in doc.splitlines() if line.startswith(demo.number))
         assert demo.email in row
