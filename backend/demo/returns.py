@@ -30,15 +30,18 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatusChange
 from backend.demo.built import Built
-from backend.demo.catalogue import SPEC_BY_SKU, WAREHOUSE
+from backend.demo.catalogue import CATALOGUE, SPEC_BY_SKU, WAREHOUSE
 from backend.demo.customers import DEMO_CUSTOMERS
 from backend.demo.orders import DELIVERY_SPREAD_DAYS, FRANK_HISTORY, FRANK_HISTORY_ORDERS
 from backend.domain.lifecycle import ReturnStatus, can_transition
-from backend.domain.policy import Policy
+from backend.domain.policy import LineFacts, Policy
 from common.identifiers import new_rma, normalize_rma
 
 SEED_ACTOR = "seed"
 SEED_POLICY_VERSION = "seed"
+# Customers start a return within this many days of delivery (fewer when the policy's
+# shortest return window is shorter).
+MAX_START_DAYS_AFTER_DELIVERY = 10
 
 REASON_CODES: tuple[str, ...] = (
     "damaged",
@@ -290,9 +293,19 @@ def _taken_rmas(built: Built) -> set[str]:
     return {r.rma for r in built.returns}
 
 
-def _returnable(built: Built, line: OrderLine) -> bool:
-    spec = SPEC_BY_SKU[line.variant.sku]
-    return not (spec.final_sale or spec.hygiene)
+def _accepted_skus(policy: Policy) -> frozenset[str]:
+    """The SKUs the policy lets a customer return at all, asked of the policy engine itself
+    (final sale, hygiene flag or category): on its day of delivery only an exclusion can
+    refuse an item, so a seeded return never holds one the live backend would refuse."""
+    delivered = dt.date(2000, 1, 1)
+    accepted = set()
+    for sku, spec in SPEC_BY_SKU.items():
+        facts = LineFacts(order_line_id=0, sku=sku, category=spec.category,
+                          final_sale=spec.final_sale, hygiene=spec.hygiene,
+                          unit_paid_minor=spec.price_minor, quantity=1, delivered_on=delivered)
+        if policy.line_eligibility(facts, delivered).eligible:
+            accepted.add(sku)
+    return frozenset(accepted)
 
 
 def _exchange_target(built: Built, line: OrderLine, quantity: int) -> Optional[str]:
@@ -326,7 +339,13 @@ def add_past_returns(session: Session, rng: random.Random, today: dt.date,
     demo_emails = {c.email for c in DEMO_CUSTOMERS}
     used_customers: set[str] = set()
     taken = _taken_rmas(built)
+    accepted = _accepted_skus(policy)
+    # A return starts at most this many days after delivery, inside every category's window.
+    latest_start = min([MAX_START_DAYS_AFTER_DELIVERY]
+                       + [policy.window_days(spec.category) for spec in CATALOGUE])
     for plan in _PAST_RETURN_PLANS:
+        if plan.returnless and not policy.returnless_enabled:
+            continue
         path = return_path(plan)
         minutes = [0]
         for previous, state in zip(path, path[1:]):
@@ -341,11 +360,11 @@ def add_past_returns(session: Session, rng: random.Random, today: dt.date,
         def latest_offset(order: Order) -> int:
             """Days after delivery the return may start and still end before `today`."""
             age = (today - order.delivered_on).days
-            return min(10, age - 1 - span_days)
+            return min(latest_start, age - 1 - span_days)
 
         def lines_for(order: Order) -> list[OrderLine]:
             """Lines the live policy would accept for this plan (no final sale, hygiene)."""
-            lines = [line for line in order.lines if _returnable(built, line)]
+            lines = [line for line in order.lines if line.variant.sku in accepted]
             if plan.returnless:
                 lines = [line for line in lines if line.unit_paid_minor <= policy.returnless_max_value_minor]
             if plan.resolution == "exchange":
@@ -375,7 +394,10 @@ def add_past_returns(session: Session, rng: random.Random, today: dt.date,
             chosen = rng.sample(eligible, 2 if len(eligible) > 1 and rng.random() < 0.3 else 1)
         picks = []
         for line in chosen:
-            quantity = rng.randint(1, line.quantity)
+            most = line.quantity
+            if plan.returnless and line.unit_paid_minor:  # worth no more than the threshold in all
+                most = min(most, policy.returnless_max_value_minor // line.unit_paid_minor)
+            quantity = rng.randint(1, most)
             exchange_sku = None
             if plan.returnless:
                 reason = rng.choice(sorted(policy.returnless_reasons))
