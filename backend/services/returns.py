@@ -26,6 +26,7 @@ from backend.db.models import (
     ReturnRequest,
     Variant,
 )
+from backend.domain.claims import CustomerClaims
 from backend.domain.lifecycle import CANCELLABLE, ReturnStatus as S
 from backend.domain.policy import LineRequest, ReturnDecision
 from backend.queries.returns import (
@@ -35,11 +36,11 @@ from backend.queries.returns import (
     order_for_claims,
     quantities_in_returns,
 )
+from backend.queries.stock import available
 from backend.services import inventory
 from backend.services.errors import Conflict, Invalid
 from common.identifiers import new_rma
 from backend.services.transitions import apply_transition, record_initial_status
-from backend.services.verification import CustomerClaims
 
 REASON_CODES = ("damaged", "defective", "wrong_item", "wrong_size", "changed_mind",
                 "not_as_described", "arrived_late", "other")
@@ -164,7 +165,7 @@ def decide_for(ctx: BackendContext, session: Session, ret: ReturnRequest) -> Ret
         if rl.resolution == "exchange":
             in_stock = rl.exchange_location is not None or (
                 rl.exchange_variant_id is not None
-                and inventory.available(session, rl.exchange_variant_id) >= rl.quantity)
+                and available(session, rl.exchange_variant_id) >= rl.quantity)
         requests.append(LineRequest(facts=line_facts(rl.order_line, rl.quantity),
                                     reason_code=rl.reason_code, resolution=rl.resolution,
                                     photo_count=len(rl.photos), exchange_in_stock=in_stock))
