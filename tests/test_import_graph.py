@@ -96,9 +96,10 @@ RULES: tuple[Rule, ...] = (
     Rule("backend.api",
          ("backend.services.transitions", "backend.services.labels", "backend.services.refunds",
           "backend.services.inventory", "backend.services.notifications",
-          "backend.services.inspection"),
+          "backend.services.inspection", "backend.services.returns"),
          "a route that changes a return goes through its workflow, which owns the order of "
-         "the side effects (transition, carrier, payment, SMS)"),
+         "the side effects (transition, carrier, payment, SMS); what it asks for is a "
+         "command of backend.domain.commands"),
 )
 
 

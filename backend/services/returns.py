@@ -9,10 +9,6 @@ half-made return. Reading returns lives in ``backend.queries.returns``.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass
-
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -27,6 +23,7 @@ from backend.db.models import (
     Variant,
 )
 from backend.domain.claims import CustomerClaims
+from backend.domain.commands import CreateReturnInput, LineInput
 from backend.domain.lifecycle import CANCELLABLE, ReturnStatus as S
 from backend.domain.policy import LineRequest, ReturnDecision
 from backend.queries.returns import (
@@ -46,32 +43,6 @@ REASON_CODES = ("damaged", "defective", "wrong_item", "wrong_size", "changed_min
                 "not_as_described", "arrived_late", "other")
 RESOLUTIONS = ("refund", "exchange", "store_credit")
 IDEMPOTENCY_SCOPE = "create_return"
-
-
-@dataclass(frozen=True)
-class LineInput:
-    order_line_id: int
-    quantity: int
-    reason_code: str
-    resolution: str
-    reason_text: str | None = None
-    exchange_sku: str | None = None
-    photo_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CreateReturnInput:
-    order_number: str
-    lines: tuple[LineInput, ...]
-    channel: str = "api"
-    language: str = "en"
-    # The chat conversation the return is made in: its unclaimed photos may be used.
-    conversation_id: str | None = None
-
-    def fingerprint(self) -> str:
-        """A stable hash of the request, to tell a retry from a reused idempotency key."""
-        body = json.dumps(asdict(self), sort_keys=True, default=list)
-        return hashlib.sha256(body.encode()).hexdigest()
 
 
 # --- creating ------------------------------------------------------------------------
