@@ -37,7 +37,7 @@ def _report(summary) -> None:  # type: ignore[no-untyped-def]
 
 def _seed() -> None:
     from backend.db.session import make_engine, make_session_factory
-    from backend.seed import seed
+    from backend.demo import seed
 
     engine = make_engine(get_settings().database_url)
     with make_session_factory(engine)() as session:

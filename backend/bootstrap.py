@@ -2,7 +2,7 @@
 
 One path for `python -m backend setup`, the test fixtures and the benchmarks. It lives
 beside ``db/`` rather than in it: the database layer knows the schema, not the demo shop,
-so ``backend.db`` never imports ``backend.seed``.
+so ``backend.db`` never imports ``backend.demo``.
 
 On the demo shop only (a database holding the seed's demo orders), ``setup`` also makes
 the demo staff accounts when they are missing, one per role, with this install's own
@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from backend.db.migrate import upgrade
 from backend.db.models import Customer, Order, utcnow
 from backend.db.session import make_engine, make_session_factory, session_scope
-from backend.seed import DEMO_ORDERS, SeedSummary, seed
+from backend.demo import SeedSummary, seed
+from backend.demo.orders import DEMO_ORDERS
 from backend.services import staff_accounts
 from backend.services.errors import Conflict
 from common import install_secrets

@@ -15,12 +15,12 @@ from backend.api.deps import client_key, customer_claims, db_session, get_ctx, r
 from backend.api.uploads import read_upload
 from backend.context import BackendContext
 from backend.db.models import Photo
+from backend.domain.claims import CustomerClaims
+from backend.domain.commands import CreateReturnInput, LineInput
 from backend.queries import returns
 from backend.queries.return_view import return_view
 from backend.services import photos, verification
 from backend.services.errors import Unauthorized
-from backend.services.returns import CreateReturnInput, LineInput
-from backend.services.verification import CustomerClaims
 from backend.workflows import attach_photo as attach_photo_workflow
 from backend.workflows.cancel import cancel_for_customer
 from backend.workflows.create_return import create_return as create_return_workflow

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from backend.api.csrf import SESSION_COOKIE
 from backend.context import BackendContext
+from backend.domain.claims import CustomerClaims
 from backend.domain.staff import ROLE_NAMES, STAFF_TOKEN_PRINCIPAL, StaffPrincipal
 from backend.services import staff_sessions
 from backend.services.errors import Forbidden, Unauthorized
-from backend.services.verification import CustomerClaims, conversation_claims, decode_customer_token
+from backend.services.verification import conversation_claims, decode_customer_token
 
 
 def get_ctx(request: Request) -> BackendContext:

@@ -15,10 +15,10 @@ from backend.context import BackendContext
 from backend.db.models import Order, OrderLine, ReturnLine, ReturnRequest
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.domain.policy import LineEligibility, LineFacts
-from backend.services import inventory
+from backend.domain.claims import CustomerClaims
+from backend.queries.stock import available
 from backend.services.errors import NotFound
 from common.identifiers import normalize_rma
-from backend.services.verification import CustomerClaims
 
 # Returns in these states no longer hold items or count against the customer.
 INACTIVE_STATUSES = (S.CANCELLED.value, S.EXPIRED.value, S.REJECTED.value)
@@ -101,7 +101,7 @@ def exchange_options(session: Session, line: OrderLine) -> tuple[ExchangeOption,
     for variant in line.variant.product.variants:
         if variant.id == line.variant_id:
             continue
-        qty = inventory.available(session, variant.id)
+        qty = available(session, variant.id)
         if qty > 0:
             options.append(ExchangeOption(variant.sku, variant.size, variant.colour, qty))
     return tuple(options)

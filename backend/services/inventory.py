@@ -2,7 +2,8 @@
 
 Reservation happens in the same transaction as the return, so two customers cannot be
 promised the last unit; on PostgreSQL the row is locked (SELECT … FOR UPDATE), on
-SQLite writers are serialised by the database itself.
+SQLite writers are serialised by the database itself. How much is free to promise is a
+read: :func:`backend.queries.stock.available`.
 """
 from __future__ import annotations
 
@@ -10,11 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.db.models import InventoryItem, ReturnLine, Variant
-
-
-def available(session: Session, variant_id: int) -> int:
-    items = session.execute(select(InventoryItem).where(InventoryItem.variant_id == variant_id)).scalars()
-    return sum(max(0, i.on_hand - i.reserved) for i in items)
 
 
 def reserve(session: Session, variant: Variant, quantity: int) -> str | None:

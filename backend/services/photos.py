@@ -19,9 +19,9 @@ from backend.context import BackendContext
 from backend.db.models import Photo
 from backend.db.session import session_scope
 from backend.documents.image_processing import ImageRejected, ProcessedImage, process_image
+from backend.domain.claims import CustomerClaims
 from backend.queries.returns import get_return_for_customer
 from backend.services.errors import Conflict, Invalid, PayloadTooLarge, ServiceError, UnsupportedMedia
-from backend.services.verification import CustomerClaims
 
 MAX_PHOTOS_PER_LINE = 5
 

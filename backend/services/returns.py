@@ -9,10 +9,6 @@ half-made return. Reading returns lives in ``backend.queries.returns``.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass
-
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -26,6 +22,8 @@ from backend.db.models import (
     ReturnRequest,
     Variant,
 )
+from backend.domain.claims import CustomerClaims
+from backend.domain.commands import CreateReturnInput, LineInput
 from backend.domain.lifecycle import CANCELLABLE, ReturnStatus as S
 from backend.domain.policy import LineRequest, ReturnDecision
 from backend.queries.returns import (
@@ -35,42 +33,16 @@ from backend.queries.returns import (
     order_for_claims,
     quantities_in_returns,
 )
+from backend.queries.stock import available
 from backend.services import inventory
 from backend.services.errors import Conflict, Invalid
 from common.identifiers import new_rma
 from backend.services.transitions import apply_transition, record_initial_status
-from backend.services.verification import CustomerClaims
 
 REASON_CODES = ("damaged", "defective", "wrong_item", "wrong_size", "changed_mind",
                 "not_as_described", "arrived_late", "other")
 RESOLUTIONS = ("refund", "exchange", "store_credit")
 IDEMPOTENCY_SCOPE = "create_return"
-
-
-@dataclass(frozen=True)
-class LineInput:
-    order_line_id: int
-    quantity: int
-    reason_code: str
-    resolution: str
-    reason_text: str | None = None
-    exchange_sku: str | None = None
-    photo_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CreateReturnInput:
-    order_number: str
-    lines: tuple[LineInput, ...]
-    channel: str = "api"
-    language: str = "en"
-    # The chat conversation the return is made in: its unclaimed photos may be used.
-    conversation_id: str | None = None
-
-    def fingerprint(self) -> str:
-        """A stable hash of the request, to tell a retry from a reused idempotency key."""
-        body = json.dumps(asdict(self), sort_keys=True, default=list)
-        return hashlib.sha256(body.encode()).hexdigest()
 
 
 # --- creating ------------------------------------------------------------------------
@@ -164,7 +136,7 @@ def decide_for(ctx: BackendContext, session: Session, ret: ReturnRequest) -> Ret
         if rl.resolution == "exchange":
             in_stock = rl.exchange_location is not None or (
                 rl.exchange_variant_id is not None
-                and inventory.available(session, rl.exchange_variant_id) >= rl.quantity)
+                and available(session, rl.exchange_variant_id) >= rl.quantity)
         requests.append(LineRequest(facts=line_facts(rl.order_line, rl.quantity),
                                     reason_code=rl.reason_code, resolution=rl.resolution,
                                     photo_count=len(rl.photos), exchange_in_stock=in_stock))

@@ -28,6 +28,7 @@ from backend.db.models import (
     VerificationAttempt,
     utcnow,
 )
+from backend.domain.claims import CustomerClaims
 from backend.domain.identifiers import (
     MIN_PHONE_DIGITS,
     conversation_channel,
@@ -54,14 +55,6 @@ FAILED_MESSAGE_FR = (
     "Nous n'avons pas pu vérifier ces informations. Vérifiez le numéro de commande et "
     "l'e-mail ou le numéro de téléphone utilisés pour la commande."
 )
-
-
-@dataclass(frozen=True)
-class CustomerClaims:
-    """What a valid customer token proves."""
-
-    customer_id: int
-    order_id: int
 
 
 @dataclass(frozen=True)

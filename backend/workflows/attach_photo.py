@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from backend.context import BackendContext
 from backend.db.models import Photo
+from backend.domain.claims import CustomerClaims
 from backend.services import photos
-from backend.services.verification import CustomerClaims
 from backend.workflows.review import reevaluate_after_photo
 
 

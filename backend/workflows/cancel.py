@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from backend.context import BackendContext
 from backend.db.session import session_scope
+from backend.domain.claims import CustomerClaims
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.queries.returns import get_return_for_customer
 from backend.services import returns
 from backend.services.transitions import apply_transition
-from backend.services.verification import CustomerClaims
 from backend.workflows.steps import move_and_announce
 
 

@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.context import BackendContext
 from backend.db.session import session_scope
+from backend.domain.claims import CustomerClaims
+from backend.domain.commands import CreateReturnInput
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.services import returns
-from backend.services.returns import CreateReturnInput
-from backend.services.verification import CustomerClaims
 from backend.workflows.review import after_approval
 
 

@@ -15,7 +15,7 @@ from typing import Callable
 from backend.context import BackendContext
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.services.errors import Invalid
-from backend.workflows import cancel, close, expire, inspect, receive, resolve, review
+from backend.workflows import cancel, close, expire, inspect_return, receive, resolve, review
 from backend.workflows.issue_label import issue_label
 from backend.workflows.steps import move_and_announce
 
@@ -57,9 +57,8 @@ MOVES: dict[S, Move] = {
     S.LABEL_ISSUED: _label,
     S.IN_TRANSIT: lambda ctx, rma, m: receive.mark_in_transit(ctx, rma, actor=m.actor, note=m.note),
     S.RECEIVED: lambda ctx, rma, m: receive.receive(ctx, rma, actor=m.actor, note=m.note),
-    S.INSPECTED: lambda ctx, rma, m: inspect.inspect_return(ctx, rma, actor=m.actor, note=m.note,
-                                                            grades=m.grades,
-                                                            dispositions=m.dispositions),
+    S.INSPECTED: lambda ctx, rma, m: inspect_return.inspect_return(
+        ctx, rma, actor=m.actor, note=m.note, grades=m.grades, dispositions=m.dispositions),
     S.REFUNDED: _resolve_as(S.REFUNDED),
     S.CREDITED: _resolve_as(S.CREDITED),
     S.EXCHANGED: _resolve_as(S.EXCHANGED),

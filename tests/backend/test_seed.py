@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-import backend.seed as seed_module
+import backend.demo.orders as demo_orders
+import backend.demo.returns as demo_returns
 from backend.db.models import (
     Base,
     Customer,
@@ -25,15 +26,9 @@ from backend.db.models import (
     Variant,
 )
 from backend.domain.lifecycle import ReturnStatus, can_transition
-from backend.seed import (
-    DEMO_ORDERS,
-    FRANK_HISTORY_ORDERS,
-    REASON_CODES,
-    RESOLUTIONS,
-    SeedSummary,
-    check_path,
-    seed,
-)
+from backend.demo import SeedSummary, seed
+from backend.demo.orders import DEMO_ORDERS, FRANK_HISTORY_ORDERS
+from backend.demo.returns import REASON_CODES, RESOLUTIONS, check_path
 from common.identifiers import normalize_rma
 
 TODAY = dt.date(2024, 6, 15)
@@ -171,7 +166,7 @@ def test_a_failure_half_way_leaves_the_database_empty(monkeypatch):
     def broken_rma() -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(seed_module, "new_rma", broken_rma)
+    monkeypatch.setattr(demo_returns, "new_rma", broken_rma)
     with pytest.raises(RuntimeError, match="boom"):
         seed(session, today=TODAY)
     assert all(n == 0 for n in _counts(session).values()), _counts(session)
@@ -220,7 +215,7 @@ def test_the_fixture_table_matches_the_brief(db):
 
 
 def test_module_docstring_documents_every_demo_order():
-    doc = seed_module.__doc__ or ""
+    doc = demo_orders.__doc__ or ""
     for demo in DEMO_ORDERS:
         row = next(line for line in doc.splitlines() if line.startswith(demo.number))
         assert demo.email in row
@@ -544,3 +539,77 @@ def test_the_demo_returns_follow_the_policy_not_a_copy_of_it():
             assert dt.timedelta(days=21) <= waited <= dt.timedelta(days=21, hours=1)
     finally:
         session.close()
+
+
+def _past_returns_under(policy, rng_seed: int = 7) -> list[dict]:
+    """The facts of the seeded returns other than Frank's (fixed) under ``policy``."""
+    session = _new_session()
+    try:
+        seed(session, today=TODAY, rng_seed=rng_seed, policy=policy)
+        frank = {d.number for d in FRANK_HISTORY_ORDERS}
+        return [{"order": r.order.number, "returnless": r.returnless,
+                 "refund": r.refund_amount_minor,
+                 "started_after_delivery": (r.created_at.date() - r.order.delivered_on).days,
+                 "reasons": {l.reason_code for l in r.lines},
+                 "categories": {l.order_line.variant.product.category for l in r.lines},
+                 "final_sale": any(l.order_line.variant.product.final_sale for l in r.lines)}
+                for r in session.execute(select(ReturnRequest)).scalars()
+                if r.order.number not in frank]
+    finally:
+        session.close()
+
+
+def _default_policy():
+    from backend.domain.policy import load_policy
+    from backend.settings import DEFAULT_POLICY_FILE
+
+    return load_policy(DEFAULT_POLICY_FILE)
+
+
+def test_the_demo_returns_hold_only_items_the_policy_accepts():
+    """The exclusions are asked of the policy: a category it calls hygiene is never seeded."""
+    import dataclasses
+
+    policy = _default_policy()
+    assert any("shoes" in r["categories"] for r in _past_returns_under(policy))
+    stricter = dataclasses.replace(policy, hygiene_categories=policy.hygiene_categories + ("shoes",))
+    returns = _past_returns_under(stricter)
+    assert len(returns) == len(_past_returns_under(policy))
+    categories = set().union(*(r["categories"] for r in returns))
+    assert not categories & set(stricter.hygiene_categories)
+    assert not any(r["final_sale"] for r in returns)
+
+
+def test_the_demo_returns_start_inside_the_policys_shortest_window():
+    import dataclasses
+
+    policy = _default_policy()
+    rule = dataclasses.replace(policy.categories["electronics"], window_days=4)
+    shorter = dataclasses.replace(policy, categories={**policy.categories, "electronics": rule})
+    for ret in _past_returns_under(shorter):
+        assert 1 <= ret["started_after_delivery"] <= 4, ret["order"]
+
+
+@pytest.mark.parametrize("rng_seed", [2, 7])
+def test_returnless_demo_returns_are_worth_no_more_than_the_threshold(rng_seed):
+    """The threshold is on the return's total (with rng_seed 2 the seed once made a
+    returnless refund of two EUR 12 mugs)."""
+    policy = _default_policy()
+    returnless = [r for r in _past_returns_under(policy, rng_seed) if r["returnless"]]
+    assert returnless
+    for ret in returnless:
+        assert ret["refund"] <= policy.returnless_max_value_minor
+        assert ret["reasons"] <= set(policy.returnless_reasons)
+
+
+def test_no_returnless_demo_return_when_the_policy_has_none():
+    import dataclasses
+
+    policy = dataclasses.replace(_default_policy(), returnless_enabled=False)
+    returns = _past_returns_under(policy)
+    assert returns and not any(r["returnless"] for r in returns)
+
+
+def test_frank_has_enough_returns_for_the_policys_review_threshold():
+    """BM-100007 shows too_many_returns only while Frank's history reaches the limit."""
+    assert len(FRANK_HISTORY_ORDERS) >= _default_policy().max_returns_90d

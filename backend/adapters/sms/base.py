@@ -32,8 +32,3 @@ class SmsSender(ABC):
     @abstractmethod
     def send(self, message: SmsMessage) -> SmsReceipt:
         """Hand the message to the provider; raise :class:`SmsError` when it is not taken."""
-
-
-def masked(phone: str) -> str:
-    """"+33639981234" → "+336•••••234": enough to recognise in a log, not to dial."""
-    return phone[:4] + "•" * max(0, len(phone) - 7) + phone[-3:] if len(phone) > 7 else "•••"

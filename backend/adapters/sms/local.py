@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import uuid
 
-from backend.adapters.sms.base import SmsMessage, SmsReceipt, SmsSender, masked
+from backend.adapters.sms.base import SmsMessage, SmsReceipt, SmsSender
+from common.pii import mask_phone
 
 log = logging.getLogger(__name__)
 
@@ -14,5 +15,5 @@ class LocalSmsSender(SmsSender):
     name = "local"
 
     def send(self, message: SmsMessage) -> SmsReceipt:
-        log.info("SMS (local, not sent) to %s: %s", masked(message.to), message.body)
+        log.info("SMS (local, not sent) to %s: %s", mask_phone(message.to), message.body)
         return SmsReceipt(provider=self.name, message_id=f"local-{uuid.uuid4().hex}")
