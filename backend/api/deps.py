@@ -26,8 +26,7 @@ def require_service(authorization: Optional[str] = Header(None),
                     ctx: BackendContext = Depends(get_ctx)) -> None:
     """The action server (or another trusted caller) presents the service token."""
     if not hmac.compare_digest(_bearer(authorization).encode(), ctx.settings.service_token.encode()):
-        raise Unauthorized("A valid service token is required.", "Un jeton de service valide est requis.",
-                           code="service_token_invalid")
+        raise Unauthorized("service_token_invalid")
 
 
 def service_caller(authorization: Optional[str] = Header(None),
@@ -46,8 +45,7 @@ def service_caller(authorization: Optional[str] = Header(None),
 def require_staff(authorization: Optional[str] = Header(None),
                   ctx: BackendContext = Depends(get_ctx)) -> None:
     if not hmac.compare_digest(_bearer(authorization).encode(), ctx.settings.staff_token.encode()):
-        raise Unauthorized("A valid staff token is required.", "Un jeton d'équipe valide est requis.",
-                           code="staff_token_invalid")
+        raise Unauthorized("staff_token_invalid")
 
 
 def customer_claims(x_customer_token: Optional[str] = Header(None, description="Token from /verify"),
@@ -63,8 +61,7 @@ def customer_claims(x_customer_token: Optional[str] = Header(None, description="
         return decode_customer_token(ctx.settings, x_customer_token)
     if x_conversation_id:
         return conversation_claims(ctx, x_conversation_id[:128])
-    raise Unauthorized("Please verify your order first.", "Merci de vérifier d'abord votre commande.",
-                       code="customer_token_missing")
+    raise Unauthorized("customer_token_missing")
 
 
 def db_session(ctx: BackendContext = Depends(get_ctx)) -> Iterator[Session]:
