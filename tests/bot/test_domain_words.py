@@ -1,5 +1,6 @@
 """Words the domain says that also exist in code say the same thing: the return form's
-reason buttons are the reasons table's (common/reasons.py).
+reason buttons are the reasons table's (common/reasons.py), and utter_backend_down is the
+client's BACKEND_DOWN (common/backend_client.py).
 
 The domain is read as the YAML files it is (``domain/*.yml``), not through Rasa, so the
 test says exactly which file and response disagree.
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from common.backend_client import BACKEND_DOWN
 from common.languages import DEFAULT_LANGUAGE, LANGUAGES
 from common.reasons import REASON_CODES, reason
 
@@ -55,3 +57,8 @@ def test_the_reason_buttons_are_the_reasons_table_with_its_labels():
         assert len(codes) == len(set(codes)), (language, codes)
         assert set(codes) == set(REASON_CODES) - TYPED_ONLY, language
 
+
+def test_the_backend_down_response_is_the_clients_sentence():
+    for language, variation in by_language("utter_backend_down").items():
+        assert variation["text"] == BACKEND_DOWN[language], language
+        assert [b["payload"] for b in variation["buttons"]] == ["/human_handoff"]
