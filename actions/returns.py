@@ -12,7 +12,8 @@ from common.backend_client import BackendError, get_client
 from actions.base import BackendAction
 from actions.forms.base import UNVERIFIED
 from actions.forms.return_form import RETURN_SLOTS, current_item, load_items, photo_ids_of, with_early_photos
-from actions.language import language_of, pick
+from actions.language import language_of
+from common.languages import pick, text_from_error
 
 
 def journey_reset(flow: str | None) -> list:
@@ -115,7 +116,7 @@ class ActionCreateReturn(BackendAction):
         else:
             error = ret.get("follow_up_error")
             if error:
-                next_step = error["message_fr"] if lang == "fr" else error["message"]
+                next_step = pick(text_from_error(error), lang)
             dispatcher.utter_message(response="utter_return_next_step", next_step=next_step)
 
 

@@ -10,19 +10,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from common.backend_client import BackendError, get_client
 from actions.base import BackendAction
 from actions.forms.base import UNVERIFIED
-from actions.language import language_of, pick
+from actions.language import language_of
+from common.formatting import format_date
+from common.languages import pick
 from actions.returns import journey_reset
 
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-             "octobre", "novembre", "décembre")
 MAX_SHOWN = 3
 
 
 def say_date(value: str, lang: str) -> str:
-    day = dt.date.fromisoformat(value[:10])
-    if lang == "fr":
-        return f"{'1er' if day.day == 1 else day.day} {MONTHS_FR[day.month - 1]} {day.year}"
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    """An ISO date or timestamp from the backend as the customer reads it ("1er mars 2027")."""
+    return format_date(dt.date.fromisoformat(value[:10]), lang)
 
 
 def describe(dispatcher: CollectingDispatcher, ret: dict, lang: str) -> None:

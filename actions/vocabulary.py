@@ -2,14 +2,13 @@
 
 Buttons carry exact codes; these tables cover the customers who type instead ("it arrived
 cracked", "le pull ne me va pas", "swap for a large"). Matching is on accent-free lower
-case, so "defectueux" and "défectueux" are the same word.
+case, so "defectueux" and "défectueux" are the same word. The reasons' codes and their
+names (buttons, the summary) are the one table in :mod:`common.reasons`.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-
-PHOTO_REASONS = ("damaged", "defective", "wrong_item")
 
 # Order matters: the first reason whose pattern matches wins ("broken, and too small" →
 # damaged, the shop-fault reason, which is the kinder reading for the customer).
@@ -46,16 +45,6 @@ RESOLUTION_PATTERNS: list[tuple[str, str]] = [
                  r"echang|remplac|autre (taille|couleur)"),
     ("refund", r"refund|money back|reimburs|rembours|argent|repay"),
 ]
-
-REASON_NAMES = {
-    "en": {"damaged": "arrived damaged", "defective": "faulty", "wrong_item": "wrong item sent",
-           "wrong_size": "wrong size", "changed_mind": "changed my mind",
-           "not_as_described": "not as described", "arrived_late": "arrived late", "other": "other"},
-    "fr": {"damaged": "arrivé endommagé", "defective": "défectueux", "wrong_item": "mauvais article reçu",
-           "wrong_size": "mauvaise taille", "changed_mind": "changement d'avis",
-           "not_as_described": "ne correspond pas à la description", "arrived_late": "arrivé en retard",
-           "other": "autre"},
-}
 
 RESOLUTION_NAMES = {
     "en": {"refund": "refund", "exchange": "exchange for {exchange}", "store_credit": "store credit"},

@@ -16,6 +16,7 @@ from backend.api.cors import PathCORSMiddleware
 from backend.api.csrf import StaffCSRFMiddleware
 from backend.api.errors import error_response, error_responses, install_error_handlers
 from backend.context import BackendContext, build_context
+from backend.domain.error_text import error_body
 from backend.services.errors import RateLimited, ServiceError
 from backend.services.notifications import send_pending_notifications
 from backend.settings import get_settings
@@ -68,10 +69,7 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
     @app.exception_handler(OperationalError)
     async def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
         log.error("database unavailable: %s", exc)
-        return error_response(503, {
-            "code": "database_unavailable",
-            "message": "Our system is temporarily unavailable. Please try again in a moment.",
-            "message_fr": "Notre système est momentanément indisponible. Réessayez dans un instant."})
+        return error_response(503, error_body("database_unavailable"))
 
     # Cookie-signed-in staff pages: unsafe requests need the CSRF header (bearer callers don't).
     app.add_middleware(StaffCSRFMiddleware, secret_key=ctx.settings.secret_key,

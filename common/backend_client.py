@@ -4,8 +4,8 @@ The actions and the Rasa channels (SMS photos and opt-outs) talk to the backend 
 :class:`BackendClient`; it needs no Rasa, so both import it from here rather than one
 reaching into the other. It owns the timeouts, the service token, which calls may be
 retried (reads, and creates that carry an idempotency key), and the translation of any
-failure into :class:`BackendError` with a message in English and French that an action
-can say as it is.
+failure into :class:`BackendError` with its text in every language (the backend's own
+wording when it gave one) that an action can say as it is.
 """
 from __future__ import annotations
 
@@ -21,16 +21,26 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from common import install_secrets
+from common.languages import DEFAULT_LANGUAGE, Localized, pick, text_from_error
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "http://localhost:8000"
 
-UNAVAILABLE_EN = ("Sorry, I can't reach our returns system right now. Nothing has been "
-                  "created. You can try again in a few minutes, or I can pass you to a person.")
-UNAVAILABLE_FR = ("Désolé, je n'arrive pas à joindre notre système de retours pour le moment. "
-                  "Rien n'a été créé. Vous pouvez réessayer dans quelques minutes, ou je peux "
-                  "vous passer un conseiller.")
+# What the assistant says when the backend cannot answer (nothing was done). The domain's
+# utter_backend_down says the same with a "talk to a person" button;
+# tests/bot/test_domain_words.py keeps the two identical.
+BACKEND_DOWN: Localized = {
+    "en": "Sorry, I can't reach our returns system right now. Nothing has been created. "
+          "Please try again in a few minutes, or I can pass you to a person.",
+    "fr": "Désolé, je n'arrive pas à joindre notre système de retours pour le moment. Rien "
+          "n'a été créé. Réessayez dans quelques minutes, ou je vous passe un conseiller.",
+}
+# A refusal the backend did not word itself (a 4xx without the API's error body).
+REQUEST_REFUSED: Localized = {
+    "en": "Sorry, something in that request was not accepted.",
+    "fr": "Désolé, un élément de cette demande n'a pas été accepté.",
+}
 
 
 @dataclass
@@ -39,11 +49,10 @@ class BackendError(Exception):
 
     status: int  # HTTP status; 0 when the backend could not be reached
     code: str
-    message_en: str
-    message_fr: str
+    text: Localized  # what to tell the customer, in every language
 
     def __str__(self) -> str:
-        return f"{self.status} {self.code}: {self.message_en}"
+        return f"{self.status} {self.code}: {self.message(DEFAULT_LANGUAGE)}"
 
     @property
     def unavailable(self) -> bool:
@@ -55,11 +64,11 @@ class BackendError(Exception):
         return self.status == 401 and self.code == "conversation_not_verified"
 
     def message(self, language: str) -> str:
-        return self.message_fr if language == "fr" else self.message_en
+        return pick(self.text, language)
 
 
 def _unavailable(code: str = "backend_unavailable") -> BackendError:
-    return BackendError(0, code, UNAVAILABLE_EN, UNAVAILABLE_FR)
+    return BackendError(0, code, BACKEND_DOWN)
 
 
 class BackendClient:
@@ -113,12 +122,10 @@ class BackendClient:
         error = body.get("error") if isinstance(body, dict) else None
         if isinstance(error, dict) and "message" in error:
             return BackendError(response.status_code, str(error.get("code", "error")),
-                                str(error["message"]), str(error.get("message_fr") or error["message"]))
+                                text_from_error(error))
         if response.status_code >= 500:
-            return BackendError(response.status_code, "backend_unavailable", UNAVAILABLE_EN, UNAVAILABLE_FR)
-        return BackendError(response.status_code, "invalid_request",
-                            "Sorry, something in that request was not accepted.",
-                            "Désolé, un élément de cette demande n'a pas été accepté.")
+            return BackendError(response.status_code, "backend_unavailable", BACKEND_DOWN)
+        return BackendError(response.status_code, "invalid_request", REQUEST_REFUSED)
 
     # --- calls -------------------------------------------------------------------------
 

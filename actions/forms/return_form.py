@@ -14,10 +14,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from common.backend_client import BackendError, get_client
 from actions.forms.base import INTERRUPTIONS, UNVERIFIED, BoomerangFormValidation, Slots
-from actions.language import language_of, pick
+from actions.language import language_of
+from common.languages import pick
+from common.reasons import PHOTO_REASONS, REASONS_BY_CODE
 from actions.vocabulary import (
-    PHOTO_REASONS,
-    REASON_NAMES,
     RESOLUTION_NAMES,
     fold,
     number_from_text,
@@ -196,7 +196,7 @@ class ValidateReturnForm(BoomerangFormValidation):
     def validate_return_reason(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: dict) -> Slots:
         text = str(value or "").strip()
-        if text in REASON_NAMES["en"]:
+        if text in REASONS_BY_CODE:  # a button's code
             return self.ok({"return_reason": text, **self._kept_photos(tracker, text)})
         code = reason_from_text(text)
         if code is None and len(words(text)) >= 3:
@@ -360,10 +360,11 @@ def summary_parts(tracker: Tracker) -> dict[str, str]:
         option = next((o for o in item["exchange_options"] if o["sku"] == tracker.get_slot("exchange_sku")), None)
         if option:
             exchange = " · ".join(x for x in (option.get("size"), option.get("colour")) if x)
+    reason = REASONS_BY_CODE.get(tracker.get_slot("return_reason") or "other")
     return {
         "quantity": str(int(tracker.get_slot("return_quantity") or 1)),
         "item": pick(item["name"], lang) if item else "",
-        "reason": REASON_NAMES[lang].get(tracker.get_slot("return_reason") or "other", ""),
+        "reason": pick(reason.label, lang) if reason else "",
         "resolution": RESOLUTION_NAMES[lang][resolution].format(exchange=exchange),
     }
 

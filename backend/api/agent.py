@@ -81,7 +81,7 @@ def get_handoff(handoff_id: int = HandoffId, ctx: BackendContext = Depends(get_c
     summary and view."""
     found = handoff_queries.conversation(ctx, session, handoff_id, who.language)
     if found is None:
-        raise NotFound("No such handoff.", "Ce transfert n'existe pas.", code="handoff_not_found")
+        raise NotFound("handoff_not_found")
     return found
 
 
@@ -106,7 +106,7 @@ def reassign(body: ReassignIn, handoff_id: int = HandoffId, ctx: BackendContext 
     """Give a claimed conversation to another agent (its owner or a supervisor may)."""
     target = session.get(StaffAccount, body.staff_id) if 0 < body.staff_id <= DB_INT_MAX else None
     if target is None or not target.active:
-        raise NotFound("No such staff member.", "Ce membre de l'équipe n'existe pas.", code="staff_not_found")
+        raise NotFound("staff_not_found")
     return claim_flow.reassign(ctx, handoff_id, _actor(who),
                                StaffActor(staff_id=target.id, name=target.display_name, role=target.role))
 
@@ -162,8 +162,7 @@ def photo(handoff_id: int = HandoffId, photo_id: str = Path(..., min_length=1, m
     handoff = session.get(HandoffRequest, handoff_id)
     found = session.execute(select(Photo).where(Photo.public_id == photo_id)).scalars().first()
     if handoff is None or found is None or found.conversation_id != handoff.conversation_id:
-        raise NotFound("No such photo in this conversation.", "Aucune photo de ce nom dans cette conversation.",
-                       code="photo_not_found")
+        raise NotFound("photo_not_found")
     return FileResponse(found.storage_path, media_type=found.content_type,
                         headers={"Cache-Control": "private, max-age=300"})
 

@@ -11,11 +11,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.errors import error_response
-
-
-def too_large_body(limit_mb: int) -> dict:
-    return {"code": "too_large", "message": f"That upload is too large (limit {limit_mb} MB).",
-            "message_fr": f"Ce fichier est trop volumineux (limite {limit_mb} Mo)."}
+from backend.domain.error_text import error_body
 
 
 class BodyLimitMiddleware:
@@ -26,7 +22,8 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, send: Send) -> None:
         # Connection: close, so the server stops taking the rest of the body.
-        response = error_response(413, too_large_body(self.limit_mb), headers={"Connection": "close"})
+        response = error_response(413, error_body("body_too_large", limit_mb=self.limit_mb),
+                                  headers={"Connection": "close"})
         await response({"type": "http"}, _no_body, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -58,14 +58,11 @@ async def upload_chat_photo(request: Request, ctx: BackendContext = Depends(get_
     try:
         form = await request.form(max_files=1, max_fields=5)
     except (HTTPException, ValueError):  # python-multipart's parse errors are ValueErrors
-        raise Invalid("That upload could not be read; send one photo as multipart field 'file'.",
-                      "Cet envoi est illisible ; envoyez une photo dans le champ multipart « file ».",
-                      code="upload_malformed") from None
+        raise Invalid("upload_malformed") from None
     try:
         file = form.get("file")
         if not isinstance(file, UploadFile):
-            raise Invalid("Send the photo as the multipart field 'file'.",
-                          "Envoyez la photo dans le champ multipart « file ».", code="photo_missing")
+            raise Invalid("photo_missing")
         data = await read_upload(file, ctx.settings.photo_max_bytes)
         photo = await run_in_threadpool(photos.store_chat_photo, ctx, conversation_id, data,
                                         file.content_type)

@@ -47,8 +47,7 @@ def handoff_state(conversation_id: str = ConversationId, ctx: BackendContext = D
     """Whether a person owns (or will own) this conversation, for a channel picking up again."""
     handoff = handoffs.find_open(session, conversation_id)
     if handoff is None:
-        raise NotFound("This conversation is not with a person.",
-                       "Cette conversation n'est pas avec un conseiller.", code="no_open_handoff")
+        raise NotFound("no_open_handoff")
     now = ctx.now()
     agent = session.get(StaffAccount, handoff.assigned_staff_id) if handoff.assigned_staff_id else None
     online = agents_online(session, now=now, within_seconds=ctx.settings.agent_online_seconds)

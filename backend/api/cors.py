@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backend.api.errors import error_response
+from backend.domain.error_text import error_body
 
 
 class _CORSMiddleware(CORSMiddleware):
@@ -22,10 +23,7 @@ class _CORSMiddleware(CORSMiddleware):
         if response.status_code != 400:
             return response
         headers = {k: v for k, v in response.headers.items() if k not in ("content-length", "content-type")}
-        return error_response(400, {
-            "code": "cors_refused",
-            "message": "This site may not call this address from a browser.",
-            "message_fr": "Ce site ne peut pas appeler cette adresse depuis un navigateur."}, headers)
+        return error_response(400, error_body("cors_refused"), headers)
 
 
 class PathCORSMiddleware:

@@ -44,6 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette_csrf import CSRFMiddleware
 
 from backend.api.errors import error_response
+from backend.domain.error_text import error_body
 
 SESSION_COOKIE = "boomerang_staff"
 CSRF_COOKIE = "boomerang_csrf"
@@ -54,11 +55,7 @@ ALWAYS_CHECKED = frozenset({"/agent/login"})
 # Neither reads nor sets the session cookie (the script sign-in: its token is in the body).
 EXEMPT = [re.compile(r"^/api/v1/auth/login$")]
 
-CSRF_FAILED = {
-    "code": "csrf_failed",
-    "message": "This request lacks its security token (CSRF). Reload the page and try again.",
-    "message_fr": "Il manque à cette requête son jeton de sécurité (CSRF). Rechargez la page et réessayez.",
-}
+CSRF_FAILED = error_body("csrf_failed")
 
 
 def csrf_secret(secret_key: str) -> str:

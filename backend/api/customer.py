@@ -26,6 +26,7 @@ from backend.workflows.cancel import cancel_for_customer
 from backend.workflows.create_return import create_return as create_return_workflow
 from backend.workflows.handoff.request import request_handoff
 from backend.workflows.issue_label import issue_label
+from common.languages import DEFAULT_LANGUAGE, LANGUAGE_PATTERN
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_service)])
 ERRORS = {401: {"model": schemas.ErrorOut}, 404: {"model": schemas.ErrorOut},
@@ -49,7 +50,7 @@ def verify_customer(body: schemas.VerifyIn, ctx: BackendContext = Depends(get_ct
 
 @router.get("/orders/{order_number}/returnable-lines", response_model=schemas.ReturnableOut,
             tags=["returns"], responses=ERRORS)
-def returnable_lines(order_number: str, language: str = Query("en", pattern="^(en|fr)$"),
+def returnable_lines(order_number: str, language: str = Query(DEFAULT_LANGUAGE, pattern=LANGUAGE_PATTERN),
                      ctx: BackendContext = Depends(get_ctx), session: Session = Depends(db_session),
                      claims: CustomerClaims = Depends(customer_claims)) -> dict:
     """Every line of the order with how many can be returned and the policy's verdict."""
@@ -156,7 +157,7 @@ async def attach_photo(rma: str, file: UploadFile = File(...), return_line_id: O
 
 
 @router.get("/policy/faq", response_model=schemas.FaqOut, tags=["policy"])
-def policy_faq(language: str = Query("en", pattern="^(en|fr)$"),
+def policy_faq(language: str = Query(DEFAULT_LANGUAGE, pattern=LANGUAGE_PATTERN),
                ctx: BackendContext = Depends(get_ctx)) -> dict:
     """The policy's questions and answers, generated from the shop's policy file."""
     return {"language": language, "policy_version": ctx.policy.version,

@@ -30,8 +30,7 @@ def require_service(authorization: Optional[str] = Header(None),
                     ctx: BackendContext = Depends(get_ctx)) -> None:
     """The action server (or another trusted caller) presents the service token."""
     if not hmac.compare_digest(bearer_token(authorization).encode(), ctx.settings.service_token.encode()):
-        raise Unauthorized("A valid service token is required.", "Un jeton de service valide est requis.",
-                           code="service_token_invalid")
+        raise Unauthorized("service_token_invalid")
 
 
 def service_caller(authorization: Optional[str] = Header(None),
@@ -96,10 +95,8 @@ def require_roles(*roles: str) -> Callable[..., StaffPrincipal]:
 def check_role(principal: StaffPrincipal, allowed: frozenset[str] | set[str]) -> None:
     """403 unless the principal's role is allowed (for checks that depend on the body)."""
     if principal.role not in allowed:
-        en, fr = ROLE_NAMES["en"][principal.role], ROLE_NAMES["fr"][principal.role]
-        raise Forbidden(f"Your role ({en}) does not allow this. Ask a supervisor.",
-                        f"Votre rôle ({fr}) ne permet pas de faire ceci. Demandez à un superviseur.",
-                        code="staff_role_forbidden")
+        raise Forbidden("staff_role_forbidden",
+                        role={language: names[principal.role] for language, names in ROLE_NAMES.items()})
 
 
 def customer_claims(x_customer_token: Optional[str] = Header(None, description="Token from /verify"),
@@ -115,8 +112,7 @@ def customer_claims(x_customer_token: Optional[str] = Header(None, description="
         return decode_customer_token(ctx.settings, x_customer_token)
     if x_conversation_id:
         return conversation_claims(ctx, x_conversation_id[:128])
-    raise Unauthorized("Please verify your order first.", "Merci de vérifier d'abord votre commande.",
-                       code="customer_token_missing")
+    raise Unauthorized("customer_token_missing")
 
 
 def db_session(ctx: BackendContext = Depends(get_ctx)) -> Iterator[Session]:

@@ -8,6 +8,7 @@ import pydantic
 from pydantic import Field, confloat, conint, constr
 
 from common.conversation_ids import CONVERSATION_ID_RE
+from common.languages import DEFAULT_LANGUAGE, ERROR_MESSAGE_FIELDS, LANGUAGE_PATTERN, LANGUAGES
 
 
 def utc_timestamp(value: dt.datetime) -> str:
@@ -36,9 +37,10 @@ class BaseModel(pydantic.BaseModel):
         schema_extra = staticmethod(_nullable_optionals)
 
 
-class Texts(BaseModel):
-    en: str
-    fr: str
+# A text in every language (common.languages.Localized): {"en": ..., "fr": ...}. Built from
+# LANGUAGES, like the error body's message fields below, so a language is added in one place.
+Texts = pydantic.create_model("Texts", __base__=BaseModel,
+                              **{language: (str, ...) for language in LANGUAGES})
 
 
 class FieldErrorOut(BaseModel):
@@ -47,10 +49,9 @@ class FieldErrorOut(BaseModel):
     type: str
 
 
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    message_fr: str
+# {"code", "message", "message_fr"}: English in "message", the other languages beside it.
+ErrorBody = pydantic.create_model("ErrorBody", __base__=BaseModel, code=(str, ...),
+                                  **{name: (str, ...) for name in ERROR_MESSAGE_FIELDS})
 
 
 class ErrorDetail(ErrorBody):
@@ -142,7 +143,7 @@ class CreateReturnIn(BaseModel):
     order_number: constr(strip_whitespace=True, min_length=1, max_length=32)
     lines: List[ReturnLineIn] = Field(..., min_items=1, max_items=50)
     channel: constr(strip_whitespace=True, max_length=20) = "api"
-    language: constr(regex=r"^(en|fr)$") = "en"
+    language: constr(regex=LANGUAGE_PATTERN) = DEFAULT_LANGUAGE
     conversation_id: Optional[constr(strip_whitespace=True, max_length=128)] = Field(
         None, description="The chat conversation: photos uploaded there (unclaimed) may be used")
 

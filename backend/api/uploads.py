@@ -4,6 +4,8 @@ from __future__ import annotations
 from fastapi import UploadFile
 
 from backend.services.errors import PayloadTooLarge
+from common.formatting import format_size
+from common.languages import localized
 
 CHUNK = 64 * 1024
 
@@ -14,8 +16,6 @@ async def read_upload(file: UploadFile, max_bytes: int) -> bytes:
         total += len(chunk)
         if total > max_bytes:
             raise PayloadTooLarge(
-                f"That photo is too large (limit {max_bytes // (1024 * 1024)} MB).",
-                f"Cette photo est trop volumineuse (limite {max_bytes // (1024 * 1024)} Mo).",
-                code="photo_too_large")
+                "photo_too_large", limit=localized(lambda language: format_size(max_bytes, language)))
         chunks.append(chunk)
     return b"".join(chunks)

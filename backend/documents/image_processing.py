@@ -23,9 +23,13 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, get_args
 
 from PIL import Image, ImageOps, features
+
+from backend.domain.error_text import error_text
+from common.formatting import format_size
+from common.languages import DEFAULT_LANGUAGE, localized, pick
 
 RejectionCode = Literal[
     "too_large", "not_an_image", "unsupported_type", "too_many_pixels", "corrupt", "empty"
@@ -48,63 +52,30 @@ _HEIF_BRANDS = {
 }
 _BMP_HEADER_SIZES = {12, 40, 52, 56, 64, 108, 124}
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "empty": (
-        "We didn't receive any photo. Please try sending it again.",
-        "Nous n'avons reçu aucune photo. Veuillez réessayer de l'envoyer.",
-    ),
-    "too_large": (
-        "This photo is too large (the limit is {limit_en}). "
-        "Please send a smaller photo, for example a screenshot of it.",
-        "Cette photo est trop volumineuse (la limite est de {limit_fr}). "
-        "Veuillez envoyer une photo plus légère, par exemple une capture d'écran.",
-    ),
-    "not_an_image": (
-        "This file isn't a photo. Please send a photo in JPEG or PNG format.",
-        "Ce fichier n'est pas une photo. Veuillez envoyer une photo au format JPEG ou PNG.",
-    ),
-    "unsupported_type": (
-        "We can't open this type of image. Please send the photo as a JPEG or PNG. "
-        "On an iPhone, you can choose Settings > Camera > Formats > Most Compatible.",
-        "Nous ne pouvons pas ouvrir ce type d'image. Veuillez envoyer la photo au format "
-        "JPEG ou PNG. Sur iPhone, choisissez Réglages > Appareil photo > Formats > "
-        "Le plus compatible.",
-    ),
-    "too_many_pixels": (
-        "This image's dimensions are too large for us to process. "
-        "Please send a smaller photo, for example a screenshot of it.",
-        "Les dimensions de cette image sont trop grandes pour que nous puissions la traiter. "
-        "Veuillez envoyer une photo plus petite, par exemple une capture d'écran.",
-    ),
-    "corrupt": (
-        "This photo seems to be damaged or incomplete, so we couldn't open it. "
-        "Please try sending it again.",
-        "Cette photo semble endommagée ou incomplète, nous n'avons pas pu l'ouvrir. "
-        "Veuillez réessayer de l'envoyer.",
-    ),
-}
-
-REJECTION_CODES: tuple[str, ...] = tuple(_MESSAGES)
+REJECTION_CODES: tuple[str, ...] = get_args(RejectionCode)
 
 
 class ImageRejected(Exception):
     """A photo we refuse, with a reason code for logs/APIs and sentences for the customer.
 
-    The customer-facing sentences live here (not in the bot) so the web upload form and the
-    SMS channel say exactly the same thing in both languages.
+    The sentences are the backend's (``photo_<code>`` in :mod:`backend.domain.error_text`),
+    not the bot's, so the web upload form and the SMS channel say exactly the same thing in
+    every language; ``key`` and ``params`` let the service raise the same error.
     """
 
     def __init__(self, code: RejectionCode, *, limit_bytes: int | None = None) -> None:
-        template_en, template_fr = _MESSAGES[code]
-        limit_en, limit_fr = _format_size(limit_bytes) if limit_bytes else ("", "")
         self.code: RejectionCode = code
-        self.message_en: str = template_en.format(limit_en=limit_en)
-        self.message_fr: str = template_fr.format(limit_fr=limit_fr)
-        super().__init__(self.message_en)
+        self.key = f"photo_{code}"
+        self.params: dict[str, Any] = {}
+        if code == "too_large":
+            self.params["limit"] = localized(
+                lambda language: format_size(limit_bytes, language) if limit_bytes else "")
+        self.text: dict[str, str] = error_text(self.key, **self.params)
+        super().__init__(self.message(DEFAULT_LANGUAGE))
 
     def message(self, language: str) -> str:
-        """The sentence for a customer's preferred language ("fr", anything else → English)."""
-        return self.message_fr if language == "fr" else self.message_en
+        """The sentence in ``language`` (a language we do not speak gets English)."""
+        return pick(self.text, language)
 
 
 @dataclass(frozen=True)
@@ -276,11 +247,3 @@ def _encode(image: Image.Image) -> ProcessedImage:
         sha256=hashlib.sha256(encoded).hexdigest(),
     )
 
-
-def _format_size(limit_bytes: int) -> tuple[str, str]:
-    """A byte limit as customers read it: "10 MB" / "10 Mo", "1.5 MB" / "1,5 Mo"."""
-    for unit, (en, fr) in ((1024 * 1024, ("MB", "Mo")), (1024, ("KB", "Ko"))):
-        if limit_bytes >= unit:
-            amount = f"{limit_bytes / unit:.1f}".removesuffix(".0")
-            return f"{amount} {en}", f"{amount.replace('.', ',')} {fr}"
-    return f"{limit_bytes} bytes", f"{limit_bytes} octets"

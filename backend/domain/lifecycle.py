@@ -62,8 +62,9 @@ class IllegalTransition(Exception):
         self.current = current
         self.target = target
         known = is_status(current)
-        allowed = sorted(s.value for s in TRANSITIONS[ReturnStatus(current)]) if known else []
-        allowed_text = ", ".join(allowed) if allowed else "none (final state)"
+        self.allowed: tuple[str, ...] = tuple(
+            sorted(s.value for s in TRANSITIONS[ReturnStatus(current)]) if known else ())
+        allowed_text = ", ".join(self.allowed) if self.allowed else "none (final state)"
         super().__init__(
             f"A return that is '{current}' cannot become '{target}'. Allowed next: {allowed_text}."
         )

@@ -1,15 +1,16 @@
-"""The proactive SMS texts, in English and French.
+"""The proactive SMS texts, in every language.
 
 Short on purpose (an SMS is 160 characters of GSM text; a link takes many of them):
 what happened, the RMA to quote, the one link that matters, how to stop the messages.
 """
 from __future__ import annotations
 
-from backend.domain.policy_text import format_money
+from common.formatting import format_money
+from common.languages import Localized, supported
 
 KINDS = ("label_issued", "parcel_received", "refund_issued")
 
-_TEXTS = {
+_TEXTS: dict[str, Localized] = {
     "label_issued": {
         "en": "{shop}: return {rma} approved. Your prepaid label: {label_url}",
         "fr": "{shop} : retour {rma} accepté. Votre étiquette prépayée : {label_url}",
@@ -30,16 +31,16 @@ _TEXTS = {
         "fr": "{shop} : un avoir de {amount} pour le retour {rma} a été ajouté à votre compte.",
     },
 }
-_STOP = {"en": " Reply STOP to opt out.", "fr": " Répondez STOP pour ne plus recevoir de SMS."}
+_STOP: Localized = {"en": " Reply STOP to opt out.", "fr": " Répondez STOP pour ne plus recevoir de SMS."}
 
 
 def notification_text(kind: str, language: str, *, shop: str, rma: str, label_url: str | None = None,
                       amount_minor: int | None = None, currency: str | None = None,
                       store_credit: bool = False) -> str:
-    """The SMS for ``kind`` in ``language`` ("en" or "fr"; anything else gets English)."""
+    """The SMS for ``kind`` in ``language`` (a language we do not speak gets English)."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    lang = language if language in ("en", "fr") else "en"
+    lang = supported(language)
     key = "store_credit_issued" if kind == "refund_issued" and store_credit else kind
     amount = format_money(amount_minor, currency, lang) if amount_minor is not None and currency else ""
     return _TEXTS[key][lang].format(shop=shop, rma=rma, label_url=label_url or "", amount=amount) + _STOP[lang]

@@ -37,13 +37,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping, Sequence
 
 from backend.domain import policy_text as txt
-from backend.domain.policy_text import Item, Money, Text, render
+from backend.domain.policy_text import Item, Money, render
+from common import reasons
+from common.formatting import SUPPORTED_CURRENCIES
+from common.languages import Localized
 
 # --- Vocabularies --------------------------------------------------------------------------
-CUSTOMER_REASONS: tuple[str, ...] = (
-    "damaged", "defective", "wrong_item", "wrong_size", "changed_mind", "not_as_described",
-    "arrived_late", "other",
-)
+# The customer's reasons, in the order explanations list them: the one table (common.reasons).
+CUSTOMER_REASONS: tuple[str, ...] = reasons.REASON_CODES
 RESOLUTIONS: tuple[str, ...] = ("refund", "exchange", "store_credit")
 OUTCOMES: tuple[str, ...] = ("approved", "needs_review", "rejected")
 REASON_CODES: tuple[str, ...] = (
@@ -52,7 +53,6 @@ REASON_CODES: tuple[str, ...] = (
     "exchange_stock_unknown", "photo_required", "too_many_returns", "restocking_fee",
     "store_credit_bonus", "return_shipping_fee", "free_return_shipping", "returnless",
 )
-SUPPORTED_CURRENCIES: tuple[str, ...] = txt.SUPPORTED_CURRENCIES
 _SEVERITY = {"approved": 0, "needs_review": 1, "rejected": 2}
 
 
@@ -157,10 +157,10 @@ class _LineDraft:
     reject_codes: list[str] = field(default_factory=list)
     review_codes: list[str] = field(default_factory=list)
     info_codes: list[str] = field(default_factory=list)
-    reject_texts: list[Text] = field(default_factory=list)
-    review_texts: list[Text] = field(default_factory=list)
-    info_texts: list[Text] = field(default_factory=list)
-    money_texts: list[Text] = field(default_factory=list)
+    reject_texts: list[Localized] = field(default_factory=list)
+    review_texts: list[Localized] = field(default_factory=list)
+    info_texts: list[Localized] = field(default_factory=list)
+    money_texts: list[Localized] = field(default_factory=list)
     gross_minor: int = 0
     restocking_fee_minor: int = 0
     refund_amount_minor: int = 0
@@ -229,7 +229,7 @@ class Policy:
         return ("within_window" if today <= ends else "window_expired"), ends
 
     def _window_text(self, code: str, facts: LineFacts, ends: dt.date | None,
-                     item: Item) -> Text:
+                     item: Item) -> Localized:
         if code == "not_delivered":
             return render("not_delivered", item=item)
         assert ends is not None and facts.delivered_on is not None
@@ -255,7 +255,7 @@ class Policy:
                 render("eligible", item=item, ends=ends, days=self.window_days(facts.category),
                        delivered=facts.delivered_on))
         codes: list[str] = []
-        texts: list[Text] = []
+        texts: list[Localized] = []
         if window_code != "within_window":
             codes.append(window_code)
             texts.append(self._window_text(window_code, facts, ends, item))
@@ -465,9 +465,9 @@ class Policy:
                              active: list[_LineDraft], *, returnless: bool, goods_value: int,
                              shipping_fee: int, refund_total: int, waived_fault: bool,
                              waived_exchange: bool, too_many: bool,
-                             customer_returns_90d: int) -> Text:
+                             customer_returns_90d: int) -> Localized:
         """Full sentences for the customer: why this outcome, then what happens next."""
-        parts: list[Text] = []
+        parts: list[Localized] = []
         if outcome == "rejected":
             for d in drafts:
                 if d.outcome == "rejected":

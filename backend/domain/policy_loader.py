@@ -21,7 +21,6 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from backend.domain import policy_text as txt
 from backend.domain.policy_engine import (
     CUSTOMER_REASONS,
     SUPPORTED_CURRENCIES,
@@ -29,6 +28,7 @@ from backend.domain.policy_engine import (
     Policy,
     ReasonRule,
 )
+from common.languages import LANGUAGES
 
 
 # --- Errors --------------------------------------------------------------------------------
@@ -212,8 +212,8 @@ class _Reader:
         return value
 
     def bilingual(self, node: Node, path: str) -> dict[str, str]:
-        fields = self.mapping(node, path, required=txt.LANGUAGES)
-        return {lang: self.get(fields, lang, path, self.text, "") for lang in txt.LANGUAGES}
+        fields = self.mapping(node, path, required=LANGUAGES)
+        return {lang: self.get(fields, lang, path, self.text, "") for lang in LANGUAGES}
 
     def sequence(self, node: Node, path: str) -> list[Node]:
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
@@ -263,7 +263,7 @@ def _read_categories(r: _Reader, node: Node) -> dict[str, CategoryRule]:
             r.record(problem)
             continue
         default_names = ({"en": "other items", "fr": "autres articles"} if key == "default"
-                         else {lang: key.replace("_", " ") for lang in txt.LANGUAGES})
+                         else {lang: key.replace("_", " ") for lang in LANGUAGES})
         rules[key] = CategoryRule(
             key=key,
             window_days=r.get(cat, "window_days", cat_path, r.positive_int, 1),

@@ -4,9 +4,10 @@ The decision engine (:mod:`backend.domain.policy`) only decides; the words live 
 translator or a shop owner can reread all of them in one file, and a test can check that no
 template exists in one language only. Templates are plain ``str.format`` strings whose
 parameters are typed values (:class:`Money`, :class:`Item`, dates, percents, bilingual
-names); :func:`render` formats each value for each language, so "€4.95" / "4,95 €" and
-"12 March 2026" / "12 mars 2026" are decided in one place, without the ``locale`` module
-(whose output depends on what the host has installed).
+names); :func:`render` formats each value for each language with :mod:`common.formatting`
+("€4.95" / "4,95 €", "12 March 2026" / "12 mars 2026"), the one place that decides how
+every process writes them. How a customer's reason reads in a sentence ("damaged item")
+is its ``phrase`` in the reasons table, :mod:`common.reasons`.
 
 French templates never put a gendered article in front of a product name: the name is
 quoted after the word *article* (« l'article « Chemise en lin » »), so any product reads
@@ -19,39 +20,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
-LANGUAGES: tuple[str, ...] = ("en", "fr")
-Text = dict[str, str]
+from common.formatting import SEMICOLONS, format_date, format_money, format_percent, join_words
+from common.languages import LANGUAGES, Localized, check_language, localized
+from common.reasons import reason
 
-MONTHS: dict[str, tuple[str, ...]] = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"),
-}
-
-# Currency sign per language: (prefix, suffix). French puts the sign after the amount.
-CURRENCY_SIGNS: dict[str, dict[str, tuple[str, str]]] = {
-    "EUR": {"en": ("€", ""), "fr": ("", " €")},
-    "USD": {"en": ("$", ""), "fr": ("", " $ US")},
-    "GBP": {"en": ("£", ""), "fr": ("", " £")},
-    "CAD": {"en": ("CA$", ""), "fr": ("", " $ CA")},
-}
-SUPPORTED_CURRENCIES: tuple[str, ...] = tuple(CURRENCY_SIGNS)
-
-# How a customer reason reads inside a sentence ("reason: damaged item").
-REASON_LABELS: dict[str, Text] = {
-    "damaged": {"en": "damaged item", "fr": "article endommagé"},
-    "defective": {"en": "defective item", "fr": "article défectueux"},
-    "wrong_item": {"en": "wrong item", "fr": "mauvais article"},
-    "wrong_size": {"en": "wrong size", "fr": "mauvaise taille"},
-    "changed_mind": {"en": "change of mind", "fr": "changement d'avis"},
-    "not_as_described": {"en": "item not as described",
-                         "fr": "article non conforme à la description"},
-    "arrived_late": {"en": "late delivery", "fr": "livraison en retard"},
-    "other": {"en": "other reason", "fr": "autre motif"},
-}
-
-HEADLINES: dict[str, Text] = {
+HEADLINES: dict[str, Localized] = {
     "approved": {"en": "Approved:", "fr": "Accepté :"},
     "needs_review": {"en": "Needs review:", "fr": "À vérifier :"},
     "rejected": {"en": "Rejected:", "fr": "Refusé :"},
@@ -59,7 +32,7 @@ HEADLINES: dict[str, Text] = {
 
 # --- Sentences of a decision ---------------------------------------------------------------
 # ``{Item}`` is the capitalised form of ``{item}`` (any parameter has both forms).
-TEMPLATES: dict[str, Text] = {
+TEMPLATES: dict[str, Localized] = {
     # Eligibility, before the customer says why.
     "eligible": {
         "en": "{Item} can be returned until {ends} ({days}-day return window from delivery "
@@ -248,7 +221,7 @@ TEMPLATES: dict[str, Text] = {
 }
 
 # --- FAQ -----------------------------------------------------------------------------------
-FAQ_QUESTIONS: dict[str, Text] = {
+FAQ_QUESTIONS: dict[str, Localized] = {
     "window": {"en": "How long do I have to return an item?",
                "fr": "Combien de temps ai-je pour retourner un article ?"},
     "exclusions": {"en": "Which items cannot be returned?",
@@ -268,7 +241,7 @@ FAQ_QUESTIONS: dict[str, Text] = {
 }
 FAQ_TOPICS: tuple[str, ...] = tuple(FAQ_QUESTIONS)
 
-FAQ_TEMPLATES: dict[str, Text] = {
+FAQ_TEMPLATES: dict[str, Localized] = {
     "window_intro": {
         "en": "{shop} accepts returns for a number of days after delivery, depending on the "
               "item: {groups}. Days are counted from the delivery date, and the last day is "
@@ -402,64 +375,19 @@ class Words:
     conjunction: str = "and"
 
 
-_CONJUNCTIONS: dict[str, Text] = {"and": {"en": "and", "fr": "et"},
-                                  "or": {"en": "or", "fr": "ou"}}
-
-
-def _check_language(language: str) -> None:
-    if language not in LANGUAGES:
-        raise ValueError(f"unsupported language {language!r}; expected one of {LANGUAGES}")
-
-
-def format_money(amount_minor: int, currency: str, language: str) -> str:
-    """"€1,234.50" in English, "1 234,50 €" in French (integer maths, no float)."""
-    _check_language(language)
-    signs = CURRENCY_SIGNS.get(currency.upper())
-    if signs is None:
-        raise ValueError(f"unsupported currency {currency!r}")
-    prefix, suffix = signs[language]
-    sign = "-" if amount_minor < 0 else ""
-    units, cents = divmod(abs(int(amount_minor)), 100)
-    grouped = f"{units:,}".replace(",", "," if language == "en" else " ")
-    decimal_mark = "." if language == "en" else ","
-    return f"{sign}{prefix}{grouped}{decimal_mark}{cents:02d}{suffix}"
-
-
-def format_date(day: dt.date, language: str) -> str:
-    """"1 March 2026" in English, "1er mars 2026" in French (French writes the 1st as 1er)."""
-    _check_language(language)
-    day_text = "1er" if (language == "fr" and day.day == 1) else str(day.day)
-    return f"{day_text} {MONTHS[language][day.month - 1]} {day.year}"
-
-
-def format_percent(value: Decimal | int, language: str) -> str:
-    """"15%" / "15 %" and "12.5%" / "12,5 %": no trailing zeros, French spacing."""
-    _check_language(language)
-    number = Decimal(value)
-    text = format(number.normalize(), "f") if number != 0 else "0"
-    if language == "fr":
-        return f"{text.replace('.', ',')} %"
-    return f"{text}%"
+# A product in a sentence: (without a name, with one). French never puts a gendered article
+# before the name (see the module's docstring).
+ITEM_PHRASES: dict[str, tuple[str, str]] = {
+    "en": ("this item", "the {name}"),
+    "fr": ("cet article", "l'article « {name} »"),
+}
 
 
 def item_phrase(name: str | None, language: str) -> str:
     """Lower-case subject phrase: "the Linen shirt" / "l'article « Chemise en lin »"."""
-    _check_language(language)
-    if not name:
-        return "this item" if language == "en" else "cet article"
-    return f"the {name}" if language == "en" else f"l'article « {name} »"
-
-
-def join_words(words: Sequence[str], language: str, conjunction: str = "and") -> str:
-    """"a, b and c" / "a, b et c"."""
-    _check_language(language)
-    conj = _CONJUNCTIONS[conjunction][language]
-    words = list(words)
-    if not words:
-        return ""
-    if len(words) == 1:
-        return words[0]
-    return f"{', '.join(words[:-1])} {conj} {words[-1]}"
+    check_language(language)
+    unnamed, named = ITEM_PHRASES[language]
+    return named.format(name=name) if name else unnamed
 
 
 def _capitalise(text: str) -> str:
@@ -486,8 +414,8 @@ def _format_value(value: Any, language: str) -> str:
     return str(value)
 
 
-def _fill(template: Text, params: Mapping[str, Any]) -> Text:
-    out: Text = {}
+def _fill(template: Localized, params: Mapping[str, Any]) -> Localized:
+    out: Localized = {}
     for language in LANGUAGES:
         values: dict[str, str] = {}
         for key, value in params.items():
@@ -498,22 +426,22 @@ def _fill(template: Text, params: Mapping[str, Any]) -> Text:
     return out
 
 
-def render(key: str, **params: Any) -> Text:
+def render(key: str, **params: Any) -> Localized:
     """One decision sentence in both languages, e.g. ``render("hygiene", item=Item("Bra"))``."""
     return _fill(TEMPLATES[key], params)
 
 
-def render_faq_part(key: str, **params: Any) -> Text:
+def render_faq_part(key: str, **params: Any) -> Localized:
     return _fill(FAQ_TEMPLATES[key], params)
 
 
-def join(parts: Iterable[Text]) -> Text:
+def join(parts: Iterable[Localized]) -> Localized:
     """Sentences joined with a space, per language; empty parts are skipped."""
     parts = [p for p in parts if p and p.get("en")]
     return {lang: " ".join(p[lang] for p in parts) for lang in LANGUAGES}
 
 
-def with_headline(outcome: str, parts: Sequence[Text]) -> Text:
+def with_headline(outcome: str, parts: Sequence[Localized]) -> Localized:
     """"Approved: the Linen shirt is ..." / "Accepté : l'article « … » est ...".
 
     The first sentence after the colon starts in lower case, as both languages write it.
@@ -523,12 +451,13 @@ def with_headline(outcome: str, parts: Sequence[Text]) -> Text:
     return {lang: f"{head[lang]} {_decapitalise(body[lang])}".rstrip() for lang in LANGUAGES}
 
 
-def reason_label(code: str) -> Text:
-    return dict(REASON_LABELS[code])
+def reason_label(code: str) -> Localized:
+    """The reason as a noun in a sentence ("damaged item"): its ``phrase`` in the table."""
+    return dict(reason(code).phrase)
 
 
 def reason_words(codes: Iterable[str], conjunction: str = "or") -> Words:
-    return Words(tuple(REASON_LABELS[c] for c in codes), conjunction)
+    return Words(tuple(reason(c).phrase for c in codes), conjunction)
 
 
 # --- FAQ -----------------------------------------------------------------------------------
@@ -603,8 +532,8 @@ def render_faq(policy: PolicyFacts, language: str) -> list[dict[str, str]]:
     Nothing here is a hard-coded number: change ``window_days`` or a fee in the YAML and
     the answers change with it, so the bot can never quote an outdated policy.
     """
-    _check_language(language)
-    answers: dict[str, Text] = {
+    check_language(language)
+    answers: dict[str, Localized] = {
         "window": _faq_window(policy),
         "exclusions": _faq_exclusions(policy),
         "fees": _faq_fees(policy),
@@ -622,7 +551,7 @@ def render_faq(policy: PolicyFacts, language: str) -> list[dict[str, str]]:
     ]
 
 
-def _faq_window(policy: PolicyFacts) -> Text:
+def _faq_window(policy: PolicyFacts) -> Localized:
     groups: dict[int, list[Mapping[str, str]]] = {}
     for rule in policy.categories.values():
         if rule.key == "default" or rule.key in policy.hygiene_categories:
@@ -632,13 +561,12 @@ def _faq_window(policy: PolicyFacts) -> Text:
     groups.setdefault(default.window_days, []).append(FAQ_TEMPLATES["other_items"])
     group_texts = [render_faq_part("window_group", days=days, names=Words(tuple(names)))
                    for days, names in groups.items()]
-    joined = {lang: "; ".join(g[lang] for g in group_texts) if lang == "en"
-              else " ; ".join(g[lang] for g in group_texts) for lang in LANGUAGES}
+    joined = localized(lambda lang: SEMICOLONS[lang].join(g[lang] for g in group_texts))
     return render_faq_part("window_intro", shop=policy.shop_name, groups=joined)
 
 
-def _faq_exclusions(policy: PolicyFacts) -> Text:
-    parts: list[Text] = []
+def _faq_exclusions(policy: PolicyFacts) -> Localized:
+    parts: list[Localized] = []
     if policy.final_sale_excluded:
         parts.append(render_faq_part("final_sale"))
     hygiene_names: list[Mapping[str, str]] = [
@@ -656,15 +584,14 @@ def _faq_exclusions(policy: PolicyFacts) -> Text:
     return join(parts)
 
 
-def _faq_fees(policy: PolicyFacts) -> Text:
-    parts: list[Text] = []
+def _faq_fees(policy: PolicyFacts) -> Localized:
+    parts: list[Localized] = []
     fee_items = [
         render_faq_part("restocking_item", percent=rule.restocking_fee_percent, name=rule.names)
         for rule in policy.categories.values() if rule.restocking_fee_percent > 0
     ]
     if fee_items:
-        joined = {lang: "; ".join(i[lang] for i in fee_items) if lang == "en"
-                  else " ; ".join(i[lang] for i in fee_items) for lang in LANGUAGES}
+        joined = localized(lambda lang: SEMICOLONS[lang].join(i[lang] for i in fee_items))
         parts.append(render_faq_part("restocking", items=joined))
     else:
         parts.append(render_faq_part("no_restocking"))
@@ -684,7 +611,7 @@ def _faq_fees(policy: PolicyFacts) -> Text:
     return join(parts)
 
 
-def _faq_returnless(policy: PolicyFacts) -> Text:
+def _faq_returnless(policy: PolicyFacts) -> Localized:
     if not policy.returnless_enabled or not policy.returnless_reasons:
         return render_faq_part("returnless_off")
     return render_faq_part(
@@ -692,7 +619,7 @@ def _faq_returnless(policy: PolicyFacts) -> Text:
         reasons=reason_words(policy.returnless_reasons))
 
 
-def _faq_exchanges(policy: PolicyFacts) -> Text:
+def _faq_exchanges(policy: PolicyFacts) -> Localized:
     parts = [render_faq_part("exchanges")]
     if policy.exchanges_free_shipping and policy.return_shipping_fee_minor > 0:
         parts.append(render_faq_part("exchanges_free"))
@@ -702,7 +629,7 @@ def _faq_exchanges(policy: PolicyFacts) -> Text:
     return join(parts)
 
 
-def _faq_photos(policy: PolicyFacts) -> Text:
+def _faq_photos(policy: PolicyFacts) -> Localized:
     codes = [c for c, rule in policy.reasons.items() if rule.photo_required]
     if not codes:
         return render_faq_part("photos_off")

@@ -63,16 +63,14 @@ PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1024
 
 
-def password_problem(password: str) -> Optional[tuple[str, str]]:
-    """Why this password cannot be set (English, French), or None when it can."""
+def password_problem(password: str) -> Optional[str]:
+    """Why this password cannot be set (a key of backend.domain.error_text), or None."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return (f"The password must have at least {PASSWORD_MIN_LENGTH} characters.",
-                f"Le mot de passe doit compter au moins {PASSWORD_MIN_LENGTH} caractères.")
+        return "staff_password_too_short"
     if len(password) > PASSWORD_MAX_LENGTH:
-        return (f"The password must have at most {PASSWORD_MAX_LENGTH} characters.",
-                f"Le mot de passe doit compter au plus {PASSWORD_MAX_LENGTH} caractères.")
+        return "staff_password_too_long"
     if not password.strip():
-        return ("The password cannot be only spaces.", "Le mot de passe ne peut pas être fait que d'espaces.")
+        return "staff_password_blank"
     return None
 
 

@@ -21,14 +21,14 @@ def label_url(ctx: BackendContext, label: Label) -> str:
 def label_file(ctx: BackendContext, token: str) -> Path:
     """The PDF behind a download link; NotFound for any token that is not exactly ours."""
     if not token or len(token) > 64:
-        raise NotFound("No such label.", "Étiquette introuvable.")
+        raise NotFound("label_not_found")
     with session_scope(ctx.sessions) as session:
         label = session.execute(select(Label).where(Label.download_token == token)).scalar_one_or_none()
         if label is None:
-            raise NotFound("No such label.", "Étiquette introuvable.")
+            raise NotFound("label_not_found")
         path = Path(label.storage_path)
     if not path.is_file():
-        raise NotFound("No such label.", "Étiquette introuvable.")
+        raise NotFound("label_not_found")
     return path
 
 

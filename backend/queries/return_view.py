@@ -10,16 +10,11 @@ import datetime as dt
 from backend.context import BackendContext
 from backend.db.models import ReturnRequest
 from backend.domain.lifecycle import ReturnStatus as S
-from backend.domain.policy_text import format_date, format_money
-from backend.domain.status_text import status_text
+from backend.domain.status_text import NEXT_STEPS, status_text
 from backend.queries.labels import label_url
 from backend.queries.returns import item_name
-
-LANGS = ("en", "fr")
-
-
-def _both(fn) -> dict[str, str]:
-    return {lang: fn(lang) for lang in LANGS}
+from common.formatting import format_date, format_money
+from common.languages import fill, localized
 
 
 def _reached(ret: ReturnRequest, status: S) -> dt.datetime | None:
@@ -45,54 +40,42 @@ def expected_refund_by(ctx: BackendContext, ret: ReturnRequest) -> dt.date | Non
 
 
 def next_step(ctx: BackendContext, ret: ReturnRequest) -> dict[str, str]:
+    """What the customer should do or expect now (the words: ``status_text.NEXT_STEPS``)."""
     status = S(ret.status)
-    money = lambda lang: format_money(ret.refund_amount_minor, ret.currency, lang)  # noqa: E731
     days = ctx.policy.refund_days_max
+    amount = lambda: localized(  # noqa: E731
+        lambda lang: format_money(ret.refund_amount_minor, ret.currency, lang))
     label = ret.labels[-1] if ret.labels else None
     if status is S.NEEDS_REVIEW and "photo_required" in (ret.decision_reasons or []):
-        return {"en": "Please send a photo of the problem; we'll continue as soon as we have it.",
-                "fr": "Envoyez-nous une photo du problème ; nous continuerons dès réception."}
+        return fill(NEXT_STEPS["send_photo"])
     if status is S.NEEDS_REVIEW:
-        return {"en": "Our team is reviewing your return and will get back to you within 2 business days.",
-                "fr": "Notre équipe examine votre retour et vous répondra sous 2 jours ouvrés."}
+        return fill(NEXT_STEPS["in_review"])
     if status is S.APPROVED and ret.returnless:
-        return {"en": "No need to send the item back: your refund is being issued.",
-                "fr": "Inutile de renvoyer l'article : votre remboursement est en cours."}
+        return fill(NEXT_STEPS["keep_it"])
     if status is S.APPROVED:
-        return {"en": "Your return label is being prepared; you can ask for it again in a few minutes.",
-                "fr": "Votre étiquette de retour est en préparation ; redemandez-la dans quelques minutes."}
+        return fill(NEXT_STEPS["label_coming"])
     if status is S.LABEL_ISSUED and label:
         until = label.expires_at.date()
-        return _both(lambda lang: {
-            "en": f"Print the label, pack the item and drop the parcel at any post office before "
-                  f"{format_date(until, lang)}.",
-            "fr": f"Imprimez l'étiquette, emballez l'article et déposez le colis dans un bureau de "
-                  f"poste avant le {format_date(until, lang)}.",
-        }[lang])
+        return fill(NEXT_STEPS["send_parcel"], date=localized(lambda lang: format_date(until, lang)))
     if status in (S.IN_TRANSIT, S.RECEIVED, S.INSPECTED):
-        return {"en": f"We refund within {days} days of receiving your parcel.",
-                "fr": f"Nous remboursons sous {days} jours après réception de votre colis."}
+        return fill(NEXT_STEPS["refund_coming"], days=days)
     if status is S.REFUNDED:
-        return _both(lambda lang: {
-            "en": f"Your refund of {money(lang)} has been issued; allow up to {days} days for it to "
-                  "appear on your statement.",
-            "fr": f"Votre remboursement de {money(lang)} a été effectué ; comptez jusqu'à {days} jours "
-                  "pour le voir sur votre relevé.",
-        }[lang])
+        return fill(NEXT_STEPS["refunded"], amount=amount(), days=days)
     if status is S.CREDITED:
-        return _both(lambda lang: {
-            "en": f"Store credit of {money(lang)} is available on your account.",
-            "fr": f"Un avoir de {money(lang)} est disponible sur votre compte.",
-        }[lang])
+        return fill(NEXT_STEPS["credited"], amount=amount())
     if status is S.EXCHANGED:
-        return {"en": "Your replacement is on its way.", "fr": "Votre article d'échange est en route."}
+        return fill(NEXT_STEPS["exchanged"])
     if status is S.REJECTED:
-        return {"en": ret.explanation_en, "fr": ret.explanation_fr}
+        return explanation(ret)
     if status is S.EXPIRED:
-        return {"en": "The label was not used in time. Start a new return if you still want to send it back.",
-                "fr": "L'étiquette n'a pas été utilisée à temps. Faites une nouvelle demande si vous "
-                      "souhaitez toujours retourner l'article."}
-    return {"en": status_text(status.value, "en") + ".", "fr": status_text(status.value, "fr") + "."}
+        return fill(NEXT_STEPS["expired"])
+    return localized(lambda lang: status_text(status.value, lang) + ".")
+
+
+def explanation(ret: ReturnRequest) -> dict[str, str]:
+    """The policy's explanation as stored: one column per language (``explanation_en``,
+    ``explanation_fr``); a third language would need a column and a data migration."""
+    return {"en": ret.explanation_en, "fr": ret.explanation_fr}
 
 
 def return_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict | None = None) -> dict:
@@ -100,14 +83,14 @@ def return_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict |
     return {
         "rma": ret.rma,
         "status": ret.status,
-        "status_text": _both(lambda lang: status_text(ret.status, lang)),
+        "status_text": localized(lambda lang: status_text(ret.status, lang)),
         "order_number": ret.order.number,
         "language": ret.language,
         "channel": ret.channel,
         "created_at": ret.created_at,
         "decision": {
             "reason_codes": list(ret.decision_reasons or []),
-            "explanation": {"en": ret.explanation_en, "fr": ret.explanation_fr},
+            "explanation": explanation(ret),
             "policy_version": ret.policy_version,
             "returnless": ret.returnless,
         },
@@ -116,7 +99,7 @@ def return_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict |
                   "refund_amount_minor": ret.refund_amount_minor},
         "lines": [{
             "id": l.id, "order_line_id": l.order_line_id, "sku": l.order_line.variant.sku,
-            "name": _both(lambda lang, line=l: item_name(line.order_line, lang)),
+            "name": localized(lambda lang, line=l: item_name(line.order_line, lang)),
             "quantity": l.quantity, "reason_code": l.reason_code, "reason_text": l.reason_text,
             "resolution": l.resolution,
             "exchange_sku": l.exchange_variant.sku if l.exchange_variant else None,
@@ -132,7 +115,7 @@ def return_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict |
                     for r in ret.refunds],
         "expected_refund_by": expected_refund_by(ctx, ret),
         "next_step": next_step(ctx, ret),
-        "timeline": [{"status": h.to_status, "text": _both(lambda lang, s=h.to_status: status_text(s, lang)),
+        "timeline": [{"status": h.to_status, "text": localized(lambda lang, s=h.to_status: status_text(s, lang)),
                       "at": h.created_at} for h in ret.history],
         "follow_up_error": follow_up_error,
     }

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend.context import BackendContext
 from backend.db.models import Order, OrderLine, ReturnLine, ReturnRequest
+from backend.domain import status_text
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.domain.policy import LineEligibility, LineFacts
 from backend.domain.claims import CustomerClaims
@@ -34,12 +35,7 @@ class ExchangeOption:
 
 def already_returned_text(quantity: int) -> dict[str, str]:
     """Shown after "{item} can't be returned:" when every unit is already in a return."""
-    return {
-        "en": f"all of it is already in a return ({quantity} in all). Ask me for that return's "
-              "status instead.",
-        "fr": f"tout est déjà dans un retour ({quantity} au total). Demandez-moi plutôt où en est "
-              "ce retour.",
-    }
+    return status_text.already_in_a_return(quantity)
 
 
 @dataclass(frozen=True)
@@ -67,6 +63,12 @@ class ReturnableLine:
 
 
 def item_name(line: OrderLine, language: str) -> str:
+    """The product's name in ``language`` with its size and colour.
+
+    Products store an English ``name`` and an optional ``name_fr`` (columns from the shop's
+    catalogue; a third language would need a column and a migration); anything else, or a
+    missing French name, gets the English one.
+    """
     product = line.variant.product
     name = product.name_fr if language == "fr" and product.name_fr else product.name
     details = ", ".join(x for x in (line.variant.size, line.variant.colour) if x)
@@ -113,8 +115,7 @@ def order_for_claims(session: Session, claims: CustomerClaims, order_number: str
     if order is None or order.customer_id != claims.customer_id or (
         order.number != order_number.strip().upper()
     ):
-        raise NotFound("We couldn't find that order for you.",
-                       "Nous n'avons pas trouvé cette commande pour vous.", code="order_not_found")
+        raise NotFound("order_not_found")
     return order
 
 
@@ -139,8 +140,7 @@ def get_return(session: Session, rma: str) -> ReturnRequest:
     if canonical:
         ret = session.execute(select(ReturnRequest).where(ReturnRequest.rma == canonical)).scalar_one_or_none()
     if ret is None:
-        raise NotFound("We couldn't find that return.", "Nous n'avons pas trouvé ce retour.",
-                       code="return_not_found")
+        raise NotFound("return_not_found")
     return ret
 
 
@@ -151,8 +151,7 @@ def get_return_for_customer(session: Session, claims: CustomerClaims, rma: str) 
     except NotFound:
         ret = None
     if ret is None or ret.customer_id != claims.customer_id:
-        raise NotFound("We couldn't find that return.", "Nous n'avons pas trouvé ce retour.",
-                       code="return_not_found")
+        raise NotFound("return_not_found")
     return ret
 
 

@@ -127,11 +127,10 @@ def erase_customer(ctx: BackendContext, *, email: str | None = None, phone: str 
     """
     wanted_email = normalize_email(email) if email else None
     if email and wanted_email is None:
-        raise Invalid("That is not an email address.", "Ce n'est pas une adresse e-mail.", code="email_invalid")
+        raise Invalid("email_invalid")
     wanted_phone = normalize_phone_e164(phone) if phone else None
     if phone and wanted_phone is None:
-        raise Invalid("Give the number in international form, e.g. +33639981234.",
-                      "Donnez le numéro au format international, par ex. +33639981234.", code="phone_invalid")
+        raise Invalid("phone_invalid")
     report = ErasureReport(dry_run=dry_run)
     session = ctx.sessions()
     try:

@@ -51,7 +51,7 @@ def find_open(session: Session, conversation_id: str) -> HandoffRequest | None:
 def get(session: Session, handoff_id: int) -> HandoffRequest:
     handoff = session.get(HandoffRequest, handoff_id)
     if handoff is None:
-        raise NotFound("No such handoff.", "Ce transfert n'existe pas.", code="handoff_not_found")
+        raise NotFound("handoff_not_found")
     return handoff
 
 
@@ -83,8 +83,8 @@ def move(session: Session, handoff: HandoffRequest, what: HandoffMove, actor: Ac
     try:
         target = check_move(what, current)
     except IllegalHandoffMove as exc:
-        raise Conflict(str(exc), _illegal_fr(exc), code="handoff_illegal_move",
-                       extra={"status": current}) from None
+        raise Conflict("handoff_illegal_move", extra={"status": current},
+                       status=STATUS_WORDS[exc.status.value], move=MOVE_WORDS[exc.move.value]) from None
     values: dict = {"status": target.value, "updated_at": at}
     owner = assignee or actor
     if what in (HandoffMove.CLAIM, HandoffMove.REASSIGN):
@@ -101,19 +101,21 @@ def move(session: Session, handoff: HandoffRequest, what: HandoffMove, actor: Ac
           if what is not HandoffMove.CLAIM and handoff.assigned_staff_id is not None else ()),
     ).values(**values).execution_options(synchronize_session=False)).rowcount
     if changed != 1:
-        raise Conflict("Someone else changed this conversation first; reload it.",
-                       "Quelqu'un d'autre a modifié cette conversation avant vous ; rechargez-la.",
-                       code="handoff_taken")
+        raise Conflict("handoff_taken")
     session.refresh(handoff)
     detail = what.value if assignee is None else f"{what.value}:{assignee.name}"
     add_message(session, handoff, "event", text=detail, staff_id=actor.staff_id, at=at)
     return handoff
 
 
-def _illegal_fr(exc: IllegalHandoffMove) -> str:
-    states = {"queued": "en attente", "claimed": "pris en charge", "returned": "rendu à l'assistant",
-              "closed": "clos", "cancelled": "annulé"}
-    return f"Ce transfert est {states[exc.status.value]} : cette action n'est plus possible."
+# The words for a state and a move inside the "illegal move" error, per language.
+STATUS_WORDS = {s: {"en": s, "fr": fr} for s, fr in (
+    ("queued", "en attente"), ("claimed", "pris en charge"), ("returned", "rendu à l'assistant"),
+    ("closed", "clos"), ("cancelled", "annulé"))}
+MOVE_WORDS = {m: {"en": en, "fr": fr} for m, en, fr in (
+    ("claim", "be claimed", "prendre en charge"), ("reassign", "be reassigned", "réattribuer"),
+    ("release", "be released", "remettre en file"), ("hand_back", "be handed back", "rendre à l'assistant"),
+    ("close", "be closed", "clore"), ("cancel", "be cancelled", "annuler"))}
 
 
 def add_message(session: Session, handoff: HandoffRequest, kind: str, *, at: dt.datetime,
@@ -140,8 +142,7 @@ def record_csat(session: Session, conversation_id: str, score: int | None, *, at
         HandoffRequest.conversation_id == conversation_id,
         HandoffRequest.status == HandoffStatus.CLOSED.value).order_by(HandoffRequest.id.desc())).scalars().first()
     if handoff is None:
-        raise NotFound("There is no finished conversation with a person to rate.",
-                       "Aucune conversation avec un conseiller à évaluer.", code="no_closed_handoff")
+        raise NotFound("no_closed_handoff")
     handoff.csat_score = score
     handoff.csat_at = at
     return handoff

@@ -13,17 +13,13 @@ def record_inspection(ret: ReturnRequest, grades: dict[int, str], dispositions: 
     line_ids = {l.id for l in ret.lines}
     unknown = (set(grades) | set(dispositions)) - line_ids
     if unknown:
-        raise Invalid(f"Lines {sorted(unknown)} are not part of return {ret.rma}.",
-                      f"Les lignes {sorted(unknown)} ne font pas partie du retour {ret.rma}.")
+        raise Invalid("lines_not_in_return", lines=sorted(unknown), rma=ret.rma)
     for line in ret.lines:
         if line.id in grades:
             if grades[line.id] not in GRADES:
-                raise Invalid(f"Grade must be one of {', '.join(GRADES)}.",
-                              f"La note doit être parmi {', '.join(GRADES)}.", code="invalid_grade")
+                raise Invalid("invalid_grade", grades=", ".join(GRADES))
             line.grade = grades[line.id]
         if line.id in dispositions:
             if dispositions[line.id] not in DISPOSITIONS:
-                raise Invalid(f"Disposition must be one of {', '.join(DISPOSITIONS)}.",
-                              f"La destination doit être parmi {', '.join(DISPOSITIONS)}.",
-                              code="invalid_disposition")
+                raise Invalid("invalid_disposition", dispositions=", ".join(DISPOSITIONS))
             line.disposition = dispositions[line.id]

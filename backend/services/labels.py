@@ -32,9 +32,7 @@ def warehouse_address(ctx: BackendContext) -> Address:
 def check_label_allowed(ret: ReturnRequest) -> None:
     """Only an approved return gets a label (one that already has one keeps it)."""
     if ret.status != S.APPROVED.value:
-        raise Conflict(f"A label can only be issued for an approved return (this one is '{ret.status}').",
-                       f"Une étiquette n'est émise que pour un retour accepté (statut : « {ret.status} »).",
-                       code="label_not_allowed")
+        raise Conflict("label_not_allowed", status=ret.status)
 
 
 def label_request(ctx: BackendContext, ret: ReturnRequest) -> LabelRequest:
@@ -51,14 +49,8 @@ def buy_label(ctx: BackendContext, request: LabelRequest) -> LabelResult:
     try:
         return ctx.carrier.create_return_label(request)
     except CarrierError as exc:
-        raise Unavailable(
-            "We couldn't create your return label right now. We'll send it as soon as the "
-            "carrier answers; you can also ask again in a few minutes.",
-            "Nous n'avons pas pu créer votre étiquette de retour pour le moment. Nous vous "
-            "l'enverrons dès que le transporteur répondra ; vous pouvez aussi redemander "
-            "dans quelques minutes.",
-            code="label_unavailable", extra={"retryable": getattr(exc, "retryable", True)},
-        ) from exc
+        raise Unavailable("label_unavailable",
+                          extra={"retryable": getattr(exc, "retryable", True)}) from exc
 
 
 def save_label_file(ctx: BackendContext, pdf: bytes) -> tuple[str, Path]:

@@ -29,7 +29,7 @@ MAX_PHOTOS_PER_LINE = 5
 def _error_for(exc: ImageRejected) -> ServiceError:
     kind = {"too_large": PayloadTooLarge, "too_many_pixels": PayloadTooLarge,
             "not_an_image": UnsupportedMedia, "unsupported_type": UnsupportedMedia}.get(exc.code, Invalid)
-    return kind(exc.message_en, exc.message_fr, code=f"photo_{exc.code}")
+    return kind(exc.key, **exc.params)
 
 
 def photos_dir(ctx: BackendContext) -> Path:
@@ -86,9 +86,7 @@ def store_chat_photo(ctx: BackendContext, conversation_id: str, data: bytes,
         count = session.execute(select(func.count(Photo.id)).where(
             Photo.conversation_id == conversation_id)).scalar_one()
         if count >= cap:
-            raise Invalid(f"This conversation already has {cap} photos, the most it can hold.",
-                          f"Cette conversation compte déjà {cap} photos, le maximum.",
-                          code="too_many_photos")
+            raise Invalid("too_many_chat_photos", cap=cap)
 
     with session_scope(ctx.sessions) as session:
         below_cap(session)  # refuse early, before decoding anything
@@ -107,17 +105,13 @@ def line_for_photo(ctx: BackendContext, claims: CustomerClaims, rma: str,
         ret = get_return_for_customer(session, claims, rma)
         lines = [l for l in ret.lines if return_line_id in (None, l.id)]
         if not lines:
-            raise Invalid("That item is not part of this return.", "Cet article ne fait pas partie de ce retour.",
-                          code="return_line_not_found")
-        needing = [l for l in lines if l.reason_code in ("damaged", "defective", "wrong_item")]
+            raise Invalid("return_line_not_found")
+        needing = [l for l in lines if ctx.policy.reasons[l.reason_code].photo_required]
         line_id = (needing or lines)[0].id
         if ret.status in ("closed", "cancelled", "expired", "rejected"):
-            raise Conflict("This return is closed; photos can no longer be added.",
-                           "Ce retour est clôturé ; il n'est plus possible d'ajouter des photos.",
-                           code="return_closed")
+            raise Conflict("return_closed")
         if len((needing or lines)[0].photos) >= MAX_PHOTOS_PER_LINE:
-            raise Invalid(f"At most {MAX_PHOTOS_PER_LINE} photos per item.",
-                          f"{MAX_PHOTOS_PER_LINE} photos au plus par article.", code="too_many_photos")
+            raise Invalid("too_many_line_photos", cap=MAX_PHOTOS_PER_LINE)
         return line_id, ret.rma
 
 

@@ -20,6 +20,7 @@ from backend.db.models import Refund, ReturnRequest
 from backend.db.session import session_scope
 from backend.domain.lifecycle import ReturnStatus as S, check_transition, IllegalTransition
 from backend.services.errors import Conflict, NotFound, Unavailable
+from backend.services.transitions import illegal_transition
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,7 @@ def resolution_target(ret: ReturnRequest) -> S:
     try:
         check_transition(ret.status, target)
     except IllegalTransition as exc:
-        raise Conflict(str(exc), code="illegal_transition",
-                       extra={"current_status": ret.status, "requested_status": target.value}) from None
+        raise illegal_transition(exc) from None
     return target
 
 
@@ -105,15 +105,9 @@ def pay_refunds(ctx: BackendContext, todo: list[RefundToPay], payment_reference:
                 refund.failure_reason = outcome.failure_reason
                 failures.append((outcome.failure_reason or "unknown", outcome.retryable))
     if any(not retryable for _, retryable in failures):
-        raise Conflict(
-            "The payment provider refused this refund; our team will look into it.",
-            "Le prestataire de paiement a refusé ce remboursement ; notre équipe va s'en occuper.",
-            code="refund_refused", extra={"reasons": [r for r, _ in failures]})
+        raise Conflict("refund_refused", extra={"reasons": [r for r, _ in failures]})
     if failures:
-        raise Unavailable(
-            "The refund could not be issued right now; it will be retried.",
-            "Le remboursement n'a pas pu être effectué pour le moment ; il sera relancé.",
-            code="refund_failed", extra={"reasons": [r for r, _ in failures]})
+        raise Unavailable("refund_failed", extra={"reasons": [r for r, _ in failures]})
 
 
 def retryable_refund_rma(ctx: BackendContext, refund_id: int) -> str:
@@ -121,8 +115,7 @@ def retryable_refund_rma(ctx: BackendContext, refund_id: int) -> str:
     with session_scope(ctx.sessions) as session:
         refund = session.get(Refund, refund_id)
         if refund is None:
-            raise NotFound("No such refund.", "Remboursement introuvable.")
+            raise NotFound("refund_not_found")
         if refund.status == "issued":
-            raise Conflict("This refund was already issued.", "Ce remboursement a déjà été effectué.",
-                           code="refund_already_issued")
+            raise Conflict("refund_already_issued")
         return refund.return_request.rma

@@ -25,7 +25,7 @@ from backend.db.models import (
 from backend.domain.claims import CustomerClaims
 from backend.domain.commands import CreateReturnInput, LineInput
 from backend.domain.lifecycle import CANCELLABLE, ReturnStatus as S
-from backend.domain.policy import LineRequest, ReturnDecision
+from backend.domain.policy import CUSTOMER_REASONS, RESOLUTIONS, LineRequest, ReturnDecision
 from backend.queries.returns import (
     customer_returns_90d,
     item_name,
@@ -37,19 +37,13 @@ from backend.queries.stock import available
 from backend.services import inventory
 from backend.services.errors import Conflict, Invalid
 from common.identifiers import new_rma
+from common.languages import LANGUAGES
 from backend.services.transitions import apply_transition, record_initial_status
 
-REASON_CODES = ("damaged", "defective", "wrong_item", "wrong_size", "changed_mind",
-                "not_as_described", "arrived_late", "other")
-RESOLUTIONS = ("refund", "exchange", "store_credit")
 IDEMPOTENCY_SCOPE = "create_return"
 
 
 # --- creating ------------------------------------------------------------------------
-
-def _invalid(en: str, fr: str, code: str = "invalid_return_request") -> Invalid:
-    return Invalid(en, fr, code=code)
-
 
 def _usable_photo(session: Session, public_id: str, claims: CustomerClaims,
                   conversation_id: str | None) -> Photo:
@@ -68,11 +62,9 @@ def _usable_photo(session: Session, public_id: str, claims: CustomerClaims,
             .execution_options(synchronize_session=False))
         session.refresh(photo)  # lost a race: now someone else's, refused below
     if photo is None or photo.customer_id != claims.customer_id:
-        raise _invalid(f"Photo {public_id} was not found.", f"Photo {public_id} introuvable.",
-                       code="photo_not_found")
+        raise Invalid("photo_not_found", photo_id=public_id)
     if photo.return_line_id is not None:
-        raise _invalid(f"Photo {public_id} is already attached to a return.",
-                       f"La photo {public_id} est déjà jointe à un retour.", code="photo_in_use")
+        raise Invalid("photo_in_use", photo_id=public_id)
     return photo
 
 
@@ -81,28 +73,20 @@ def _validate_line(session: Session, order: Order, item: LineInput, remaining: d
                    ) -> tuple[OrderLine, Variant | None, list[Photo]]:
     line = next((l for l in order.lines if l.id == item.order_line_id), None)
     if line is None:
-        raise _invalid(f"Order line {item.order_line_id} is not part of order {order.number}.",
-                       f"La ligne {item.order_line_id} ne fait pas partie de la commande {order.number}.")
-    if item.reason_code not in REASON_CODES:
-        raise _invalid(f"Unknown reason '{item.reason_code}'. Use one of: {', '.join(REASON_CODES)}.",
-                       f"Motif inconnu « {item.reason_code} ».")
+        raise Invalid("line_not_in_order", line_id=item.order_line_id, order_number=order.number)
+    if item.reason_code not in CUSTOMER_REASONS:
+        raise Invalid("unknown_reason", reason=item.reason_code, codes=", ".join(CUSTOMER_REASONS))
     if item.resolution not in RESOLUTIONS:
-        raise _invalid(f"Unknown resolution '{item.resolution}'. Use one of: {', '.join(RESOLUTIONS)}.",
-                       f"Solution inconnue « {item.resolution} ».")
+        raise Invalid("unknown_resolution", resolution=item.resolution, codes=", ".join(RESOLUTIONS))
     if item.quantity < 1 or item.quantity > remaining.get(line.id, 0):
-        raise _invalid(
-            f"You can return at most {remaining.get(line.id, 0)} of this item.",
-            f"Vous pouvez retourner au plus {remaining.get(line.id, 0)} exemplaire(s) de cet article.",
-            code="quantity_not_returnable")
+        raise Invalid("quantity_not_returnable", count=remaining.get(line.id, 0))
     remaining[line.id] -= item.quantity
     exchange_variant = None
     if item.resolution == "exchange":
         exchange_variant = next((v for v in line.variant.product.variants
                                  if item.exchange_sku and v.sku == item.exchange_sku.strip().upper()), None)
         if exchange_variant is None or exchange_variant.id == line.variant_id:
-            raise _invalid("An exchange needs another size or colour of the same product.",
-                           "Un échange demande une autre taille ou couleur du même article.",
-                           code="invalid_exchange")
+            raise Invalid("invalid_exchange")
     photos = [_usable_photo(session, public_id, claims, conversation_id)
               for public_id in dict.fromkeys(item.photo_ids)]
     return line, exchange_variant, photos
@@ -112,6 +96,7 @@ def apply_decision(ret: ReturnRequest, decision: ReturnDecision) -> None:
     """Store the policy's decision (reasons, explanation, money) on the return and its lines."""
     ret.policy_version = decision.policy_version
     ret.decision_reasons = list(decision.reason_codes)
+    # One column per language (a data migration is what a third language would need).
     ret.explanation_en = decision.explanation["en"]
     ret.explanation_fr = decision.explanation["fr"]
     ret.returnless = decision.returnless
@@ -156,9 +141,7 @@ def replayed_rma(session: Session, key: str, fingerprint: str) -> str | None:
     if record is None:
         return None
     if record.request_hash != fingerprint:
-        raise Invalid("This Idempotency-Key was already used for a different request.",
-                      "Cette clé d'idempotence a déjà servi pour une autre demande.",
-                      code="idempotency_key_reused")
+        raise Invalid("idempotency_key_reused")
     return str(record.response_body["rma"])
 
 
@@ -175,14 +158,12 @@ def create_in_session(ctx: BackendContext, session: Session, claims: CustomerCla
     """Build, decide and reserve stock for a new return, in the caller's transaction."""
     order = order_for_claims(session, claims, data.order_number)
     if not data.lines:
-        raise _invalid("Choose at least one item to return.",
-                       "Choisissez au moins un article à retourner.")
+        raise Invalid("no_lines")
     if len({l.order_line_id for l in data.lines}) != len(data.lines):
-        raise _invalid("Each item may appear only once in a return.",
-                       "Chaque article ne peut figurer qu'une fois dans un retour.")
+        raise Invalid("duplicate_lines")
     in_returns = quantities_in_returns(session, order.id)
     remaining = {l.id: l.quantity - in_returns.get(l.id, 0) for l in order.lines}
-    language = data.language if data.language in ("en", "fr") else order.customer.preferred_language
+    language = data.language if data.language in LANGUAGES else order.customer.preferred_language
     now = ctx.now()
     ret = ReturnRequest(rma=_unique_rma(session), order=order, customer_id=order.customer_id,
                         status=S.REQUESTED.value, channel=data.channel[:20], language=language,
@@ -207,10 +188,7 @@ def create_in_session(ctx: BackendContext, session: Session, claims: CustomerCla
             if rline.resolution == "exchange":
                 rline.exchange_location = inventory.reserve(session, rline.exchange_variant, rline.quantity)
                 if rline.exchange_location is None:
-                    raise Conflict("That size or colour just went out of stock. Please choose another "
-                                   "option or a refund.",
-                                   "Cette taille ou couleur vient d'être épuisée. Choisissez une autre "
-                                   "option ou un remboursement.", code="exchange_out_of_stock")
+                    raise Conflict("exchange_out_of_stock")
     apply_transition(session, ret, decision.outcome, actor="policy", at=now,
                      note=", ".join(decision.reason_codes) or None)
     return ret
@@ -235,7 +213,4 @@ def release_reservations(session: Session, ret: ReturnRequest) -> None:
 def check_cancellable_by_customer(ret: ReturnRequest) -> None:
     """A customer may cancel only before the parcel is on its way (:data:`CANCELLABLE`)."""
     if ret.status not in {s.value for s in CANCELLABLE}:
-        raise Conflict(
-            "This return can no longer be cancelled: the parcel is already on its way or done.",
-            "Ce retour ne peut plus être annulé : le colis est déjà en route ou traité.",
-            code="not_cancellable", extra={"current_status": ret.status})
+        raise Conflict("not_cancellable", extra={"current_status": ret.status})

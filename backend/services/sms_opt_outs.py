@@ -39,9 +39,7 @@ def erased_phone_key(secret_key: str, e164: str) -> str:
 def canonical_phone(phone: str) -> str:
     e164 = normalize_phone_e164(phone or "")
     if e164 is None:
-        raise Invalid("A phone number in international form is needed, e.g. +33639981234.",
-                      "Il faut un numéro de téléphone au format international, par ex. +33639981234.",
-                      code="phone_invalid")
+        raise Invalid("phone_invalid")
     return e164
 
 

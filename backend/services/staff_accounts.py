@@ -12,7 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.db.models import StaffAccount
-from backend.domain.staff import LANGUAGES, ROLES, normalize_staff_email, password_problem
+from backend.domain.staff import (
+    LANGUAGES,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    ROLES,
+    normalize_staff_email,
+    password_problem,
+)
 from backend.services import passwords, staff_sessions
 from backend.services.errors import Conflict, Invalid, NotFound
 
@@ -20,15 +27,18 @@ from backend.services.errors import Conflict, Invalid, NotFound
 def _email(email: str) -> str:
     normalized = normalize_staff_email(email)
     if normalized is None:
-        raise Invalid("This is not an email address.", "Ceci n'est pas une adresse e-mail.",
-                      code="staff_email_invalid")
+        raise Invalid("staff_email_invalid")
     return normalized
 
 
 def _check_password(password: str) -> None:
     problem = password_problem(password)
+    if problem == "staff_password_too_short":
+        raise Invalid("staff_password_too_short", length=PASSWORD_MIN_LENGTH)
+    if problem == "staff_password_too_long":
+        raise Invalid("staff_password_too_long", length=PASSWORD_MAX_LENGTH)
     if problem is not None:
-        raise Invalid(*problem, code="staff_password_too_weak")
+        raise Invalid("staff_password_blank")
 
 
 def find_account(session: Session, email: str) -> StaffAccount | None:
@@ -41,8 +51,7 @@ def find_account(session: Session, email: str) -> StaffAccount | None:
 def get_account(session: Session, email: str) -> StaffAccount:
     account = find_account(session, email)
     if account is None:
-        raise NotFound("There is no staff account with this email.",
-                       "Aucun compte d'équipe n'a cette adresse e-mail.", code="staff_account_not_found")
+        raise NotFound("staff_account_not_found")
     return account
 
 
@@ -50,15 +59,12 @@ def create_account(session: Session, *, email: str, role: str, password: str, no
                    name: str | None = None, language: str = "en") -> StaffAccount:
     email = _email(email)
     if role not in ROLES:
-        raise Invalid(f"Unknown role '{role}': one of {', '.join(ROLES)}.",
-                      f"Rôle inconnu « {role} » : l'un de {', '.join(ROLES)}.", code="staff_role_invalid")
+        raise Invalid("staff_role_invalid", role=role, roles=", ".join(ROLES))
     if language not in LANGUAGES:
-        raise Invalid("The language must be en or fr.", "La langue doit être en ou fr.",
-                      code="staff_language_invalid")
+        raise Invalid("staff_language_invalid")
     _check_password(password)
     if find_account(session, email) is not None:
-        raise Conflict("A staff account with this email already exists.",
-                       "Un compte d'équipe existe déjà avec cette adresse e-mail.", code="staff_account_exists")
+        raise Conflict("staff_account_exists")
     display_name = (name or "").strip()[:120] or email.split("@", 1)[0]
     account = StaffAccount(email=email, display_name=display_name, role=role,
                            password_hash=passwords.hash_password(password), active=True,

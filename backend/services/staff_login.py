@@ -16,6 +16,9 @@ With Argon2 and 12 characters at least, that pace leaves online guessing hopeles
 """
 from __future__ import annotations
 
+from common.formatting import format_wait
+from common.languages import localized
+
 import datetime as dt
 import hashlib
 import hmac
@@ -73,10 +76,6 @@ def record(session: Session, email_digest: str, client_key: str, success: bool, 
 
 
 def too_many(retry_after_seconds: int) -> RateLimited:
-    if retry_after_seconds >= 120:
-        en = fr = f"{retry_after_seconds // 60} minutes"
-    else:
-        en, fr = f"{retry_after_seconds} seconds", f"{retry_after_seconds} secondes"
-    return RateLimited(f"Too many failed sign-ins. Please wait {en} and try again.",
-                       f"Trop de connexions échouées. Patientez {fr} puis réessayez.",
-                       retry_after=max(1, retry_after_seconds))
+    wait = max(1, retry_after_seconds)
+    return RateLimited("too_many_sign_ins", retry_after=wait,
+                       wait=localized(lambda language: format_wait(wait, language)))

@@ -30,20 +30,14 @@ if TYPE_CHECKING:
 
 TOUCH_EVERY = dt.timedelta(seconds=60)
 
-INVALID_EN = "Please sign in: a valid staff session or staff token is required."
-INVALID_FR = "Merci de vous connecter : une session ou un jeton d'équipe valide est requis."
-EXPIRED_EN = "Your session has ended (signed out, expired or unused for too long). Please sign in again."
-EXPIRED_FR = ("Votre session est terminée (déconnexion, expiration ou inactivité prolongée). "
-              "Merci de vous reconnecter.")
-
 
 def not_signed_in() -> Unauthorized:
     # The code the staff token check always answered, so existing scripts keep working.
-    return Unauthorized(INVALID_EN, INVALID_FR, code="staff_token_invalid")
+    return Unauthorized("staff_token_invalid")
 
 
 def session_ended() -> Unauthorized:
-    return Unauthorized(EXPIRED_EN, EXPIRED_FR, code="staff_session_expired")
+    return Unauthorized("staff_session_expired")
 
 
 def token_hash(token: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import ReturnRequest, ReturnStatusChange
 from backend.domain.lifecycle import IllegalTransition, ReturnStatus, check_transition
+from backend.domain.error_text import NO_NEXT_STATUS
 from backend.services.errors import Conflict
 
 
@@ -21,8 +22,7 @@ def apply_transition(session: Session, ret: ReturnRequest, target: str | ReturnS
     try:
         new_status = check_transition(ret.status, target)
     except IllegalTransition as exc:
-        raise Conflict(str(exc), _illegal_fr(exc), code="illegal_transition",
-                       extra={"current_status": exc.current, "requested_status": exc.target}) from None
+        raise illegal_transition(exc) from None
     session.add(ReturnStatusChange(return_request=ret, from_status=ret.status,
                                    to_status=new_status.value, actor=actor, note=note,
                                    created_at=at))
@@ -36,5 +36,9 @@ def record_initial_status(session: Session, ret: ReturnRequest, *, actor: str,
                                    actor=actor, created_at=at))
 
 
-def _illegal_fr(exc: IllegalTransition) -> str:
-    return f"Un retour au statut « {exc.current} » ne peut pas passer à « {exc.target} »."
+def illegal_transition(exc: IllegalTransition) -> Conflict:
+    """The 409 for a move the state machine refuses, naming the statuses allowed instead."""
+    allowed = ", ".join(exc.allowed)
+    return Conflict("illegal_transition", current=exc.current, target=exc.target,
+                    allowed=allowed or NO_NEXT_STATUS,
+                    extra={"current_status": exc.current, "requested_status": exc.target})

@@ -41,13 +41,9 @@ def conversation_for(conversation_id: str | None, *, trusted: bool) -> str:
     if is_web_id(conversation_id):
         return conversation_id
     if not trusted:
-        raise Forbidden("This conversation id can only be used by the assistant's own channels.",
-                        "Cet identifiant de conversation est réservé aux canaux de l'assistant.",
-                        code="conversation_id_forbidden")
+        raise Forbidden("conversation_id_forbidden")
     if not CONVERSATION_ID_RE.match(conversation_id):
-        raise Invalid("A conversation id has 1 to 80 letters, digits or : + _ . @ -",
-                      "Un identifiant de conversation compte 1 à 80 lettres, chiffres ou : + _ . @ -",
-                      code="conversation_id_invalid")
+        raise Invalid("conversation_id_invalid")
     return conversation_id
 
 
@@ -70,12 +66,7 @@ def decode_upload_token(settings: Settings, token: str) -> str:
             raise ValueError("bad conversation id")
         return conversation_id
     except (jwt.PyJWTError, KeyError, ValueError, TypeError):
-        raise Unauthorized(
-            "This photo upload link has expired or is invalid. Please reload the chat and try again.",
-            "Ce lien d'envoi de photo a expiré ou n'est pas valide. Rechargez la discussion et "
-            "réessayez.",
-            code="upload_token_invalid",
-        ) from None
+        raise Unauthorized("upload_token_invalid") from None
 
 
 def issue_upload_token(ctx: "BackendContext", conversation_id: str | None, *, trusted: bool,
@@ -83,8 +74,6 @@ def issue_upload_token(ctx: "BackendContext", conversation_id: str | None, *, tr
     """A token for the caller's conversation; anonymous callers are rate-limited per client."""
     if not trusted and not ctx.upload_limiter.allow(client_key):
         window = ctx.settings.upload_token_window_seconds
-        raise RateLimited("Too many requests. Please wait a few minutes and try again.",
-                          "Trop de demandes. Patientez quelques minutes puis réessayez.",
-                          retry_after=window)
+        raise RateLimited("too_many_uploads", retry_after=window)
     conversation = conversation_for(conversation_id, trusted=trusted)
     return mint_upload_token(ctx.settings, conversation, ctx.now())

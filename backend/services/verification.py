@@ -39,22 +39,15 @@ from backend.domain.identifiers import (
 )
 from backend.services.errors import RateLimited, ServiceError, Unauthorized
 from backend.services.rate_limit import growing_pause
+from common.formatting import format_wait
 from common.identifiers import normalize_rma
+from common.languages import localized
 from backend.settings import Settings
 
 if TYPE_CHECKING:
     from backend.context import BackendContext
 
 TOKEN_AUDIENCE = "boomerang-customer"
-
-FAILED_MESSAGE_EN = (
-    "We couldn't verify those details. Please check the order number and the email "
-    "or phone number used for the order."
-)
-FAILED_MESSAGE_FR = (
-    "Nous n'avons pas pu vérifier ces informations. Vérifiez le numéro de commande et "
-    "l'e-mail ou le numéro de téléphone utilisés pour la commande."
-)
 
 
 @dataclass(frozen=True)
@@ -159,15 +152,8 @@ class _Throttle:
 
 
 def _too_many(retry_after: int) -> RateLimited:
-    if retry_after >= 120:
-        en_wait, fr_wait = f"{retry_after // 60} minutes", f"{retry_after // 60} minutes"
-    else:
-        en_wait, fr_wait = f"{retry_after} seconds", f"{retry_after} secondes"
-    return RateLimited(
-        f"Too many attempts. For your security, please try again in {en_wait} or ask for a person.",
-        f"Trop de tentatives. Par sécurité, réessayez dans {fr_wait} ou demandez à parler à un conseiller.",
-        retry_after=retry_after,
-    )
+    return RateLimited("too_many_attempts", retry_after=retry_after,
+                       wait=localized(lambda language: format_wait(retry_after, language)))
 
 
 def verify_customer(
@@ -198,7 +184,7 @@ def verify_customer(
     session.add(VerificationAttempt(reference_hash=ref_hash, contact_hash=contact_digest,
                                     client_key=client_key, success=ok, created_at=now))
     if not ok or order is None:
-        raise Unauthorized(FAILED_MESSAGE_EN, FAILED_MESSAGE_FR, code="verification_failed")
+        raise Unauthorized("verification_failed")
 
     expires_at = now + dt.timedelta(seconds=settings.customer_token_ttl_seconds)
     token = jwt.encode(
@@ -215,17 +201,7 @@ def decode_customer_token(settings: Settings, token: str) -> CustomerClaims:
         data = jwt.decode(token, settings.secret_key, algorithms=["HS256"], audience=TOKEN_AUDIENCE)
         return CustomerClaims(customer_id=int(data["cid"]), order_id=int(data["oid"]))
     except (jwt.PyJWTError, KeyError, ValueError, TypeError):
-        raise Unauthorized(
-            "Your verification has expired or is invalid. Please verify your order again.",
-            "Votre vérification a expiré ou n'est pas valide. Merci de vérifier à nouveau "
-            "votre commande.",
-            code="customer_token_invalid",
-        ) from None
-
-
-SESSION_MISSING_EN = "Please verify your order again: this conversation is not verified (or no longer)."
-SESSION_MISSING_FR = ("Merci de vérifier à nouveau votre commande : cette conversation n'est pas "
-                      "(ou plus) vérifiée.")
+        raise Unauthorized("customer_token_invalid") from None
 
 
 def _bind_conversation(session: Session, conversation_id: str, result: VerificationResult,
@@ -293,7 +269,7 @@ def conversation_claims(ctx: "BackendContext", conversation_id: str) -> Customer
             ConversationSession.conversation_id == conversation_id,
             ConversationSession.expires_at > ctx.now())).scalar_one_or_none()
         if row is None:
-            raise Unauthorized(SESSION_MISSING_EN, SESSION_MISSING_FR, code="conversation_not_verified")
+            raise Unauthorized("conversation_not_verified")
         return CustomerClaims(customer_id=row.customer_id, order_id=row.order_id)
 
 

@@ -48,9 +48,7 @@ def resolve_as(ctx: BackendContext, rma: str, status: S, *, actor: str) -> str:
     with session_scope(ctx.sessions) as session:
         expected = refunds.final_status(get_return(session, rma))
     if status is not expected:
-        raise Conflict(f"This return resolves as '{expected.value}', not '{status.value}'.",
-                       f"Ce retour se conclut par « {expected.value} », pas « {status.value} ».",
-                       code="wrong_resolution")
+        raise Conflict("wrong_resolution", expected=expected.value, requested=status.value)
     return resolve_return(ctx, rma, actor=actor)
 
 

@@ -73,6 +73,5 @@ def move_return(ctx: BackendContext, rma: str, target: str, move: StaffMove) -> 
     try:
         status = S(target)
     except ValueError:
-        raise Invalid(f"Unknown status '{target}'.", f"Statut inconnu « {target} ».",
-                      code="unknown_status") from None
+        raise Invalid("unknown_status", status=target) from None
     return status.value, MOVES[status](ctx, rma, move)

@@ -14,8 +14,6 @@ from backend.domain.staff import StaffPrincipal
 from backend.services import staff_accounts, staff_login, staff_sessions
 from backend.services.errors import ServiceError, Unauthorized
 
-FAILED_EN = "This email and password do not match an active staff account."
-FAILED_FR = "Cette adresse e-mail et ce mot de passe ne correspondent à aucun compte d'équipe actif."
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,7 @@ def sign_in(ctx: BackendContext, *, email: str, password: str, client_key: str) 
         account = staff_accounts.check_password(session, email, password)
         staff_login.record(session, digest, client_key, account is not None, now)
         if account is None:
-            raise Unauthorized(FAILED_EN, FAILED_FR, code="staff_login_failed")
+            raise Unauthorized("staff_login_failed")
         token, row = staff_sessions.open_session(session, account, ctx.settings, now)
         account.last_login_at = now
         signed_in = SignedIn(token=token, expires_at=row.expires_at,

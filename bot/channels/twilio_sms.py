@@ -52,6 +52,7 @@ from bot.channels.sms_opt_outs import OptOuts
 from bot.channels.sms_sender import SmsSender
 from bot.channels.twilio_signature import SIGNATURE_HEADER, is_valid, signed_url
 from common.conversation_ids import CLIENT_METADATA_KEY, phone_of, sms_id
+from common.languages import LANGUAGES
 from common.pii import mask_phone
 
 log = logging.getLogger(__name__)
@@ -303,5 +304,5 @@ def photo_apology(exc: Exception) -> str:
     photo); otherwise a short apology, with no detail of what failed inside.
     """
     if isinstance(exc, BackendError) and not exc.unavailable and exc.status in (413, 415, 422):
-        return f"{exc.message_en}\n\n{exc.message_fr}"
+        return "\n\n".join(exc.message(language) for language in LANGUAGES)
     return PHOTO_FAILED

@@ -234,14 +234,14 @@ def test_oversize_upload_is_rejected_before_any_decoding(monkeypatch):
     error = reject(b"\xff\xd8\xff" + b"\x00" * 2048, max_bytes=2048)
 
     assert error.code == "too_large"
-    assert "2 KB" in error.message_en and "2 Ko" in error.message_fr
+    assert "2 KB" in error.message("en") and "2 Ko" in error.message("fr")
 
 
 def test_too_large_message_states_the_limit_in_megabytes():
     error = reject(b"x" * 20, max_bytes=10)
     assert error.code == "too_large"
-    assert ImageRejected("too_large", limit_bytes=MAX_BYTES).message_fr.count("10 Mo") == 1
-    assert "10 MB" in ImageRejected("too_large", limit_bytes=MAX_BYTES).message_en
+    assert ImageRejected("too_large", limit_bytes=MAX_BYTES).message("fr").count("10 Mo") == 1
+    assert "10 MB" in ImageRejected("too_large", limit_bytes=MAX_BYTES).message("en")
 
 
 def test_text_file_named_jpg_is_not_an_image():
@@ -278,8 +278,8 @@ def test_other_image_formats_ask_for_jpeg_or_png(data):
     error = reject(data, declared_type="image/jpeg")
 
     assert error.code == "unsupported_type"
-    assert "JPEG" in error.message_en and "PNG" in error.message_en
-    assert "JPEG" in error.message_fr and "PNG" in error.message_fr
+    assert "JPEG" in error.message("en") and "PNG" in error.message("en")
+    assert "JPEG" in error.message("fr") and "PNG" in error.message("fr")
 
 
 def test_huge_header_is_rejected_as_a_decompression_bomb():
@@ -338,11 +338,11 @@ def test_every_refusal_has_english_and_french_sentences(data, overrides, code):
     error = reject(data, **overrides)
 
     assert error.code == code
-    assert str(error) == error.message_en
-    assert error.message_en.endswith(".") and error.message_fr.endswith(".")
-    assert error.message_fr != error.message_en
-    assert error.message("fr") == error.message_fr and error.message("en") == error.message_en
-    assert "{" not in error.message_en + error.message_fr  # no unformatted placeholder
+    assert str(error) == error.message("en")
+    assert error.message("en").endswith(".") and error.message("fr").endswith(".")
+    assert error.message("fr") != error.message("en")
+    assert error.text == {"en": error.message("en"), "fr": error.message("fr")}
+    assert "{" not in error.message("en") + error.message("fr")  # no unformatted placeholder
 
 
 def test_the_message_table_covers_exactly_the_documented_codes():

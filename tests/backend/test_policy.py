@@ -21,6 +21,8 @@ from backend.domain.policy import (
     PolicyError,
     load_policy,
 )
+from common import formatting, reasons
+from common.languages import LANGUAGES
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_YML = REPO / "backend" / "domain" / "policies" / "default.yml"
@@ -522,7 +524,7 @@ def test_photo_required_then_approved_with_photo(policy: Policy, reason: str) ->
     without = decide(policy, req(facts(paid=4500), reason))
     assert without.outcome == "needs_review" and without.eligible is True
     assert without.reason_codes == ("within_window", "photo_required", "free_return_shipping")
-    label = txt.REASON_LABELS[reason]
+    label = reasons.reason(reason).phrase
     assert f'returns with the reason "{label["en"]}" need at least one photo' in \
         without.explanation["en"]
     assert without.explanation["en"].startswith("Needs review: returns with the reason")
@@ -674,26 +676,26 @@ def test_invalid_input_is_a_caller_error(policy: Policy) -> None:
     ],
 )
 def test_format_money(amount: int, currency: str, en: str, fr: str) -> None:
-    assert txt.format_money(amount, currency, "en") == en
-    assert txt.format_money(amount, currency, "fr") == fr
+    assert formatting.format_money(amount, currency, "en") == en
+    assert formatting.format_money(amount, currency, "fr") == fr
 
 
 def test_format_date() -> None:
-    assert txt.format_date(dt.date(2026, 3, 12), "en") == "12 March 2026"
-    assert txt.format_date(dt.date(2026, 3, 12), "fr") == "12 mars 2026"
-    assert txt.format_date(dt.date(2026, 8, 1), "fr") == "1er août 2026"
-    assert txt.format_date(dt.date(2026, 12, 25), "fr") == "25 décembre 2026"
+    assert formatting.format_date(dt.date(2026, 3, 12), "en") == "12 March 2026"
+    assert formatting.format_date(dt.date(2026, 3, 12), "fr") == "12 mars 2026"
+    assert formatting.format_date(dt.date(2026, 8, 1), "fr") == "1er août 2026"
+    assert formatting.format_date(dt.date(2026, 12, 25), "fr") == "25 décembre 2026"
 
 
 def test_every_template_exists_in_both_languages() -> None:
-    for table in (txt.TEMPLATES, txt.FAQ_TEMPLATES, txt.FAQ_QUESTIONS, txt.REASON_LABELS,
-                  txt.HEADLINES):
+    phrases = {r.code: r.phrase for r in reasons.REASONS}
+    for table in (txt.TEMPLATES, txt.FAQ_TEMPLATES, txt.FAQ_QUESTIONS, phrases, txt.HEADLINES):
         for key, text in table.items():
-            assert set(text) == {"en", "fr"}, key
+            assert set(text) == set(LANGUAGES), key
             assert all(v.strip() for v in text.values()), key
             fields = {lang: set(re.findall(r"{(\w+)}", v.lower())) for lang, v in text.items()}
             assert fields["en"] == fields["fr"], key  # same placeholders in both
-    assert set(txt.REASON_LABELS) == set(CUSTOMER_REASONS)
+    assert set(phrases) == set(CUSTOMER_REASONS)
 
 
 def test_non_euro_policy_formats_its_currency(tmp_path: Path) -> None:

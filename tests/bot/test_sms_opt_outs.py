@@ -21,7 +21,7 @@ class Backend:
 
     def __call__(self, phone: str) -> bool:
         if self.down:
-            raise BackendError(503, "backend_unavailable", "down", "indisponible")
+            raise BackendError(503, "backend_unavailable", {"en": "down", "fr": "indisponible"})
         self.lookups += 1
         return phone in self.opted_out
 

@@ -396,8 +396,8 @@ def test_an_oversized_photo_is_refused_while_streaming(fake, without_length):
 
 
 def test_a_refused_upload_passes_on_the_backends_reason_and_nothing_else(sms):
-    sms.backend.fail_upload = BackendError(415, "unsupported_photo", "Please send a JPEG or PNG.",
-                                           "Envoyez un JPEG ou un PNG.")
+    sms.backend.fail_upload = BackendError(415, "unsupported_photo", {
+        "en": "Please send a JPEG or PNG.", "fr": "Envoyez un JPEG ou un PNG."})
     sms.post(inbound(CUSTOMER, "", [(sms.fake.add_media("a.png", png((1, 2, 3))), "image/png")]))
     assert sms.bot.received == []
     assert sms.fake.sent_to(CUSTOMER)[0]["body"] == "Please send a JPEG or PNG.\n\nEnvoyez un JPEG ou un PNG."

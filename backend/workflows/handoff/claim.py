@@ -36,9 +36,7 @@ def reassign(ctx: BackendContext, handoff_id: int, staff: StaffActor, to: StaffA
         handoff = handoffs.get(session, handoff_id)
         check_owner(handoff, staff)
         if to.role not in ("agent", "supervisor", "admin"):
-            raise Forbidden("Conversations go to agents and supervisors only.",
-                            "Les conversations ne vont qu'aux conseillers et superviseurs.",
-                            code="handoff_assignee_role")
+            raise Forbidden("handoff_assignee_role")
         handoffs.move(session, handoff, HandoffMove.REASSIGN, staff.actor, at=ctx.now(), assignee=to.actor)
         return describe(session, handoff)
 

@@ -39,8 +39,7 @@ def check_owner(handoff: HandoffRequest, staff: StaffActor) -> None:
     if staff.supervises:
         return
     if handoff.assigned_staff_id is None or handoff.assigned_staff_id != staff.staff_id:
-        raise Forbidden("Claim this conversation before acting in it.",
-                        "Prenez d'abord cette conversation en charge.", code="handoff_not_yours")
+        raise Forbidden("handoff_not_yours")
 
 
 def end_and_hand_back(ctx: BackendContext, handoff_id: int, what: HandoffMove, actor: handoffs.Actor,
@@ -66,9 +65,6 @@ def end_and_hand_back(ctx: BackendContext, handoff_id: int, what: HandoffMove, a
             handoff = handoffs.get(session, handoff_id)
             handoffs.add_message(session, handoff, "event", text=f"{what.value}_failed", at=ctx.now(),
                                  staff_id=actor.staff_id)
-        raise Unavailable("The assistant could not be reached, so the conversation stays with you. "
-                          "Try again in a moment.",
-                          "L'assistant est injoignable : la conversation reste avec vous. "
-                          "Réessayez dans un instant.", code="assistant_unreachable") from None
+        raise Unavailable("assistant_unreachable") from None
     with session_scope(ctx.sessions) as session:
         return describe(session, handoffs.get(session, handoff_id))

@@ -29,8 +29,7 @@ def relay(ctx: BackendContext, conversation_id: str, *, text: str | None, intent
     with session_scope(ctx.sessions) as session:
         handoff = handoffs.find_open(session, conversation_id)
         if handoff is None:
-            raise NotFound("This conversation is not with a person.",
-                           "Cette conversation n'est pas avec un conseiller.", code="no_open_handoff")
+            raise NotFound("no_open_handoff")
         handoff_id, status = handoff.id, handoff.status
         cancel = status == HandoffStatus.QUEUED.value and is_cancel(text, intent)
         if not cancel:

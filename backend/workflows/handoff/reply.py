@@ -21,8 +21,7 @@ def reply(ctx: BackendContext, handoff_id: int, staff: StaffActor, text: str,
     with session_scope(ctx.sessions) as session:
         handoff = handoffs.get(session, handoff_id)
         if handoff.status != HandoffStatus.CLAIMED.value:
-            raise Conflict("Claim this conversation before replying.",
-                           "Prenez cette conversation en charge avant de répondre.", code="handoff_not_claimed")
+            raise Conflict("handoff_not_claimed")
         check_owner(handoff, staff)
         message = handoffs.add_message(session, handoff, "agent", text=text, staff_id=staff.staff_id,
                                        at=ctx.now(), delivery="pending")
@@ -49,8 +48,7 @@ def retry(ctx: BackendContext, handoff_id: int, message_id: int, staff: StaffAct
         check_owner(handoff, staff)
         stored = session.get(HandoffMessage, message_id)
         if stored is None or stored.handoff_id != handoff_id or stored.kind != "agent" or stored.delivery != "failed":
-            raise Conflict("Only a reply that failed to leave can be sent again.",
-                           "Seule une réponse non partie peut être renvoyée.", code="handoff_nothing_to_retry")
+            raise Conflict("handoff_nothing_to_retry")
         text, conversation_id = stored.text or "", handoff.conversation_id
     return _deliver(ctx, message_id, conversation_id, AgentMessage(text, staff.name))
 

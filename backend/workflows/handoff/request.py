@@ -14,7 +14,7 @@ from backend.db.session import session_scope
 from backend.domain.wait_estimate import estimate_wait_minutes
 from backend.queries.handoffs import agents_online, handoff_view
 from backend.services import handoffs
-from backend.services.verification import CustomerClaims
+from backend.domain.claims import CustomerClaims
 
 
 def request_handoff(ctx: BackendContext, *, conversation_id: str, channel: str, language: str, reason: str,
