@@ -33,7 +33,9 @@ import logging
 from typing import Any, Awaitable, Callable, Optional, Sequence
 
 from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
+    ActionExecuted,
     ConversationPaused,
     ConversationResumed,
     Event,
@@ -182,6 +184,8 @@ class HandoffRelay:
                 if not tracker.is_paused():
                     return
                 tracker.update(ConversationResumed())
+                if tracker.latest_action_name != ACTION_LISTEN_NAME:  # a user turn follows a listen
+                    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
                 await agent.trigger_intent(HANDBACK_INTENT, [{"entity": "handback_reason", "value": "agent"}],
                                            message.output_channel, tracker)
         except Exception as exc:  # noqa: BLE001
