@@ -1,13 +1,14 @@
 // The socket.io side: Rasa's protocol (session_request → session_confirm, user_uttered →
-// bot_uttered) on the conversation id. Every (re)connection asks for the same session
+// bot_uttered, plus agent_typing during a handoff) on the conversation id. Every (re)connection asks for the same session
 // again, so Rasa keeps one conversation; messages wait until the session is confirmed.
 import { io } from "socket.io-client";
 
 export class Connection {
-  constructor(rasaUrl, sessionId, { onMessage, onStatus, metadata }) {
+  constructor(rasaUrl, sessionId, { onMessage, onStatus, onTyping, metadata }) {
     this.sessionId = sessionId;
     this.onMessage = onMessage;
     this.onStatus = onStatus;
+    this.onTyping = onTyping || (() => {});
     this.metadata = metadata;
     this.confirmed = false;
     this.waiting = [];
@@ -21,6 +22,8 @@ export class Connection {
       for (const payload of this.waiting.splice(0)) this.socket.emit("user_uttered", payload);
     });
     this.socket.on("bot_uttered", (message) => this.onMessage(message || {}));
+    // During a handoff: an agent started or stopped typing (the backend tells Rasa).
+    this.socket.on("agent_typing", (data) => this.onTyping(Boolean(data && data.typing)));
     this.socket.on("disconnect", (reason) => {
       this.confirmed = false;
       this.onStatus("offline");
