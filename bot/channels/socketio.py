@@ -34,7 +34,12 @@ For handoffs to a person (issue 11):
   the browser as ``metadata.boomerang``;
 * ``POST /webhooks/socketio/typing`` ``{conversation_id, typing}`` (``Authorization:
   Bearer <RASA_AUTH_TOKEN>``) emits ``agent_typing`` ``{typing}`` to the conversation's
-  sockets: the backend calls it while an agent types.
+  sockets: the backend calls it while an agent types;
+* what was said while no socket was there to hear it (an agent's reply while the page
+  was closed or offline, the bot taking the conversation back) is not lost: each
+  ``bot_uttered`` carries its event's ``timestamp``, and a ``session_request`` with
+  ``since`` (the latest one the browser showed) gets the bot messages written after it
+  again, from the tracker (at most REPLAY_MAX, none older than REPLAY_WINDOW).
 """
 from __future__ import annotations
 
@@ -43,10 +48,12 @@ import inspect
 import json
 import logging
 import os
+import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.shared.core.events import BotUttered
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -63,6 +70,8 @@ SEND_PHOTO = "/send_photo"
 SHOWN_METADATA = "boomerang"
 AGENT_TYPING_EVT = "agent_typing"
 TYPING_TOKEN_ENV = "RASA_AUTH_TOKEN"
+REPLAY_MAX = 50  # bot messages sent again to a socket that asks for what it missed
+REPLAY_WINDOW = 24 * 3600.0  # seconds: nothing older is sent again
 
 
 async def join_room(sio: AsyncServer, sid: str, room: str, namespace: Optional[str]) -> None:
@@ -120,6 +129,9 @@ class BoomerangSocketIOOutput(SocketIOOutput):
     def payloads(message: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         shown = message.get(SHOWN_METADATA)
         extras = {"metadata": {SHOWN_METADATA: shown}} if isinstance(shown, dict) else {}
+        stamp = message.get("timestamp")
+        if isinstance(stamp, (int, float)) and not isinstance(stamp, bool):
+            extras = {**extras, "timestamp": stamp}  # the browser asks again from the last it saw
         payloads: List[Dict[Text, Any]] = []
         text = str(message.get("text") or "").strip()
         buttons = message.get("quick_replies") or message.get("buttons") or []
@@ -135,7 +147,8 @@ class BoomerangSocketIOOutput(SocketIOOutput):
             payloads.append({"attachment": message["attachment"], **extras})
         for element in message.get("elements") or []:
             payloads.append({"attachment": {"type": "template",
-                                            "payload": {"template_type": "generic", "elements": element}}})
+                                            "payload": {"template_type": "generic", "elements": element}},
+                             **extras})
         custom = message.get("custom")
         if isinstance(custom, dict) and custom:
             if payloads:
@@ -167,6 +180,26 @@ class BoomerangSocketIOInput(SocketIOInput):
             return super().get_output_channel()
         return BoomerangSocketIOOutput(self.sio, self.bot_message_evt)
 
+    async def replay(self, sid: str, session_id: str, since: float) -> None:
+        """Send socket ``sid`` the bot messages of ``session_id`` written after ``since``."""
+        store = getattr(self.relay.agent if self.relay else None, "tracker_store", None)
+        if store is None or self.sio is None:
+            return
+        try:
+            tracker = await store.retrieve(session_id)
+        except Exception as exc:  # noqa: BLE001 — a reconnect must never fail on this
+            log.warning("messages missed in %s not sent again: %s", session_id, type(exc).__name__)
+            return
+        if tracker is None:
+            return
+        floor = max(since, time.time() - REPLAY_WINDOW)
+        missed = [e for e in tracker.events if isinstance(e, BotUttered) and (e.timestamp or 0) > floor]
+        for event in missed[-REPLAY_MAX:]:
+            for payload in BoomerangSocketIOOutput.payloads(event.message()):
+                await self.sio.emit(self.bot_message_evt, payload, room=sid, namespace=self.namespace)
+        if missed:
+            log.debug("socket %s got %d missed messages again", sid, min(len(missed), REPLAY_MAX))
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         """Build the stock blueprint, then replace its faulty event handlers."""
         blueprint = super().blueprint(on_new_message)
@@ -190,6 +223,9 @@ class BoomerangSocketIOInput(SocketIOInput):
                 await join_room(sio, sid, session_id, self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
             log.debug("socket %s joined session %s", sid, session_id)
+            since = data.get("since")
+            if session_id == asked and isinstance(since, (int, float)) and not isinstance(since, bool):
+                await self.replay(sid, session_id, float(since))
 
         async def handle_message(sid: str, data: Any) -> None:
             if not isinstance(data, dict):

@@ -16,7 +16,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ConversationPaused, ConversationResumed, UserUttered
+from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 INTENTS = {"human": "human_handoff", "cancel": "cancel", "/cancel_handoff": "cancel_handoff",
@@ -45,17 +45,17 @@ class PausingAgent:
                                    message_id=message.message_id, metadata=message.metadata))
         if not tracker.is_paused():
             if message.text == "human":
-                await message.output_channel.send_response(message.sender_id, dict(HANDOFF_MESSAGE))
+                await utter(tracker, message.output_channel, HANDOFF_MESSAGE)
                 tracker.update(ConversationPaused())
             else:
-                await message.output_channel.send_response(message.sender_id, {"text": f"echo {message.text}"})
+                await utter(tracker, message.output_channel, {"text": f"echo {message.text}"})
         await self.tracker_store.save(tracker)
 
     async def trigger_intent(self, intent_name: str, entities: List[Dict[str, Any]], output_channel: OutputChannel,
                              tracker: DialogueStateTracker) -> None:
         self.triggered.append({"intent": intent_name, "entities": entities, "sender_id": tracker.sender_id})
         tracker.update(UserUttered.create_external(intent_name, entities))
-        await output_channel.send_response(tracker.sender_id, dict(HANDBACK_MESSAGE))
+        await utter(tracker, output_channel, HANDBACK_MESSAGE)
         await self.tracker_store.save(tracker)
 
     # --- what the backend does through Rasa's API -----------------------------------------------
@@ -67,9 +67,25 @@ class PausingAgent:
         await self.trigger_intent("EXTERNAL_handback", [{"entity": "handback_reason", "value": "agent"}],
                                   output_channel, tracker)
 
+    async def agent_says(self, sender_id: str, text: str, agent_name: str, output_channel: OutputChannel) -> None:
+        """An agent's message, as Rasa's /tracker/events?execute_side_effects=true records and sends it."""
+        tracker = await self.tracker_store.get_or_create_tracker(sender_id)
+        await utter(tracker, output_channel, {"text": text},
+                    metadata={"boomerang": {"from": "agent", "agent_name": agent_name}})
+        await self.tracker_store.save(tracker)
+
     async def is_paused(self, sender_id: str) -> bool:
         tracker = await self.tracker_store.retrieve(sender_id)
         return bool(tracker and tracker.is_paused())
+
+
+async def utter(tracker: DialogueStateTracker, output: OutputChannel, message: Dict[str, Any],
+                metadata: Dict[str, Any] | None = None) -> None:
+    """Record a bot message and send it, the way Rasa's processor does (BotUttered.message())."""
+    data = {k: v for k, v in message.items() if k != "text"}
+    event = BotUttered(message.get("text"), data=data, metadata=metadata or {})
+    tracker.update(event)
+    await output.send_response(tracker.sender_id, event.message())
 
 
 def app_with(agent: Any) -> Any:

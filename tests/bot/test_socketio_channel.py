@@ -288,8 +288,8 @@ def test_the_output_keeps_custom_and_who_wrote_it_and_drops_the_rest():
          "custom": {"boomerang": {"handoff": "queued"}}}]
     agent = {"boomerang": {"from": "agent", "agent_name": "Alice"}}
     assert payloads({"text": "Hi", "image": "https://x/p.jpg", "attachment": None, **agent, "timestamp": 3}) == [
-        {"text": "Hi", "metadata": agent},
-        {"attachment": {"type": "image", "payload": {"src": "https://x/p.jpg"}}, "metadata": agent}]
+        {"text": "Hi", "metadata": agent, "timestamp": 3},
+        {"attachment": {"type": "image", "payload": {"src": "https://x/p.jpg"}}, "metadata": agent, "timestamp": 3}]
     assert payloads({"custom": {"boomerang": {"handoff": "ended"}}}) == [{"custom": {"boomerang": {"handoff": "ended"}}}]
     assert payloads({"text": "plain"}) == [{"text": "plain"}]
 
@@ -305,8 +305,8 @@ def test_a_real_client_gets_the_handoff_marker_and_the_agents_name(echo_server):
                                                       "payload": "/cancel_handoff"}]}
         browser.say(session, "agent")
         who = {"boomerang": {"from": "agent", "agent_name": "Alice"}}
-        assert [browser.reply(), browser.reply()] == [{"text": "Hello, I'm Alice.", "metadata": who},
-                                                     {"text": "Let me look.", "metadata": who}]
+        assert [browser.reply(), browser.reply()] == [{"text": "Hello, I'm Alice.", "metadata": who, "timestamp": 1.0},
+                                                     {"text": "Let me look.", "metadata": who, "timestamp": 1.0}]
         browser.say(session, "custom-only")
         assert browser.reply() == {"custom": {"boomerang": {"handoff": "ended"}}}
     finally:

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import register
-from rasa.shared.core.events import BotUttered
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -82,8 +81,7 @@ def main(port: int) -> None:
     @app.post("/test/agent")
     async def agent_says(request: Request) -> HTTPResponse:
         body = request.json
-        event = BotUttered(body["text"], metadata={"boomerang": {"from": "agent", "agent_name": body["agent_name"]}})
-        await channel.get_output_channel().send_response(body["conversation_id"], event.message())
+        await agent.agent_says(body["conversation_id"], body["text"], body["agent_name"], channel.get_output_channel())
         return response.json({"ok": True})
 
     @app.post("/test/handback")

@@ -174,3 +174,26 @@ def test_dots_follow_a_message_to_the_bot_but_not_one_to_a_waited_for_person(pag
     say(page, "human")
     expect(page.locator(".bmr-banner")).to_be_visible()
     assert not dots_right_after_sending(page, "anyone there?")
+
+
+def test_what_was_said_while_the_page_was_closed_is_shown_when_it_opens_again(page: Page, chat_server: ChatServer):
+    conversation = open_chat(page, chat_server)
+    say(page, "human")
+    expect(page.locator(".bmr-banner")).to_be_visible()
+    page.goto("about:blank")  # the customer closes the chat
+    chat_server.agent_says(conversation, "Sorry for the wait, I'm Bob. Your refund is on its way.", "Bob")
+    page.goto(f"{chat_server.url}/?lang=en")
+    message = page.locator(".bmr-agent").last
+    expect(message.locator(".bmr-author")).to_have_text("Bob")
+    expect(message.locator(".bmr-bubble")).to_have_text("Sorry for the wait, I'm Bob. Your refund is on its way.")
+    expect(page.locator(".bmr-banner")).to_be_visible()
+    page.goto("about:blank")
+    chat_server.hand_back(conversation)  # handed back while the page was closed
+    page.goto(f"{chat_server.url}/?lang=en")
+    expect(page.locator(BOT).last).to_have_text("I'm back! Is there anything else I can help with?")
+    expect(page.locator(".bmr-banner")).to_be_hidden()
+    # Each message once, however often the page reconnects.
+    page.reload()
+    expect(page.locator(BOT).filter(has_text="Your refund is on its way")).to_have_count(1)
+    expect(page.locator(BOT).filter(has_text="I'm back!")).to_have_count(1)
+    expect(page.locator(BOT).filter(has_text="A member of our team will join you")).to_have_count(1)

@@ -43,6 +43,8 @@ export class Chat {
     this.pending = []; // photos chosen but not sent yet: {file, url, progress}
     this.busy = false;
     this.waiting = this.store.get("handoff") === "queued"; // a person has been asked for
+    this.lastSeen = Number(this.store.get("lastSeen")) || null; // Rasa timestamp of the latest bot message shown
+    this.seen = new Set(); // bot messages shown at lastSeen (a message's paragraphs share it)
     this.build();
     this.restore();
   }
@@ -55,6 +57,7 @@ export class Chat {
       onMessage: (message) => this.receive(message),
       onStatus: (status) => this.setStatus(status),
       onTyping: (typing) => this.setTyping(typing, "agent"),
+      since: () => this.lastSeen,
       metadata: () => ({ language: this.lang }),
     });
     this.root.dataset.conversationId = sessionId;
@@ -158,7 +161,23 @@ export class Chat {
     this.log.scrollTop = this.log.scrollHeight;
   }
 
+  /** False for a bot message already shown (sent again after a reconnect). */
+  fresh(data) {
+    const stamp = typeof data.timestamp === "number" ? data.timestamp : null;
+    if (stamp === null) return true;
+    const key = JSON.stringify([stamp, data.text || null, data.attachment || null, data.custom || null]);
+    if ((this.lastSeen !== null && stamp < this.lastSeen) || this.seen.has(key)) return false;
+    if (this.lastSeen === null || stamp > this.lastSeen) {
+      this.lastSeen = stamp;
+      this.seen.clear();
+      this.store.set({ lastSeen: stamp });
+    }
+    this.seen.add(key);
+    return true;
+  }
+
   receive(data) {
+    if (!this.fresh(data)) return;
     this.setTyping(false);
     const buttons = (data.quick_replies || data.buttons || [])
       .filter((b) => b && b.title)
