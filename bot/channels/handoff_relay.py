@@ -21,6 +21,9 @@ adds it to the handoff the agent sees.
 * The backend call is blocking (``requests``): it runs in an executor. A failure is
   logged, masked, and never breaks the channel; the message stays in the tracker.
   The customer's words are never logged.
+* A turn in which the bot answered was not paused: the tracker is read only after a
+  silent turn (the channels' outputs say how many messages they sent), so ordinary
+  messages cost nothing more.
 
 The tracker store comes from the Sanic app (``app.ctx.agent``), captured when the
 server starts by a listener on the channel's blueprint.
@@ -81,6 +84,16 @@ def _paused_before(events: Sequence[Event], index: int) -> bool:
     return False
 
 
+def sent_count(output: Any) -> Optional[int]:
+    """How many messages ``output`` has sent so far, when it can tell (collectors keep them
+    in ``messages``, the web chat's output counts them in ``sent``)."""
+    messages = getattr(output, "messages", None)
+    if isinstance(messages, list):
+        return len(messages)
+    sent = getattr(output, "sent", None)
+    return sent if isinstance(sent, int) else None
+
+
 def photo_ids_of(metadata: Any) -> list[str]:
     ids = metadata.get("photo_ids") if isinstance(metadata, dict) else None
     return [str(p) for p in ids if p] if isinstance(ids, list) else []
@@ -109,8 +122,11 @@ class HandoffRelay:
 
         @functools.wraps(on_new_message)
         async def handle_then_relay(message: UserMessage) -> Any:
+            before = sent_count(message.output_channel)
             result = await on_new_message(message)
-            await self.relay(message)
+            after = sent_count(message.output_channel)
+            if before is None or after is None or after == before:  # the bot said nothing
+                await self.relay(message)
             return result
 
         return handle_then_relay

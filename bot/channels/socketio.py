@@ -121,6 +121,12 @@ class BoomerangSocketIOOutput(SocketIOOutput):
       else of the metadata leaves the server.
     """
 
+    sent = 0  # messages sent through this output (the relay reads it: bot_uttered means not paused)
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        self.sent += 1
+        await super()._send_message(socket_id, response)
+
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         for payload in self.payloads(message):
             await self._send_message(recipient_id, payload)

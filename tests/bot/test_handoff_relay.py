@@ -113,6 +113,23 @@ def test_messages_during_a_handoff_reach_the_backend_with_intent_photos_and_chan
          "photo_ids": ["ph_1", "ph_2"], "channel": "socketio"}]
 
 
+def test_the_tracker_is_read_only_after_a_turn_the_bot_did_not_answer():
+    h = Harness()
+    looked: list[str] = []
+    relay = h.relay.relay
+
+    async def counting(message: UserMessage) -> None:
+        looked.append(message.text)
+        await relay(message)
+
+    h.relay.relay = counting  # type: ignore[method-assign]
+    h.say("hello")
+    h.say("human")
+    assert looked == []  # the bot answered both
+    h.say("hello?")
+    assert looked == ["hello?"]
+
+
 def test_cancel_while_nobody_has_picked_the_request_up_cancels_it():
     h = Harness()
     h.say("human")
