@@ -9,7 +9,13 @@ from actions.forms.return_form import (  # noqa: F401
     ValidateReturnForm,
 )
 from actions.forms.status_form import ValidateStatusForm  # noqa: F401
-from actions.handoff import ActionAnswerYesNo, ActionHandoff  # noqa: F401
+from actions.handoff import (  # noqa: F401
+    ActionAnswerYesNo,
+    ActionHandback,
+    ActionHandoff,
+    ActionRecordCsat,
+    ActionSessionStart,
+)
 from actions.policy import ActionAnswerPolicy  # noqa: F401
 from actions.returns import (  # noqa: F401
     ActionCancelFlow,

@@ -185,6 +185,28 @@ class BackendClient:
                              json={"conversation_id": conversation_id, "channel": channel,
                                    "language": language, "reason": reason, "summary": summary})
 
+    def relay_customer_message(self, conversation_id: str, *, text: str | None, intent: str | None,
+                               confidence: float | None, photo_ids: list[str] | None,
+                               channel: str) -> dict:
+        """A customer's message written while a person owns the conversation (the bot is
+        paused): the backend adds it to the open handoff. Answers ``{handoff_id, status}``;
+        404 ``no_open_handoff`` when there is none. Never retried: a retry could post the
+        message twice."""
+        return self._request("POST", f"/api/v1/conversations/{quote(conversation_id, safe='')}/messages",
+                             json={"text": text, "intent": intent, "confidence": confidence,
+                                   "photo_ids": list(photo_ids or []), "channel": channel})
+
+    def record_csat(self, conversation_id: str, score: int | None) -> dict:
+        """The customer's satisfaction score (1 to 5) after an agent closed the
+        conversation; ``None`` when they skipped the question."""
+        return self._request("POST", f"/api/v1/conversations/{quote(conversation_id, safe='')}/csat",
+                             json={"score": score})
+
+    def handoff_status(self, conversation_id: str) -> dict:
+        """The conversation's open handoff: ``{status, agent_name, wait_minutes, open_now}``
+        (404 when there is none). A read, so retried like every GET."""
+        return self._request("GET", f"/api/v1/conversations/{quote(conversation_id, safe='')}/handoff")
+
 
     def chat_upload_token(self, conversation_id: str | None) -> dict:
         """An upload token for a conversation (sent with the service token: any id allowed)."""

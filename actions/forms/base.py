@@ -35,7 +35,7 @@ UNVERIFIED: Slots = {"verified": False, "contact": None}
 # mappings refuse the same list (domain/core.yml, &not_answers; tests/bot/test_domain.py
 # checks they agree). Other intents are read as answers: inside the return form, "a
 # refund please" is an answer, not a new request.
-INTERRUPTIONS = frozenset({"return_policy", "cancel", "human_handoff", "change_language",
+INTERRUPTIONS = frozenset({"return_policy", "cancel", "human_handoff", "cancel_handoff", "change_language",
                            "bot_challenge"})
 
 
@@ -120,8 +120,12 @@ class BoomerangFormValidation(FormValidationAction, ABC):
                                                       tracker.get_slot("order_reference")):
             return self.ok({"order_reference": reference})
         # A new reference: whoever asks must prove it (again). A contact given earlier in
-        # the conversation is used straight away.
-        slots = {"order_reference": reference, "verified": False, "returnable_items": None}
+        # the conversation is used straight away. The same order again (the form picked up
+        # after a person handed back, with the verification expired) keeps its items: they
+        # are shown only once verified, and reloaded then.
+        slots = {"order_reference": reference, "verified": False}
+        if reference not in (tracker.get_slot("order_number"), previous):
+            slots["returnable_items"] = None
         contact = tracker.get_slot("contact")
         if contact and "***" not in str(contact):
             return {**slots, **self._verify(reference, str(contact), dispatcher, tracker)}

@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from common.backend_client import BackendError, get_client
+from actions.answers import is_question
 from actions.forms.base import INTERRUPTIONS, UNVERIFIED, BoomerangFormValidation, Slots
 from actions.language import language_of
 from common.languages import pick
@@ -232,7 +233,10 @@ class ValidateReturnForm(BoomerangFormValidation):
                                domain: dict) -> Slots:
         if value is None:
             return {"return_photos": None}
-        dispatcher.utter_message(response="utter_photo_received" if value else "utter_photos_skipped")
+        if tracker.get_slot("requested_slot") == "return_photos":
+            # Said only as the answer to the question: not when the form is picked up
+            # again with the photos already in (after a person hands back, say).
+            dispatcher.utter_message(response="utter_photo_received" if value else "utter_photos_skipped")
         return self.ok({"return_photos": list(value)})
 
     # --- resolution ----------------------------------------------------------------------
@@ -278,7 +282,7 @@ class ValidateReturnForm(BoomerangFormValidation):
         if tracker.get_slot("requested_slot") != "return_confirmed":
             return {}
         intent = tracker.get_intent_of_latest_message()
-        if intent == "affirm":
+        if intent == "affirm" and not is_question(tracker.latest_message.get("text")):
             return {"return_confirmed": True}
         if intent == "deny":
             return {"return_confirmed": False}
@@ -288,6 +292,8 @@ class ValidateReturnForm(BoomerangFormValidation):
 
     def validate_return_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                   tracker: Tracker, domain: dict) -> Slots:
+        if value is None:  # not a yes or a no (a question, say): asked again, not taken as a no
+            return {"return_confirmed": None}
         return self.ok({"return_confirmed": bool(value)})
 
 

@@ -7,6 +7,10 @@ conversation, verified state included. Here every REST conversation is ``rest:<s
 a sender that names another channel's namespace is refused (403), and the caller's
 address, not anything in the body, is the client for verification throttling. The
 production credentials (credentials.production.yml) leave this channel out.
+
+While a person owns the conversation, the caller's messages go on to the backend
+(bot/channels/handoff_relay.py); what the agent writes back is recorded in the tracker
+(Rasa's API has no way to push it to a REST caller).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.handoff_relay import HandoffRelay
 from common.conversation_ids import CLIENT_METADATA_KEY, REST_NAME_RE, address_client, reserved, rest_id
 
 REFUSED = {
@@ -57,8 +62,12 @@ class NamespacedRestInput(RestInput):
             metadata[CLIENT_METADATA_KEY] = client
         return metadata
 
+    relay: Optional[HandoffRelay] = None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        relay = self.relay = self.relay or HandoffRelay(self.name())
+        webhook = super().blueprint(relay.wrap(on_new_message))
+        relay.attach(webhook)
 
         @webhook.middleware("request")
         async def namespaced_senders_only(request: Request) -> Optional[HTTPResponse]:

@@ -8,7 +8,10 @@ messages (often two or three short ones) are joined into as few SMS as possible:
   so the channel can map a later reply "2" back to that button's payload;
 * the texts are joined with a blank line and split again only above Twilio's limit of
   1,600 characters per message, at a paragraph, line or word boundary;
-* images travel as MMS ``media_url`` (at most 10 per message, Twilio's limit).
+* images travel as MMS ``media_url`` (at most 10 per message, Twilio's limit);
+* a message a person wrote (a handoff: its metadata says ``{"boomerang": {"from":
+  "agent", "agent_name": "Alice"}}``) starts with their name, "Alice: …", so the
+  customer knows who is answering.
 
 Everything here is pure: no I/O, so it is tested without Twilio.
 """
@@ -109,11 +112,23 @@ def split_body(text: str, limit: int = MAX_BODY) -> list[str]:
     return pieces
 
 
+def author_of(message: Mapping[str, Any]) -> str | None:
+    """The agent's name when a person wrote this message (see the module's docstring)."""
+    shown = message.get("boomerang")
+    if isinstance(shown, Mapping) and shown.get("from") == "agent":
+        name = " ".join(str(shown.get("agent_name") or "").split())[:40]
+        return name or None
+    return None
+
+
 def message_text(message: Mapping[str, Any]) -> tuple[str, list[Choice]]:
     """One bot message as plain text, with its numbered choices (if any) appended."""
     parts: list[str] = []
     if message.get("text"):
         parts.append(strip_markdown(str(message["text"])))
+    author = author_of(message)
+    if author:
+        parts[:1] = [f"{author}: {parts[0]}" if parts else f"{author}:"]
     for element in message.get("elements") or []:
         if isinstance(element, Mapping):
             line = " : ".join(str(element[k]) for k in ("title", "subtitle") if element.get(k))

@@ -21,24 +21,57 @@ conversation id, so a socket could speak in any conversation, an SMS one include
 session id is a web one (``web-`` + 32 hex, see common/conversation_ids.py) or a fresh
 one is minted. The browser's address goes into the message metadata for verification
 throttling, replacing whatever the client claimed there.
+
+For handoffs to a person (issue 11):
+
+* while a person owns the conversation, the customer's messages go on to the backend
+  (bot/channels/handoff_relay.py);
+* the output (:class:`BoomerangSocketIOOutput`) tells the widget what the stock one
+  drops: a message's ``custom`` payload (``{"boomerang": {"handoff": "queued"}}`` when a
+  handoff opens, ``"ended"`` when the bot is back) rides on the message instead of
+  crashing the stock ``send_custom_json``, and the ``boomerang`` entry of a bot event's
+  metadata (``{"from": "agent", "agent_name": "Alice"}`` on what an agent wrote) reaches
+  the browser as ``metadata.boomerang``;
+* ``POST /webhooks/socketio/typing`` ``{conversation_id, typing}`` (``Authorization:
+  Bearer <RASA_AUTH_TOKEN>``) emits ``agent_typing`` ``{typing}`` to the conversation's
+  sockets: the backend calls it while an agent types;
+* what was said while no socket was there to hear it (an agent's reply while the page
+  was closed or offline, the bot taking the conversation back) is not lost: each
+  ``bot_uttered`` carries its event's ``timestamp``, and a ``session_request`` with
+  ``since`` (the latest one the browser showed) gets the bot messages written after it
+  again, from the tracker (at most REPLAY_MAX, none older than REPLAY_WINDOW).
 """
 from __future__ import annotations
 
+import hmac
 import inspect
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional
+import os
+import time
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.shared.core.events import BotUttered
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.handoff_relay import HandoffRelay
 from common.conversation_ids import CLIENT_METADATA_KEY, address_client, is_web_id, new_web_id
+from common.pii import mask_text
 
 log = logging.getLogger(__name__)
 
 SEND_PHOTO = "/send_photo"
-Handler = Callable[[str, Any], Awaitable[None]]
+# The entry of a bot event's metadata that the browser is given (who wrote the message).
+SHOWN_METADATA = "boomerang"
+AGENT_TYPING_EVT = "agent_typing"
+TYPING_TOKEN_ENV = "RASA_AUTH_TOKEN"
+REPLAY_MAX = 50  # bot messages sent again to a socket that asks for what it missed
+REPLAY_WINDOW = 24 * 3600.0  # seconds: nothing older is sent again
 
 
 async def join_room(sio: AsyncServer, sid: str, room: str, namespace: Optional[str]) -> None:
@@ -78,9 +111,100 @@ def message_text(data: Dict[str, Any], metadata: Dict[str, Any]) -> Optional[str
     return None
 
 
+class BoomerangSocketIOOutput(SocketIOOutput):
+    """One ``bot_uttered`` per text paragraph, as Rasa's, with the extras the widget reads.
+
+    * ``custom`` goes on the message's last event (Rasa's ``send_custom_json`` passes the
+      payload's keys to ``AsyncServer.emit`` as keyword arguments, which raises);
+    * the ``boomerang`` entry of the bot event's metadata (who wrote it: an agent, and
+      their name) goes on every event of the message as ``metadata.boomerang``; nothing
+      else of the metadata leaves the server.
+    """
+
+    sent = 0  # messages sent through this output (the relay reads it: bot_uttered means not paused)
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        self.sent += 1
+        await super()._send_message(socket_id, response)
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        for payload in self.payloads(message):
+            await self._send_message(recipient_id, payload)
+
+    @staticmethod
+    def payloads(message: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        shown = message.get(SHOWN_METADATA)
+        extras = {"metadata": {SHOWN_METADATA: shown}} if isinstance(shown, dict) else {}
+        stamp = message.get("timestamp")
+        if isinstance(stamp, (int, float)) and not isinstance(stamp, bool):
+            extras = {**extras, "timestamp": stamp}  # the browser asks again from the last it saw
+        payloads: List[Dict[Text, Any]] = []
+        text = str(message.get("text") or "").strip()
+        buttons = message.get("quick_replies") or message.get("buttons") or []
+        if text or buttons:
+            payloads += [{"text": part, **extras} for part in (text.split("\n\n") if text else [""])]
+            if buttons:
+                payloads[-1]["quick_replies"] = [
+                    {"content_type": "text", "title": b.get("title"), "payload": b.get("payload")}
+                    for b in buttons if isinstance(b, dict)]
+        if message.get("image"):
+            payloads.append({"attachment": {"type": "image", "payload": {"src": message["image"]}}, **extras})
+        if message.get("attachment") and message.get("attachment") != message.get("image"):
+            payloads.append({"attachment": message["attachment"], **extras})
+        for element in message.get("elements") or []:
+            payloads.append({"attachment": {"type": "template",
+                                            "payload": {"template_type": "generic", "elements": element}},
+                             **extras})
+        custom = message.get("custom")
+        if isinstance(custom, dict) and custom:
+            if payloads:
+                payloads[-1]["custom"] = custom
+            else:
+                payloads.append({"custom": custom, **extras})
+        return payloads
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
+def bearer_matches(header: Optional[str], token: Optional[str]) -> bool:
+    """``Authorization: Bearer <token>``, compared in constant time; never without a token."""
+    if not token or not header:
+        return False
+    return hmac.compare_digest(header.encode("utf-8"), f"Bearer {token}".encode("utf-8"))
+
+
 class BoomerangSocketIOInput(SocketIOInput):
     """Rasa's socket.io input channel, with the session room and empty-message fixes, and
     each socket held to the one web session it was confirmed."""
+
+    relay: Optional[HandoffRelay] = None
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """What Rasa's API (``output_channel=latest``) speaks through: ours, with the extras."""
+        if self.sio is None:
+            return super().get_output_channel()
+        return BoomerangSocketIOOutput(self.sio, self.bot_message_evt)
+
+    async def replay(self, sid: str, session_id: str, since: float) -> None:
+        """Send socket ``sid`` the bot messages of ``session_id`` written after ``since``."""
+        store = getattr(self.relay.agent if self.relay else None, "tracker_store", None)
+        if store is None or self.sio is None:
+            return
+        try:
+            tracker = await store.retrieve(session_id)
+        except Exception as exc:  # noqa: BLE001 — a reconnect must never fail on this
+            log.warning("messages missed in %s not sent again: %s", session_id, type(exc).__name__)
+            return
+        if tracker is None:
+            return
+        floor = max(since, time.time() - REPLAY_WINDOW)
+        missed = [e for e in tracker.events if isinstance(e, BotUttered) and (e.timestamp or 0) > floor]
+        for event in missed[-REPLAY_MAX:]:
+            for payload in BoomerangSocketIOOutput.payloads(event.message()):
+                await self.sio.emit(self.bot_message_evt, payload, room=sid, namespace=self.namespace)
+        if missed:
+            log.debug("socket %s got %d missed messages again", sid, min(len(missed), REPLAY_MAX))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         """Build the stock blueprint, then replace its faulty event handlers."""
@@ -88,8 +212,10 @@ class BoomerangSocketIOInput(SocketIOInput):
         sio = self.sio
         assert sio is not None  # set by the stock blueprint
         handlers = sio.handlers.get(self.namespace or "/", {})
-        stock_message_handler: Handler = handlers[self.user_message_evt]
         stock_disconnect = handlers.get("disconnect")
+        relay = self.relay = self.relay or HandoffRelay(self.name())
+        relay.attach(blueprint)
+        handle_then_relay = relay.wrap(on_new_message)
         # socket id → the web session it was confirmed (dropped when the socket goes).
         sessions: Dict[str, str] = {}
         self.sessions = sessions
@@ -103,6 +229,9 @@ class BoomerangSocketIOInput(SocketIOInput):
                 await join_room(sio, sid, session_id, self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
             log.debug("socket %s joined session %s", sid, session_id)
+            since = data.get("since")
+            if session_id == asked and isinstance(since, (int, float)) and not isinstance(since, bool):
+                await self.replay(sid, session_id, float(since))
 
         async def handle_message(sid: str, data: Any) -> None:
             if not isinstance(data, dict):
@@ -121,13 +250,35 @@ class BoomerangSocketIOInput(SocketIOInput):
             if text is None:
                 log.debug("socket %s sent an empty %s; ignored", sid, self.user_message_evt)
                 return
-            await stock_message_handler(sid, {**data, "session_id": session_id, "message": text,
-                                              self.metadata_key: metadata})
+            output = BoomerangSocketIOOutput(sio, self.bot_message_evt)
+            sender_id = session_id if self.session_persistence else sid
+            await handle_then_relay(UserMessage(text, output, sender_id, input_channel=self.name(),
+                                                metadata=metadata))
 
         async def disconnect(sid: str) -> None:
             sessions.pop(sid, None)
             if stock_disconnect is not None:
                 await stock_disconnect(sid)
+
+        @blueprint.route("/typing", methods=["POST"])
+        async def agent_typing(request: Request) -> HTTPResponse:
+            """The backend says an agent is (or stopped) typing in a web conversation."""
+            if not os.environ.get(TYPING_TOKEN_ENV):
+                return response.json({"error": f"{TYPING_TOKEN_ENV} is not set"}, status=503)
+            if not bearer_matches(request.headers.get("Authorization"), os.environ.get(TYPING_TOKEN_ENV)):
+                return response.json({"error": "unauthorized"}, status=401)
+            try:
+                body = request.json
+            except Exception:  # noqa: BLE001 — Sanic raises its own error on a bad body
+                body = None
+            conversation_id = body.get("conversation_id") if isinstance(body, dict) else None
+            typing = body.get("typing") if isinstance(body, dict) else None
+            if not is_web_id(conversation_id) or not isinstance(typing, bool):
+                return response.json({"error": "expected {conversation_id: web-<32 hex>, typing: bool}"},
+                                     status=422)
+            await sio.emit(AGENT_TYPING_EVT, {"typing": typing}, room=conversation_id, namespace=self.namespace)
+            log.debug("agent typing=%s in %s", typing, mask_text(conversation_id))
+            return response.json({"ok": True})
 
         sio.on("session_request", handler=session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)

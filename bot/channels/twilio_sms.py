@@ -19,7 +19,10 @@ posts each incoming message to ``POST /webhooks/twilio_sms/webhook``. For each o
    If any photo fails, none is passed on and the customer gets a short apology;
 7. a reply "2" after numbered choices becomes that button's payload;
 8. the assistant's replies for the turn are collected, formatted for SMS and sent with
-   Twilio's REST client.
+   Twilio's REST client;
+9. while a person owns the conversation (a handoff), the message goes on to the backend
+   (bot/channels/handoff_relay.py); what the agent writes comes back through Rasa's API
+   and leaves at once, headed with the agent's name.
 
 The webhook answers after the replies have been sent (an empty TwiML response), one
 message per customer at a time so their order is kept. Twilio waits 15 s for the
@@ -42,6 +45,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from common import backend_client
 from common.backend_client import BackendError
+from bot.channels.handoff_relay import HandoffRelay
 from bot.channels.sms_config import SmsSettings
 from bot.channels.sms_format import Choice, OutgoingSms, format_turn, resolve_choice
 from bot.channels.sms_inbound import InboundSms, MalformedWebhook, parse_form, read_inbound
@@ -84,8 +88,11 @@ class TurnCollector(OutputChannel):
 
 
 class TwilioSmsOutput(OutputChannel):
-    """Sends each message at once: for messages outside a webhook turn (e.g. a reminder
-    triggered through Rasa's API), still honouring opt-outs."""
+    """Sends each message at once: for messages outside a webhook turn (an agent's reply,
+    the bot taking a conversation back, a reminder: all through Rasa's API), still
+    honouring opt-outs. Each is the customer's latest question: its numbered choices
+    replace the previous ones (an agent asking "how many?" after the handoff message's
+    "1) Cancel" must not turn the answer "1" into a cancel)."""
 
     def __init__(self, channel: "TwilioSmsInput") -> None:
         self.channel = channel
@@ -95,10 +102,10 @@ class TwilioSmsOutput(OutputChannel):
         return TwilioSmsInput.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        await self.channel.deliver(phone_of(recipient_id), [message])
+        await self.channel.deliver(phone_of(recipient_id), [message], replace_choices=True)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.channel.deliver(phone_of(recipient_id), [{"text": text}])
+        await self.channel.deliver(phone_of(recipient_id), [{"text": text}], replace_choices=True)
 
 
 class SenderLocks:
@@ -157,11 +164,14 @@ class TwilioSmsInput(InputChannel):
         self.choices: TtlMemory[str, list[Choice]] = TtlMemory(CHOICES_TTL)
         self.opt_outs = OptOuts(lambda phone: self.backend().sms_opted_out(phone), settings.opt_out_ttl)
         self.locks = SenderLocks()
+        self.relay = HandoffRelay(self.name(), backend=lambda: self.backend())
 
     # --- Rasa plumbing -------------------------------------------------------------------
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("twilio_sms_webhook", __name__)
+        self.relay.attach(webhook)
+        on_new_message = self.relay.wrap(on_new_message)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

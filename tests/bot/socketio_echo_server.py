@@ -3,6 +3,8 @@
 Started as a subprocess by tests/bot/test_socketio_channel.py: ``python -m
 tests.bot.socketio_echo_server PORT``. The echo names the conversation (sender id), the
 text Rasa would receive, the photo ids and the client address the channel saw, so a test can see exactly what reached Rasa.
+A few messages ("handoff", "agent", "custom-only") are answered with a bot message shaped as
+Rasa shapes one, to show what the output channel gives the browser.
 """
 from __future__ import annotations
 
@@ -17,7 +19,21 @@ from sanic.response import HTTPResponse
 from bot.channels.socketio import BoomerangSocketIOInput
 
 
+# Messages shaped as Rasa's processor hands them to the output channel (BotUttered.message():
+# the event's data, with its metadata merged in), for the output's extras.
+SHAPED = {
+    "handoff": {"text": "A person will join you.", "buttons": [{"title": "Cancel", "payload": "/cancel_handoff"}],
+                "custom": {"boomerang": {"handoff": "queued"}}, "utter_action": "utter_handoff_queued"},
+    "agent": {"text": "Hello, I'm Alice.\n\nLet me look.", "boomerang": {"from": "agent", "agent_name": "Alice"},
+              "timestamp": 1.0},
+    "custom-only": {"custom": {"boomerang": {"handoff": "ended"}}},
+}
+
+
 async def echo(message: UserMessage) -> None:
+    if message.text in SHAPED:
+        await message.output_channel.send_response(message.sender_id, dict(SHAPED[message.text]))
+        return
     photos = ",".join((message.metadata or {}).get("photo_ids") or [])
     client = (message.metadata or {}).get("boomerang_client")
     await message.output_channel.send_text_message(

@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 import pytest
 import rasa.core.channels.socketio as rasa_socketio
+import requests
 import socketio
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
@@ -29,6 +30,7 @@ from bot.channels.socketio import BoomerangSocketIOInput
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = "web-" + "ab" * 16  # a well-formed web conversation id
+TYPING_TOKEN = "typing-test-token"
 CREDENTIALS = {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
                "session_persistence": True, "metadata_key": "customData"}
 
@@ -189,7 +191,8 @@ def echo_server(tmp_path_factory) -> Iterator[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
     services = Services(tmp_path_factory.mktemp("socketio"), env)
     try:
-        server = services.start("echo", [sys.executable, "-m", "tests.bot.socketio_echo_server", str(port)], ROOT)
+        server = services.start("echo", [sys.executable, "-m", "tests.bot.socketio_echo_server", str(port)], ROOT,
+                                extra_env={"RASA_AUTH_TOKEN": TYPING_TOKEN})
         services.wait_ready(server, f"http://127.0.0.1:{port}/ready", timeout=60)
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -203,6 +206,7 @@ class Browser:
         self.client = socketio.Client(reconnection=False)
         self.replies: queue.Queue[Any] = queue.Queue()
         self.client.on("bot_uttered", self.replies.put)
+        self.client.on("agent_typing", lambda data: self.replies.put(("typing", data)))
         self.client.on("session_confirm", lambda sid: self.replies.put(("confirm", sid)))
         self.client.connect(url, transports=["polling"])
 
@@ -260,3 +264,86 @@ def test_a_reconnected_socket_with_the_same_session_gets_the_replies(echo_server
         assert second.reply() == {"text": f"echo {session} back again [] ip:127.0.0.1"}
     finally:
         second.close()
+
+
+# --- handoffs: what the browser is told (issue 11) --------------------------------------------
+
+def test_stock_output_crashes_on_a_custom_payload(monkeypatch):
+    """Rasa's SocketIOOutput.send_custom_json passes the payload's keys to emit()."""
+    from rasa.core.channels.socketio import SocketIOOutput
+
+    sio = socketio.AsyncServer(async_mode="asgi")
+    with pytest.raises(TypeError):
+        asyncio.run(SocketIOOutput(sio, "bot_uttered").send_custom_json(WEB, {"boomerang": {"handoff": "queued"}}))
+
+
+def test_the_output_keeps_custom_and_who_wrote_it_and_drops_the_rest():
+    from bot.channels.socketio import BoomerangSocketIOOutput
+
+    payloads = BoomerangSocketIOOutput.payloads
+    assert payloads({"text": "Wait\n\nplease", "buttons": [{"title": "Cancel", "payload": "/cancel_handoff"}],
+                     "custom": {"boomerang": {"handoff": "queued"}}, "utter_action": "utter_x"}) == [
+        {"text": "Wait"},
+        {"text": "please", "quick_replies": [{"content_type": "text", "title": "Cancel", "payload": "/cancel_handoff"}],
+         "custom": {"boomerang": {"handoff": "queued"}}}]
+    agent = {"boomerang": {"from": "agent", "agent_name": "Alice"}}
+    assert payloads({"text": "Hi", "image": "https://x/p.jpg", "attachment": None, **agent, "timestamp": 3}) == [
+        {"text": "Hi", "metadata": agent, "timestamp": 3},
+        {"attachment": {"type": "image", "payload": {"src": "https://x/p.jpg"}}, "metadata": agent, "timestamp": 3}]
+    assert payloads({"custom": {"boomerang": {"handoff": "ended"}}}) == [{"custom": {"boomerang": {"handoff": "ended"}}}]
+    assert payloads({"text": "plain"}) == [{"text": "plain"}]
+
+
+def test_a_real_client_gets_the_handoff_marker_and_the_agents_name(echo_server):
+    browser = Browser(echo_server)
+    session = "web-" + "4" * 32
+    try:
+        browser.session(session)
+        browser.say(session, "handoff")
+        assert browser.reply() == {"text": "A person will join you.", "custom": {"boomerang": {"handoff": "queued"}},
+                                   "quick_replies": [{"content_type": "text", "title": "Cancel",
+                                                      "payload": "/cancel_handoff"}]}
+        browser.say(session, "agent")
+        who = {"boomerang": {"from": "agent", "agent_name": "Alice"}}
+        assert [browser.reply(), browser.reply()] == [{"text": "Hello, I'm Alice.", "metadata": who, "timestamp": 1.0},
+                                                     {"text": "Let me look.", "metadata": who, "timestamp": 1.0}]
+        browser.say(session, "custom-only")
+        assert browser.reply() == {"custom": {"boomerang": {"handoff": "ended"}}}
+    finally:
+        browser.close()
+
+
+def post_typing(url: str, body: Any, token: str | None = TYPING_TOKEN) -> requests.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.post(f"{url}/webhooks/socketio/typing", json=body, headers=headers, timeout=10)
+
+
+def test_agent_typing_reaches_the_conversations_sockets_only_with_the_token(echo_server):
+    browser = Browser(echo_server)
+    other = Browser(echo_server)
+    session = "web-" + "5" * 32
+    try:
+        browser.session(session)
+        other.session("web-" + "6" * 32)
+        assert post_typing(echo_server, {"conversation_id": session, "typing": True}).status_code == 200
+        assert browser.reply() == ("typing", {"typing": True})
+        assert post_typing(echo_server, {"conversation_id": session, "typing": False}).json() == {"ok": True}
+        assert browser.reply() == ("typing", {"typing": False})
+        assert post_typing(echo_server, {"conversation_id": session, "typing": True}, token=None).status_code == 401
+        assert post_typing(echo_server, {"conversation_id": session, "typing": True}, token="wrong").status_code == 401
+        for bad in ({"conversation_id": "sms:+33639981234", "typing": True}, {"conversation_id": session},
+                    {"conversation_id": session, "typing": "yes"}, ["nope"]):
+            assert post_typing(echo_server, bad).status_code == 422, bad
+        assert browser.replies.empty() and other.replies.empty()
+    finally:
+        browser.close()
+        other.close()
+
+
+def test_the_typing_route_never_opens_without_a_token():
+    from bot.channels.socketio import bearer_matches
+
+    assert bearer_matches("Bearer s3cret", "s3cret")
+    assert not bearer_matches("Bearer s3cret", None) and not bearer_matches("Bearer ", "")
+    assert not bearer_matches(None, "s3cret") and not bearer_matches("s3cret", "s3cret")
+    assert not bearer_matches("Bearer s3cret ", "s3cret")

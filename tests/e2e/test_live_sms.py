@@ -197,3 +197,37 @@ def test_the_real_customer_verifies_by_sms_while_their_order_is_being_guessed(st
     phone.send("BM-100005")
     answers = "\n".join(phone.send("dan.wright@example.org"))
     assert "Dan" in answers and "Too many attempts" not in answers, answers
+
+
+# --- a person by SMS (issue 11) --------------------------------------------------------------
+
+def rasa_api(stack: SmsStack, number: str, path: str, body: object, **params: str) -> dict:
+    """Rasa's API as the backend's outbound adapter calls it."""
+    r = local_session().post(f"{stack.rasa_url}/conversations/{quote('sms:' + number, safe=':+')}{path}",
+                             params={"token": stack.rasa_token, **params}, json=body, timeout=60)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_person_by_sms_signed_replies_and_a_score_after_closing(stack):
+    number = "+33639980404"
+    phone = stack.phone(number)
+    phone.send("bonjour")
+    [joining] = phone.send("je veux parler à un conseiller")
+    assert "équipe" in joining and "1) Annuler et revenir à l'assistant" in joining, joining
+    assert phone.send("allô, c'est pour ma lampe") == []  # silent while a person owns it
+    assert stack.user_texts(number)[-1] == "allô, c'est pour ma lampe"  # recorded all the same
+    before = len(stack.fake.sent_to(number))
+    rasa_api(stack, number, "/tracker/events", [{"event": "bot", "text": "Bonjour, ici Alice. Je regarde votre commande.",
+                                                 "metadata": {"boomerang": {"from": "agent", "agent_name": "Alice"}}}],
+             execute_side_effects="true", output_channel="latest")
+    [agent] = [m["body"] for m in stack.fake.wait_for(number, before + 1)[before:]]
+    assert agent == "Alice: Bonjour, ici Alice. Je regarde votre commande."
+    # The agent closes: the bot speaks first, in French, and asks for a score by SMS words.
+    rasa_api(stack, number, "/tracker/events", [{"event": "resume"}])
+    rasa_api(stack, number, "/trigger_intent", {"name": "EXTERNAL_handback", "entities": {"handback_reason": "closed"}},
+             output_channel="latest")
+    closing = "\n".join(m["body"] for m in stack.fake.wait_for(number, before + 3)[before + 1:])
+    assert "clôturé" in closing and "Répondez de 1 (mauvaise) à 5 (excellente), ou PASSER" in closing, closing
+    assert "1) 1" not in closing  # no numbered buttons for the score
+    assert "Merci pour votre avis" in "\n".join(phone.send("4"))

@@ -12,12 +12,13 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-# Typed intents. `choose` (buttons) and `send_photo` (channels, with photo ids in the
-# metadata) arrive only as payloads, so they have no NLU examples.
+# Typed intents. `choose` and `csat` (buttons), `send_photo` (channels, with photo ids in
+# the metadata) and `EXTERNAL_handback` (the backend, through Rasa's API) arrive only as
+# payloads, so they have no NLU examples.
 INTENTS = {
     "start_return", "return_status", "return_policy", "exchange_item", "human_handoff",
     "greet", "goodbye", "affirm", "deny", "out_of_scope", "inform", "bot_challenge",
-    "cancel", "change_language", "skip_photo",
+    "cancel", "change_language", "skip_photo", "cancel_handoff",
 }
 
 

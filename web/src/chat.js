@@ -1,5 +1,12 @@
 // The chat panel: conversation log, suggested replies, typing indicator, photo tray and
 // composer, language switch. State that must survive a reload goes through the Store.
+//
+// Handoffs (issue 11): a bot message carrying custom {"boomerang": {"handoff": "queued"}}
+// puts the panel in "waiting for a person" mode (a banner with the way back to the
+// assistant, no typing dots after the customer's messages: nobody answers at once) until
+// the hand-back ("ended"), or any message from the bot itself. What an agent writes has
+// metadata {"boomerang": {"from": "agent", "agent_name": …}}: their name is shown above it.
+// "agent_typing" shows the dots while an agent types, never longer than AGENT_TYPING_MS.
 import { Connection } from "./connection.js";
 import { el, messageNode } from "./render.js";
 import { LANGUAGES, STRINGS, pickLanguage } from "./strings.js";
@@ -7,7 +14,24 @@ import { Store } from "./store.js";
 import { Uploads } from "./uploads.js";
 
 const SEND_PHOTO = "/send_photo";
+const CANCEL_HANDOFF = "/cancel_handoff";
 const TYPING_GIVE_UP_MS = 60_000;
+const AGENT_TYPING_MS = 10_000; // an agent's "typing" that is never followed up fades out
+
+/** What a bot message says about a handoff: "queued", "ended" or null. */
+function handoffMarker(data) {
+  const custom = data && data.custom;
+  const marker = custom && custom.boomerang && custom.boomerang.handoff;
+  return marker === "queued" || marker === "ended" ? marker : null;
+}
+
+/** The agent's name when a person wrote this message, else null. */
+function agentOf(data, fallback) {
+  const meta = data && data.metadata && data.metadata.boomerang;
+  if (!meta || meta.from !== "agent") return null;
+  const name = typeof meta.agent_name === "string" ? meta.agent_name.trim().slice(0, 60) : "";
+  return name || fallback;
+}
 
 export class Chat {
   constructor(root, { rasaUrl, backendUrl, lang }) {
@@ -18,6 +42,9 @@ export class Chat {
     this.lang = pickLanguage(lang, this.store.get("lang"));
     this.pending = []; // photos chosen but not sent yet: {file, url, progress}
     this.busy = false;
+    this.waiting = this.store.get("handoff") === "queued"; // a person has been asked for
+    this.lastSeen = Number(this.store.get("lastSeen")) || null; // Rasa timestamp of the latest bot message shown
+    this.seen = new Set(); // bot messages shown at lastSeen (a message's paragraphs share it)
     this.build();
     this.restore();
   }
@@ -29,6 +56,8 @@ export class Chat {
     this.connection = new Connection(this.rasaUrl, sessionId, {
       onMessage: (message) => this.receive(message),
       onStatus: (status) => this.setStatus(status),
+      onTyping: (typing) => this.setTyping(typing, "agent"),
+      since: () => this.lastSeen,
       metadata: () => ({ language: this.lang }),
     });
     this.root.dataset.conversationId = sessionId;
@@ -51,6 +80,11 @@ export class Chat {
       [el("span"), el("span"), el("span")]);
     this.suggestions = el("div", { className: "bmr-suggestions", role: "group" });
     this.status = el("div", { className: "bmr-status", role: "status" });
+    this.bannerText = el("span", { className: "bmr-banner-text" });
+    this.cancelWaiting = el("button", { type: "button", className: "bmr-banner-cancel",
+      onclick: () => this.say(this.strings.cancelWaiting, CANCEL_HANDOFF) });
+    this.banner = el("div", { className: "bmr-banner", role: "status", hidden: true },
+      [this.bannerText, this.cancelWaiting]);
     this.notice = el("div", { className: "bmr-notice", role: "alert" });
     this.tray = el("ul", { className: "bmr-tray", hidden: true });
     this.fileInput = el("input", { type: "file", accept: "image/*", multiple: true, id: this.ids.files,
@@ -63,7 +97,7 @@ export class Chat {
       [this.fileInput, this.attachLabel, this.inputLabel, this.input, this.sendButton]);
     this.panel = el("section", { className: "bmr-panel" }, [
       el("header", { className: "bmr-header" }, [this.titleNode, this.langGroup]),
-      this.log, this.typing, this.status, this.notice, this.suggestions, this.tray, this.form,
+      this.banner, this.log, this.typing, this.status, this.notice, this.suggestions, this.tray, this.form,
     ]);
     // Keyboard users reach the file picker through its label; Enter/Space open it.
     this.fileInput.tabIndex = -1; // one tab stop and one button: the label stands for the input
@@ -96,13 +130,16 @@ export class Chat {
     this.inputLabel.textContent = s.input;
     this.input.placeholder = s.placeholder;
     this.sendButton.textContent = s.send;
-    this.typing.title = s.typing;
+    this.typing.title = this.typingWho === "agent" ? s.agentTyping : s.typing;
+    this.bannerText.textContent = s.waiting;
+    this.cancelWaiting.textContent = s.cancelWaiting;
     this.renderTray();
   }
 
   // --- conversation ---------------------------------------------------------------------
 
   restore() {
+    this.setWaiting(this.waiting);
     const messages = this.store.get("messages");
     if (!messages.length) {
       this.show({ from: "bot", text: this.strings.welcome });
@@ -124,7 +161,23 @@ export class Chat {
     this.log.scrollTop = this.log.scrollHeight;
   }
 
+  /** False for a bot message already shown (sent again after a reconnect). */
+  fresh(data) {
+    const stamp = typeof data.timestamp === "number" ? data.timestamp : null;
+    if (stamp === null) return true;
+    const key = JSON.stringify([stamp, data.text || null, data.attachment || null, data.custom || null]);
+    if ((this.lastSeen !== null && stamp < this.lastSeen) || this.seen.has(key)) return false;
+    if (this.lastSeen === null || stamp > this.lastSeen) {
+      this.lastSeen = stamp;
+      this.seen.clear();
+      this.store.set({ lastSeen: stamp });
+    }
+    this.seen.add(key);
+    return true;
+  }
+
   receive(data) {
+    if (!this.fresh(data)) return;
     this.setTyping(false);
     const buttons = (data.quick_replies || data.buttons || [])
       .filter((b) => b && b.title)
@@ -132,8 +185,14 @@ export class Chat {
     const attachment = data.attachment || {};
     const image = attachment.type === "image" && attachment.payload ? attachment.payload.src : data.image;
     const text = typeof data.text === "string" ? data.text : null;
+    const agent = agentOf(data, this.strings.agent);
+    const marker = handoffMarker(data);
+    if (marker) this.setWaiting(marker === "queued");
     if (!text && !image && !buttons.length) return;
-    this.show({ from: "bot", text, image: image || null, buttons: buttons.length ? buttons : null });
+    // The bot itself speaking again (not a person, no new handoff) means the wait is over,
+    // even if the hand-back was missed (the page was closed).
+    if (!agent && !marker && this.waiting) this.setWaiting(false);
+    this.show({ from: "bot", text, image: image || null, buttons: buttons.length ? buttons : null, agent });
     // A reply often comes in several messages; the suggestions stay until the customer answers.
     if (buttons.length) this.showSuggestions(buttons);
   }
@@ -150,7 +209,8 @@ export class Chat {
     this.showSuggestions([]);
     this.show({ from: "user", text: shown, photos: photos.length || null, thumbnails: photos });
     this.connection.send(sent, extra);
-    this.setTyping(true);
+    // Waiting for a person: nobody answers at once, so no dots (an agent's typing shows them).
+    if (!this.waiting) this.setTyping(true);
     this.input.focus();
   }
 
@@ -244,10 +304,25 @@ export class Chat {
     this.renderTray();
   }
 
-  setTyping(on) {
+  /** The typing dots: the assistant's after a message is sent, or an agent's (``who``). */
+  setTyping(on, who = "bot") {
     clearTimeout(this.typingTimer);
     this.typing.hidden = !on;
-    if (on) this.typingTimer = setTimeout(() => { this.typing.hidden = true; }, TYPING_GIVE_UP_MS);
+    this.typingWho = on ? who : null;
+    this.typing.title = who === "agent" && on ? this.strings.agentTyping : this.strings.typing;
+    this.root.dataset.typing = on ? who : "";
+    if (on) {
+      this.typingTimer = setTimeout(() => this.setTyping(false), who === "agent" ? AGENT_TYPING_MS : TYPING_GIVE_UP_MS);
+    }
+  }
+
+  /** "Waiting for a person" mode: the banner with the way back, and no typing dots. */
+  setWaiting(on) {
+    this.waiting = Boolean(on);
+    this.store.set({ handoff: this.waiting ? "queued" : null });
+    this.banner.hidden = !this.waiting;
+    this.root.dataset.handoff = this.waiting ? "waiting" : "";
+    if (this.waiting && this.typingWho === "bot") this.setTyping(false);
   }
 
   setStatus(status) {

@@ -1,19 +1,26 @@
 // The socket.io side: Rasa's protocol (session_request → session_confirm, user_uttered →
-// bot_uttered) on the conversation id. Every (re)connection asks for the same session
-// again, so Rasa keeps one conversation; messages wait until the session is confirmed.
+// bot_uttered, plus agent_typing during a handoff) on the conversation id. Every (re)connection asks for the same session
+// again, so Rasa keeps one conversation; messages wait until the session is confirmed. It
+// also says the latest bot message shown (``since``, a Rasa timestamp): what was written
+// while no socket was there (an agent's reply while the page was closed) is sent again.
 import { io } from "socket.io-client";
 
 export class Connection {
-  constructor(rasaUrl, sessionId, { onMessage, onStatus, metadata }) {
+  constructor(rasaUrl, sessionId, { onMessage, onStatus, onTyping, metadata, since }) {
     this.sessionId = sessionId;
     this.onMessage = onMessage;
     this.onStatus = onStatus;
+    this.onTyping = onTyping || (() => {});
     this.metadata = metadata;
+    this.since = since || (() => null);
     this.confirmed = false;
     this.waiting = [];
     this.socket = io(rasaUrl, { path: "/socket.io", reconnectionDelayMax: 5000, autoConnect: false });
     this.socket.on("connect", () => {
-      this.socket.emit("session_request", { session_id: this.sessionId, customData: this.metadata() });
+      const request = { session_id: this.sessionId, customData: this.metadata() };
+      const since = this.since();
+      if (typeof since === "number") request.since = since;
+      this.socket.emit("session_request", request);
     });
     this.socket.on("session_confirm", () => {
       this.confirmed = true;
@@ -21,6 +28,8 @@ export class Connection {
       for (const payload of this.waiting.splice(0)) this.socket.emit("user_uttered", payload);
     });
     this.socket.on("bot_uttered", (message) => this.onMessage(message || {}));
+    // During a handoff: an agent started or stopped typing (the backend tells Rasa).
+    this.socket.on("agent_typing", (data) => this.onTyping(Boolean(data && data.typing)));
     this.socket.on("disconnect", (reason) => {
       this.confirmed = false;
       this.onStatus("offline");

@@ -36,10 +36,12 @@ export function linkified(text, newTabHint) {
 
 /**
  * One entry of the conversation log. ``message`` is what the store keeps:
- * {from: "user"|"bot", text, image, photos (count), thumbnails (object URLs, this page only)}.
+ * {from: "user"|"bot", text, image, photos (count), thumbnails (object URLs, this page only),
+ *  agent (the name of the person who wrote a bot-side message during a handoff)}.
  */
 export function messageNode(message, strings) {
-  const who = message.from === "user" ? strings.you : strings.bot;
+  const agent = message.from === "bot" && message.agent ? String(message.agent) : null;
+  const who = message.from === "user" ? strings.you : (agent ? strings.agentLabel(agent) : strings.bot);
   const body = el("div", { className: "bmr-bubble" });
   if (message.text) body.append(message.from === "bot" ? linkified(message.text, strings.newTab) : message.text);
   if (message.image) body.append(el("img", { src: message.image, alt: "", className: "bmr-bot-image" }));
@@ -47,7 +49,9 @@ export function messageNode(message, strings) {
     const thumbs = (message.thumbnails || []).map((src) => el("img", { src, alt: "", className: "bmr-thumb" }));
     body.append(el("div", { className: "bmr-photos" }, [...thumbs, el("span", { text: strings.photos(message.photos) })]));
   }
-  return el("div", { className: `bmr-message bmr-${message.from}` }, [
-    el("span", { className: "bmr-sr-only", text: `${who}: ` }), body,
+  // The agent's name is shown above what they wrote (text, never HTML).
+  const author = agent ? el("div", { className: "bmr-author", "aria-hidden": "true", text: agent }) : null;
+  return el("div", { className: `bmr-message bmr-${message.from}${agent ? " bmr-agent" : ""}` }, [
+    el("span", { className: "bmr-sr-only", text: `${who}: ` }), author, body,
   ]);
 }

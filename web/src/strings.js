@@ -25,6 +25,11 @@ export const STRINGS = {
     switchTo: "in English please",
     newTab: "(opens in a new tab)",
     welcome: "Hello! I can help you return or exchange an item, or tell you where your refund is.",
+    waiting: "Waiting for a person…",
+    cancelWaiting: "Cancel and go back to the assistant",
+    agentTyping: "A member of our team is typing…",
+    agent: "Our team",
+    agentLabel: (name) => `${name}, our team`,
   },
   fr: {
     title: "Assistant retours",
@@ -51,6 +56,11 @@ export const STRINGS = {
     switchTo: "en français",
     newTab: "(s'ouvre dans un nouvel onglet)",
     welcome: "Bonjour ! Je peux vous aider à retourner ou échanger un article, ou vous dire où en est votre remboursement.",
+    waiting: "En attente d'un conseiller…",
+    cancelWaiting: "Annuler et revenir à l'assistant",
+    agentTyping: "Un membre de notre équipe écrit…",
+    agent: "Notre équipe",
+    agentLabel: (name) => `${name}, de notre équipe`,
   },
 };
 
