@@ -42,7 +42,8 @@ from actions.answers import is_question
 from actions.base import BackendAction
 from actions.forms.base import UNVERIFIED
 from actions.forms.return_form import compact_items, current_item
-from actions.language import language_of, pick
+from actions.language import language_of
+from common.languages import pick
 from actions.returns import journey_reset
 
 # Why a person is asked for (the backend's handoff reasons).

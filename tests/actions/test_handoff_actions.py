@@ -92,8 +92,8 @@ def stub():
     set_client(None)
 
 
-NOT_VERIFIED = BackendError(401, "conversation_not_verified", "Please verify again.", "Veuillez vous identifier.")
-DOWN = BackendError(0, "backend_unavailable", "down", "en panne")
+NOT_VERIFIED = BackendError(401, "conversation_not_verified", {"en": "Please verify again.", "fr": "Veuillez vous identifier."})
+DOWN = BackendError(0, "backend_unavailable", {"en": "down", "fr": "en panne"})
 
 
 # --- what the customer is told -----------------------------------------------------------------

@@ -142,16 +142,34 @@ def test_photos_are_served_only_within_their_conversation(anon, ctx):
 
 
 def test_the_live_stream_sends_the_queue(anon, ctx):
+    """Over a real server: the test client would wait for the endless stream to end."""
+    import requests
+
+    from tests.live_backend import ThreadedBackend
+
     add_account(ctx, "alice@shop.test")
     alice = bearer(anon, "alice@shop.test")
     open_handoff(anon)
-    with anon.stream("GET", "/api/v1/agent/stream", headers=alice) as events:
-        assert events.status_code == 200
-        lines = []
-        for line in events.iter_lines():
-            lines.append(line)
-            if line.startswith("data:"):
-                break
+    # sse-starlette keeps "the server is exiting" in a class attribute: a server stopped
+    # earlier in this process would end every new stream at once (sse-starlette#59).
+    from sse_starlette.sse import AppStatus
+
+    AppStatus.should_exit = False
+    AppStatus.should_exit_event = None
+    server = ThreadedBackend(ctx)
+    server.start()
+    try:
+        with requests.get(f"{server.url}/api/v1/agent/stream", headers=alice, stream=True, timeout=10) as events:
+            assert events.status_code == 200
+            assert events.headers["content-type"].startswith("text/event-stream")
+            lines = []
+            for raw in events.iter_lines(decode_unicode=True):
+                lines.append(raw)
+                if raw.startswith("data:"):
+                    break
+        assert requests.get(f"{server.url}/api/v1/agent/stream", timeout=10).status_code == 401
+    finally:
+        server.stop()
     assert "event: queue" in lines
     snapshot = json.loads(lines[-1][len("data:"):])
     assert [h["conversation_id"] for h in snapshot["handoffs"]] == [CONV]

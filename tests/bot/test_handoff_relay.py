@@ -143,7 +143,7 @@ def test_cancel_while_nobody_has_picked_the_request_up_cancels_it():
 
 
 def test_a_backend_failure_is_logged_masked_and_the_channel_goes_on(caplog):
-    h = Harness(RelayBackend(fail=BackendError(0, "backend_unavailable", "down", "en panne")))
+    h = Harness(RelayBackend(fail=BackendError(0, "backend_unavailable", {"en": "down", "fr": "en panne"})))
     h.say("human", sender="sms:+33639981234")
     with caplog.at_level(logging.INFO):
         assert h.say(SECRET_WORDS, sender="sms:+33639981234") == []
@@ -166,7 +166,7 @@ def test_an_unexpected_error_never_breaks_the_channel(caplog):
 
 
 def test_a_paused_conversation_without_an_open_handoff_is_given_back_to_the_bot():
-    h = Harness(RelayBackend(fail=BackendError(404, "no_open_handoff", "No open handoff.", "Aucune demande.")))
+    h = Harness(RelayBackend(fail=BackendError(404, "no_open_handoff", {"en": "No open handoff.", "fr": "Aucune demande."})))
     h.say("human")
     answers = h.say("hello?")
     assert {"boomerang": {"handoff": "ended"}} in [m.get("custom") for m in answers]  # the bot is back

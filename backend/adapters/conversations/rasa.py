@@ -27,12 +27,10 @@ HANDBACK_INTENT = "EXTERNAL_handback"
 
 
 def agent_bot_event(message: AgentMessage) -> dict[str, Any]:
-    """The tracker event for an agent's message: the text for every channel, and who wrote
-    it in ``custom`` (the only part of a bot message the socket.io channel passes on)."""
-    custom = {"boomerang": {"from": "agent", "agent_name": message.agent_name}, "text": message.text}
-    data: dict[str, Any] = {"custom": custom}
-    if message.photo_url:
-        data["image"] = message.photo_url
+    """The tracker event for an agent's message: the text (and photo) for every channel, and
+    who wrote it in ``metadata.boomerang``, which the web chat's output passes to the
+    browser (bot/channels/socketio.py) and the SMS output uses to sign the text."""
+    data: dict[str, Any] = {"image": message.photo_url} if message.photo_url else {}
     return {"event": "bot", "text": message.text, "data": data,
             "metadata": {"boomerang": {"from": "agent", "agent_name": message.agent_name}}}
 
