@@ -162,7 +162,7 @@ def photo(handoff_id: int = HandoffId, photo_id: str = Path(..., min_length=1, m
     handoff = session.get(HandoffRequest, handoff_id)
     found = session.execute(select(Photo).where(Photo.public_id == photo_id)).scalars().first()
     if handoff is None or found is None or found.conversation_id != handoff.conversation_id:
-        raise NotFound("photo_not_found")
+        raise NotFound("handoff_photo_not_found")
     return FileResponse(found.storage_path, media_type=found.content_type,
                         headers={"Cache-Control": "private, max-age=300"})
 

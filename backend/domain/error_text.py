@@ -325,7 +325,7 @@ ERRORS: dict[str, Localized] = {
         "en": "The assistant could not be reached, so the conversation stays with you. Try again in a moment.",
         "fr": "L'assistant est injoignable : la conversation reste avec vous. Réessayez dans un instant.",
     },
-    "photo_not_found": {"en": "No such photo in this conversation.",
+    "handoff_photo_not_found": {"en": "No such photo in this conversation.",
                         "fr": "Aucune photo de ce nom dans cette conversation."},
 }
 

@@ -457,8 +457,10 @@ def test_the_client_speaks_the_backends_handoff_routes(backend):
         client.relay_customer_message("web-" + "d" * 32, text="hi", intent=None, confidence=None, photo_ids=[],
                                       channel="socketio")
     assert (lost.value.status, lost.value.code) == (404, "no_open_handoff")
-    client.record_csat(conversation, None)
-    client.record_csat(conversation, 4)
+    # A rating is for a conversation an agent closed; this one is still queued.
+    with pytest.raises(BackendError) as not_closed:
+        client.record_csat(conversation, 4)
+    assert (not_closed.value.status, not_closed.value.code) == (404, "no_closed_handoff")
 
 
 # --- sessions -----------------------------------------------------------------------------------
