@@ -469,13 +469,13 @@ def main(argv: list[str] | None = None) -> int:
         # processes are stopped before the stock assistant is measured.
         print("starting services", flush=True)
         boomerang = services.start("rasa", [rasa, "run", "--model", str(model), "--enable-api",
-                                            "--auth-token", RASA_TOKEN, "--interface", HOST, "--port", str(rasa_port),
+                                            f"--auth-token={RASA_TOKEN}", "--interface", HOST, "--port", str(rasa_port),
                                             "--endpoints", str(endpoints), "--credentials", str(credentials)],
                                    ROOT)
         stock = None
         if stock_model is not None:
             stock = services.start("rasa-stock", [rasa, "run", "--model", str(stock_model), "--enable-api",
-                                                  "--auth-token", RASA_TOKEN,
+                                                  f"--auth-token={RASA_TOKEN}",
                                                   "--interface", HOST, "--port", str(stock_port),
                                                   "--endpoints", str(stock_endpoints),
                                                   "--credentials", str(stock_credentials)], work / "stock")

@@ -24,7 +24,8 @@ $BIN/python -m backend serve --host 127.0.0.1 --port 8000 & pids+=($!)
 # config/logging.yml masks emails and phone numbers in every log line (common/log_masking.py).
 $BIN/python -m actions.server --actions actions.actions --port 5055 \
     --logging-config-file config/logging.yml & pids+=($!)
-$BIN/rasa run --model models/boomerang.tar.gz --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+# --auth-token=VALUE: a token drawn with a leading "-" would otherwise read as an option.
+$BIN/rasa run --model models/boomerang.tar.gz --enable-api --auth-token="$RASA_AUTH_TOKEN" \
     --logging-config-file config/logging.yml \
     --interface "$RASA_HOST" --cors "${CORS[@]}" --port 5005 \
     --endpoints endpoints.yml --credentials credentials.yml & pids+=($!)

@@ -246,7 +246,7 @@ def test_in_memory_conversations_are_emptied_in_a_running_rasa(tmp_path):
     url = f"http://127.0.0.1:{port}"
     try:
         rasa = services.start("rasa", [str(Path(sys.executable).parent / "rasa"), "run", "--model", str(MODEL),
-                                       "--enable-api", "--auth-token", token, "--port", str(port),
+                                       "--enable-api", f"--auth-token={token}", "--port", str(port),
                                        "--endpoints", str(tmp_path / "endpoints.yml"),
                                        "--credentials", str(tmp_path / "credentials.yml")], root)
         services.wait_ready(rasa, f"{url}/status?token={token}", timeout=240)

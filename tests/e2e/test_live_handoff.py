@@ -213,3 +213,43 @@ def test_the_customers_cancel_goes_through_the_backend_back_to_the_bot(stack, ne
     wait_until(lambda: not me.paused())
     bots = [e for e in me.tracker()["events"] if e["event"] == "bot"]
     assert bots[-1]["text"] == "OK, you're back with the assistant."
+
+
+def test_an_agent_claims_replies_and_hands_back_through_the_real_stack(stack, needs_handoff_backend):
+    """The agent API → backend workflows → Rasa's API (the outbound port) → the conversation:
+    the claim and the reply land in the tracker with the agent's name, the customer's
+    next message reaches the agent, and the hand-back wakes the bot, which speaks first."""
+    from backend.db.session import make_engine, make_session_factory, session_scope
+    from backend.services import staff_accounts
+
+    import datetime as dt
+
+    password = "a long enough password"
+    sessions = make_session_factory(make_engine(f"sqlite:///{stack.database}"))
+    with session_scope(sessions) as s:
+        staff_accounts.create_account(s, email="ana@shop.test", role="agent", password=password,
+                                      now=dt.datetime.utcnow(), name="Ana")
+    login = requests.post(f"{stack.backend_url}/api/v1/auth/login",
+                          json={"email": "ana@shop.test", "password": password}, timeout=10)
+    agent = {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+    me = Customer(stack)
+    me.say("I'd like to speak to someone")
+    queue = requests.get(f"{stack.backend_url}/api/v1/agent/handoffs", headers=agent, timeout=10).json()
+    handoff = next(h for h in queue["handoffs"] if h["conversation_id"] == me.id)
+    url = f"{stack.backend_url}/api/v1/agent/handoffs/{handoff['id']}"
+    assert requests.post(f"{url}/claim", headers=agent, timeout=10).status_code == 200
+    sent = requests.post(f"{url}/messages", json={"text": "Hi, Ana here. Which lamp?"}, headers=agent, timeout=10)
+    assert sent.json()["delivery"] == "delivered"
+    bots = [e for e in me.tracker()["events"] if e["event"] == "bot"]
+    assert bots[-1]["text"] == "Hi, Ana here. Which lamp?"
+    assert bots[-1]["metadata"]["boomerang"] == {"from": "agent", "agent_name": "Ana"}
+    assert "joined" in bots[-2]["text"]
+    assert me.say("the brass one") == [] and me.paused()
+    detail = requests.get(url, headers=agent, timeout=10).json()
+    assert [m["text"] for m in detail["messages"] if m["kind"] == "customer"][-1] == "the brass one"
+    assert any(t["kind"] == "agent" for t in detail["history"])  # Rasa's side of the transcript
+    back = requests.post(f"{url}/handback", headers=agent, timeout=10)
+    assert back.status_code == 200 and back.json()["status"] == "returned"
+    wait_until(lambda: not me.paused())
+    assert [e for e in me.tracker()["events"] if e["event"] == "bot"][-1]["text"] != "Hi, Ana here. Which lamp?"
