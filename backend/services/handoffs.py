@@ -48,6 +48,15 @@ def find_open(session: Session, conversation_id: str) -> HandoffRequest | None:
         HandoffRequest.status.in_(OPEN)).order_by(HandoffRequest.id.desc())).scalars().first()
 
 
+def just_ended(session: Session, conversation_id: str, *, now: dt.datetime,
+               within_seconds: int) -> HandoffRequest | None:
+    """The conversation's handoff that ended in the last seconds (its hand-back in flight)."""
+    return session.execute(select(HandoffRequest).where(
+        HandoffRequest.conversation_id == conversation_id, HandoffRequest.ended_at.is_not(None),
+        HandoffRequest.ended_at >= now - dt.timedelta(seconds=within_seconds))
+        .order_by(HandoffRequest.id.desc())).scalars().first()
+
+
 def get(session: Session, handoff_id: int) -> HandoffRequest:
     handoff = session.get(HandoffRequest, handoff_id)
     if handoff is None:

@@ -193,3 +193,16 @@ def test_service_routes_need_the_service_token(client):
     assert state["status"] == "queued" and state["agent_name"] is None
     r = client.post(f"/api/v1/conversations/{CONV}/csat", json={"score": 9})
     assert r.status_code == 422
+
+
+def test_a_message_crossing_the_hand_back_does_not_wake_the_bot_twice(ctx):
+    handoff = _request(ctx)
+    alice = _staff(ctx, "alice@shop.test")
+    claim_flow.claim(ctx, handoff["id"], alice)
+    hand_back(ctx, handoff["id"], alice)
+    crossing = customer_message.relay(ctx, CONV, text="merci", intent="thank", confidence=0.9, photo_ids=[])
+    assert crossing == {"handoff_id": handoff["id"], "status": "returned"}
+    later = ctx.now() + dt.timedelta(minutes=5)
+    ctx.clock = lambda: later
+    with pytest.raises(NotFound):
+        customer_message.relay(ctx, CONV, text="re", intent="greet", confidence=0.9, photo_ids=[])

@@ -16,6 +16,8 @@ from backend.workflows.handoff.common import end_and_hand_back
 CANCEL_PAYLOAD = "/cancel_handoff"
 CANCEL_INTENT = "cancel_handoff"
 CUSTOMER = handoffs.Actor(name="customer")
+# How long after a handoff ended a customer message is taken as crossing the hand-back.
+HANDING_BACK_SECONDS = 10
 
 
 def is_cancel(text: str | None, intent: str | None) -> bool:
@@ -29,6 +31,11 @@ def relay(ctx: BackendContext, conversation_id: str, *, text: str | None, intent
     with session_scope(ctx.sessions) as session:
         handoff = handoffs.find_open(session, conversation_id)
         if handoff is None:
+            ending = handoffs.just_ended(session, conversation_id, now=now, within_seconds=HANDING_BACK_SECONDS)
+            if ending is not None:
+                # The agent's hand-back is on its way to the bot: the bot will answer, so
+                # the channel must not wake it a second time (it does on a 404).
+                return {"handoff_id": ending.id, "status": ending.status}
             raise NotFound("no_open_handoff")
         handoff_id, status = handoff.id, handoff.status
         cancel = status == HandoffStatus.QUEUED.value and is_cancel(text, intent)
