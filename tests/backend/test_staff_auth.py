@@ -134,7 +134,7 @@ def test_account_rules(ctx, clock):
             args = {"email": "x@shop.example", "role": "agent", "password": PASSWORD, **kwargs}
             with pytest.raises(Invalid) as err:
                 staff_accounts.create_account(s, now=ctx.now(), **args)
-            assert err.value.code == code and err.value.message_fr != err.value.message
+            assert err.value.code == code and err.value.text["fr"] != err.value.text["en"]
     add_account(ctx, "dup@shop.example")
     with pytest.raises(Exception) as dup:
         add_account(ctx, "DUP@shop.example")
