@@ -92,6 +92,11 @@ def queue_item(page: Page, handoff_id: int):
     return page.locator(f".queue-item[data-handoff-id='{handoff_id}']")
 
 
+def open_conversation(page: Page, handoff_id: int) -> None:
+    queue_item(page, handoff_id).get_by_role("button").click()
+    expect(page.locator("#conversation")).to_have_attribute("data-handoff-id", str(handoff_id))
+
+
 def test_an_agent_works_a_handoff_in_english(open_browser, backend):
     recorder = backend.ctx.conversations
     conv = "web-" + "a" * 32
@@ -115,9 +120,9 @@ def test_an_agent_works_a_handoff_in_english(open_browser, backend):
     expect(page).to_have_title(re.compile(r"^\(1\) Returns console"))
     expect(page.locator("body[data-beeps='1']")).to_have_count(1)
 
-    item.get_by_role("button").click()
+    open_conversation(page, handoff["id"])
     expect(page.locator("#log")).to_contain_text("my parcel never arrived")
-    page.get_by_role("button", name="Claim").click()
+    page.get_by_role("button", name="Claim", exact=True).click()
     expect(page.locator("#conv-status")).to_have_text("claimed")
     expect(page).to_have_title(re.compile(r"^Returns console"))
     expect(page.locator("#summary")).to_contain_text("Order BM-200002")
@@ -175,8 +180,8 @@ def test_a_french_agent_claims_notes_and_hands_back(open_browser, backend):
     expect(item).to_contain_text("en attente")
     expect(item).to_contain_text("non vérifié")
     expect(item.locator(".waited")).to_contain_text("attend depuis 0:")
-    item.get_by_role("button").click()
-    page.get_by_role("button", name="Prendre").click()
+    open_conversation(page, handoff["id"])
+    page.get_by_role("button", name="Prendre", exact=True).click()
     expect(page.locator("#conv-status")).to_have_text("prise en charge")
     expect(page.locator("#summary")).to_contain_text("Transféré : asked")
     expect(page.locator("#log")).to_contain_text("Avec le bot")
@@ -199,8 +204,8 @@ def test_a_claim_race_shows_the_conflict_in_french(open_browser, backend):
     sign_in(page, backend, "camille@shop.example", "fr")
     handoff = open_handoff(backend, "web-" + "r" * 32, "fr")
     page.reload()
-    queue_item(page, handoff["id"]).get_by_role("button").click()
-    expect(page.get_by_role("button", name="Prendre")).to_be_visible()
+    open_conversation(page, handoff["id"])
+    expect(page.get_by_role("button", name="Prendre", exact=True)).to_be_visible()
 
     token = httpx.post(f"{backend.url}/api/v1/auth/login",
                        json={"email": "bruno@shop.example", "password": PASSWORD}).json()["access_token"]
@@ -208,7 +213,7 @@ def test_a_claim_race_shows_the_conflict_in_french(open_browser, backend):
                    headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200, r.text
 
-    page.get_by_role("button", name="Prendre").click()
+    page.get_by_role("button", name="Prendre", exact=True).click()
     error = page.locator("#errors .error")
     expect(error).to_have_count(1)
     expected = httpx.post(f"{backend.url}/api/v1/agent/handoffs/{handoff['id']}/claim",
@@ -229,3 +234,24 @@ def test_a_session_that_ends_sends_the_console_to_sign_in(open_browser, backend)
     item.get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"/agent/login\?lang=en$"))
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_a_customer_message_arrives_live_without_losing_the_draft_then_reassign(open_browser, backend):
+    conv = "web-" + "d" * 32
+    context, page = open_browser("en-GB")
+    sign_in(page, backend, "alex@shop.example", "en")
+    handoff = open_handoff(backend, conv, "en")
+    open_conversation(page, handoff["id"])
+    page.get_by_role("button", name="Claim", exact=True).click()
+    reply = page.get_by_label(re.compile("^Reply to the customer"))
+    reply.fill("Half-written answer")
+    r = httpx.post(f"{backend.url}/api/v1/conversations/{conv}/messages", json={"text": "hello? anyone there?"},
+                   headers={"Authorization": f"Bearer {SERVICE_TOKEN}"})
+    assert r.status_code < 300, r.text
+    expect(page.locator(".turn.customer").last).to_contain_text("hello? anyone there?")  # live, by the stream
+    expect(reply).to_have_value("Half-written answer")
+    expect(reply).to_be_focused()
+
+    page.get_by_label("Reassign to…").select_option(label="Camille Roux")
+    expect(page.locator("#conversation")).to_contain_text("claimed by Camille Roux")
+    expect(queue_item(page, handoff["id"])).to_contain_text("claimed by Camille Roux")

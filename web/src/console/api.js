@@ -53,6 +53,8 @@ export function makeApi({ csrfCookie, csrfHeader, lang, onUnauthorized }) {
     retry: (id, messageId) => call("POST", `/api/v1/agent/handoffs/${id}/messages/${messageId}/retry`),
     note: (id, text) => call("POST", `/api/v1/agent/handoffs/${id}/notes`, { text }),
     typing: (id, typing) => call("POST", `/api/v1/agent/handoffs/${id}/typing`, { typing }),
+    team: () => call("GET", "/api/v1/agent/team"),
+    reassign: (id, staffId) => call("POST", `/api/v1/agent/handoffs/${id}/reassign`, { staff_id: staffId }),
     photoUrl: (id, photoId) => `/api/v1/agent/handoffs/${id}/photos/${encodeURIComponent(photoId)}`,
     lang,
   };

@@ -17,7 +17,7 @@ const baseTitle = document.title;
 
 const state = {
   queue: [], receivedAt: Date.now(), seenQueued: null, selectedId: null, detail: null,
-  lastMessageId: null, selectedUpdatedAt: null, loading: false,
+  lastMessageId: null, selectedUpdatedAt: null, team: [],
 };
 
 // ---------- tiny DOM helpers ----------
@@ -150,6 +150,7 @@ function connect() {
 
 // ---------- conversation ----------
 async function select(id) {
+  if (state.selectedId !== id && typingOn && state.selectedId !== null) { clearTimeout(typingTimer); typing(state.selectedId, false); }
   state.selectedId = id;
   renderQueue();
   await load(id);
@@ -207,7 +208,7 @@ function composer(d) {
     reply.disabled = true;
     const sent = await guarded(() => api.reply(id, text));
     reply.disabled = false;
-    if (sent) reply.value = "";
+    if (sent) { reply.value = ""; const live = $("reply"); if (live) live.value = ""; }
     await load(id);
     const again = $("reply"); if (again) again.focus();
   };
@@ -227,7 +228,7 @@ function composer(d) {
   const addNote = async () => {
     const text = note.value.trim();
     if (!text) return;
-    if (await guarded(() => api.note(id, text))) note.value = "";
+    if (await guarded(() => api.note(id, text))) { note.value = ""; const live = $("note"); if (live) live.value = ""; }
     await load(id);
   };
   return h("div", { class: "composer" },
@@ -239,7 +240,15 @@ function composer(d) {
 
 function renderConversation() {
   const d = state.detail, pane = $("conversation");
+  // A live reload must not lose what the agent is typing.
+  const kept = {};
+  for (const id of ["reply", "note"]) {
+    const el = $(id);
+    if (el) kept[id] = { value: el.value, focused: document.activeElement === el, start: el.selectionStart, end: el.selectionEnd };
+  }
+  const keptFor = pane.dataset.handoffId;
   pane.replaceChildren();
+  pane.dataset.handoffId = d ? String(d.handoff.id) : "";
   if (!d) { pane.append(h("p", { class: "muted", text: T.pick })); return; }
   const hd = d.handoff;
   const buttons = [];
@@ -248,6 +257,15 @@ function renderConversation() {
     buttons.push(h("button", { type: "button", text: T.hand_back, onclick: () => act("handback") }));
     buttons.push(h("button", { type: "button", text: T.close, onclick: () => act("close") }));
     buttons.push(h("button", { type: "button", text: T.release, onclick: () => act("release") }));
+    const others = state.team.filter((m) => m.id !== hd.assigned_staff_id);
+    if (others.length) {
+      buttons.push(h("select", { id: "reassign", "aria-label": T.reassign, onchange: async (ev) => {
+        const staffId = Number(ev.target.value);
+        if (!staffId) return;
+        await guarded(() => api.reassign(hd.id, staffId));
+        await load(hd.id);
+      } }, h("option", { value: "", text: T.reassign }), others.map((m) => h("option", { value: m.id, text: m.name }))));
+    }
   }
   pane.append(h("div", { class: "conv-head" },
     h("h2", {}, `#${hd.id} `, h("span", { id: "conv-status", class: `badge status-${hd.status}`, dataset: { status: hd.status },
@@ -271,6 +289,14 @@ function renderConversation() {
   const others = d.photos.filter((p) => !shown.has(p.id));
   if (others.length) pane.append(h("div", { class: "photos" }, h("h3", { text: T.photos }), others.map((p) => photo(hd.id, p.id))));
   if (hd.status === "claimed") pane.append(composer(d));
+  if (keptFor === String(hd.id)) {
+    for (const [id, k] of Object.entries(kept)) {
+      const el = $(id);
+      if (!el) continue;
+      el.value = k.value;
+      if (k.focused) { el.focus(); try { el.setSelectionRange(k.start, k.end); } catch (_e) { /* ignore */ } }
+    }
+  }
   log.scrollTop = log.scrollHeight;
 }
 
@@ -327,6 +353,7 @@ function start() {
   connect();
   setInterval(tick, 1000);
   guarded(api.me);
+  guarded(api.team).then((data) => { if (data) { state.team = data.staff || []; if (state.detail) renderConversation(); } });
   body.dataset.ready = "1";
 }
 start();

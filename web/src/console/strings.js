@@ -17,7 +17,7 @@ export const STRINGS = {
     decision: "Decision", bot_view: "Bot's view", intent: "Intent", confidence: "Confidence",
     slots: "Slots", failed_answers: "Failed answers: {n}", photos: "Photos",
     live_lost: "Live updates interrupted; reconnecting…", network_error: "The server could not be reached.",
-    dismiss: "Dismiss", sign_out: "Sign out",
+    dismiss: "Dismiss", sign_out: "Sign out", reassign: "Reassign to…",
   },
   fr: {
     queue: "File d'attente", conversation: "Conversation", context: "Contexte",
@@ -36,7 +36,7 @@ export const STRINGS = {
     decision: "Décision", bot_view: "Vue du bot", intent: "Intention", confidence: "Confiance",
     slots: "Slots", failed_answers: "Réponses échouées : {n}", photos: "Photos",
     live_lost: "Mises à jour interrompues ; reconnexion…", network_error: "Le serveur est injoignable.",
-    dismiss: "Fermer", sign_out: "Se déconnecter",
+    dismiss: "Fermer", sign_out: "Se déconnecter", reassign: "Confier à…",
   },
 };
 
