@@ -20,4 +20,16 @@ await build({
   legalComments: "eof",
 });
 await copyFile(resolve(here, "src/widget.css"), resolve(out, "boomerang-widget.css"));
-console.log(`built ${out}/boomerang-widget.{js,css}`);
+// The agent console (/agent): its own bundle and stylesheet.
+await build({
+  entryPoints: [resolve(here, "src/console/console.js")],
+  outfile: resolve(out, "boomerang-console.js"),
+  bundle: true,
+  format: "iife",
+  target: ["es2018"],
+  minify: true,
+  sourcemap: false,
+  legalComments: "eof",
+});
+await copyFile(resolve(here, "src/console/console.css"), resolve(out, "boomerang-console.css"));
+console.log(`built ${out}/boomerang-widget.{js,css} and boomerang-console.{js,css}`);

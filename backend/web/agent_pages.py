@@ -3,8 +3,9 @@
 English and French (``?lang=``, else the account's language on the console, else the
 browser's Accept-Language). The sign-in form posts JSON to ``POST /agent/login`` with a
 few lines of plain script, which also sends the CSRF header (:mod:`backend.api.csrf`);
-the answer sets the session in an HttpOnly, SameSite=Strict cookie. The console is a
-placeholder for now: who is signed in, and a sign-out button (``POST /api/v1/auth/logout``).
+the answer sets the session in an HttpOnly, SameSite=Strict cookie. The console is a page
+shell (who is signed in, sign-out) that loads the bundled ``/static/boomerang-console.js``
+and ``.css`` (``web/src/console``): live queue, conversation and context over the agent API.
 
 Pages are served with a Content-Security-Policy that allows only their own inline script
 and style (by nonce) and requests to this origin, and may not be framed.
@@ -50,8 +51,10 @@ TEXTS = {
         "signed_in_as": "Signed in as",
         "role_line": "Role: {role}",
         "sign_out": "Sign out",
-        "placeholder": "The conversation queue will appear here. Meanwhile, the staff API is "
-                       "documented at /docs.",
+        "queue_title": "Queue",
+        "conversation_title": "Conversation",
+        "context_title": "Context",
+        "console_noscript": "The console needs JavaScript.",
         "language_name": "English",
     },
     "fr": {
@@ -68,8 +71,10 @@ TEXTS = {
         "signed_in_as": "Connecté·e en tant que",
         "role_line": "Rôle : {role}",
         "sign_out": "Se déconnecter",
-        "placeholder": "La file des conversations apparaîtra ici. En attendant, l'API de l'équipe "
-                       "est documentée sur /docs.",
+        "queue_title": "File d'attente",
+        "conversation_title": "Conversation",
+        "context_title": "Contexte",
+        "console_noscript": "La console a besoin de JavaScript.",
         "language_name": "Français",
     },
 }
@@ -166,7 +171,7 @@ def page_sign_in(body: schemas.LoginIn, request: Request, response: Response,
 @router.get("/agent", response_class=HTMLResponse)
 def console_page(request: Request, lang: Optional[str] = None,
                  ctx: BackendContext = Depends(get_ctx)) -> Response:
-    """The console (a placeholder for now); the sign-in page when not signed in."""
+    """The console; the sign-in page when not signed in."""
     lang_param = lang if lang in LANGUAGES else None
     principal = signed_in(request, ctx)
     if principal is None:
@@ -179,5 +184,7 @@ def console_page(request: Request, lang: Optional[str] = None,
         _common(lang, nonce), title=_esc(t["console_title"]), signed_in_as=_esc(t["signed_in_as"]),
         name=_esc(principal.name), email=_esc(principal.email), role=_esc(principal.role),
         role_line=_esc(t["role_line"].format(role=ROLE_NAMES[lang][principal.role])),
-        sign_out=_esc(t["sign_out"]), placeholder=_esc(t["placeholder"]))
+        sign_out=_esc(t["sign_out"]), queue_title=_esc(t["queue_title"]),
+        conversation_title=_esc(t["conversation_title"]), context_title=_esc(t["context_title"]),
+        noscript=_esc(t["console_noscript"]))
     return _page(body, nonce)
