@@ -22,6 +22,12 @@ class ThreadedBackend:
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def start(self, timeout: float = 20) -> None:
+        # sse-starlette remembers "the server is exiting" in a class attribute: a server
+        # stopped earlier in this process would end every new event stream at once.
+        from sse_starlette.sse import AppStatus
+
+        AppStatus.should_exit = False
+        AppStatus.should_exit_event = None
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:

@@ -150,12 +150,6 @@ def test_the_live_stream_sends_the_queue(anon, ctx):
     add_account(ctx, "alice@shop.test")
     alice = bearer(anon, "alice@shop.test")
     open_handoff(anon)
-    # sse-starlette keeps "the server is exiting" in a class attribute: a server stopped
-    # earlier in this process would end every new stream at once (sse-starlette#59).
-    from sse_starlette.sse import AppStatus
-
-    AppStatus.should_exit = False
-    AppStatus.should_exit_event = None
     server = ThreadedBackend(ctx)
     server.start()
     try:
