@@ -1,5 +1,5 @@
-// Bundles the widget into the backend's static folder: one script (socket.io-client
-// included, nothing fetched from a CDN at run time) and one stylesheet.
+// Bundles the widget and the agent console into the backend's static folder: one script
+// each (socket.io-client included, nothing fetched from a CDN at run time) and a stylesheet.
 import { build } from "esbuild";
 import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -8,28 +8,24 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(here, "../backend/web/static");
 
+// The chat widget (embedded in shops' pages) and the agent console (/agent).
+const BUNDLES = [
+  { name: "boomerang-widget", script: "src/widget.js", style: "src/widget.css" },
+  { name: "boomerang-console", script: "src/console/console.js", style: "src/console/console.css" },
+];
+
 await mkdir(out, { recursive: true });
-await build({
-  entryPoints: [resolve(here, "src/widget.js")],
-  outfile: resolve(out, "boomerang-widget.js"),
-  bundle: true,
-  format: "iife",
-  target: ["es2018"],
-  minify: true,
-  sourcemap: false,
-  legalComments: "eof",
-});
-await copyFile(resolve(here, "src/widget.css"), resolve(out, "boomerang-widget.css"));
-// The agent console (/agent): its own bundle and stylesheet.
-await build({
-  entryPoints: [resolve(here, "src/console/console.js")],
-  outfile: resolve(out, "boomerang-console.js"),
-  bundle: true,
-  format: "iife",
-  target: ["es2018"],
-  minify: true,
-  sourcemap: false,
-  legalComments: "eof",
-});
-await copyFile(resolve(here, "src/console/console.css"), resolve(out, "boomerang-console.css"));
-console.log(`built ${out}/boomerang-widget.{js,css} and boomerang-console.{js,css}`);
+for (const bundle of BUNDLES) {
+  await build({
+    entryPoints: [resolve(here, bundle.script)],
+    outfile: resolve(out, `${bundle.name}.js`),
+    bundle: true,
+    format: "iife",
+    target: ["es2018"],
+    minify: true,
+    sourcemap: false,
+    legalComments: "eof",
+  });
+  await copyFile(resolve(here, bundle.style), resolve(out, `${bundle.name}.css`));
+}
+console.log(`built ${BUNDLES.map((b) => `${b.name}.{js,css}`).join(" and ")} in ${out}`);

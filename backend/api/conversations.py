@@ -12,8 +12,7 @@ from backend.api import schemas
 from backend.api.deps import db_session, get_ctx, require_service
 from backend.context import BackendContext
 from backend.db.models import StaffAccount
-from backend.domain.wait_estimate import estimate_wait_minutes
-from backend.queries.handoffs import agents_online
+from backend.queries.handoffs import agents_online, wait_minutes
 from backend.services import handoffs
 from backend.services.errors import NotFound
 from backend.workflows.handoff import customer_message
@@ -52,6 +51,5 @@ def handoff_state(conversation_id: str = ConversationId, ctx: BackendContext = D
     agent = session.get(StaffAccount, handoff.assigned_staff_id) if handoff.assigned_staff_id else None
     online = agents_online(session, now=now, within_seconds=ctx.settings.agent_online_seconds)
     return {"status": handoff.status, "agent_name": agent.display_name if agent else None,
-            "wait_minutes": estimate_wait_minutes(handoffs.recent_claim_waits(session, now=now),
-                                                  handoffs.queued_ahead(session, handoff), online),
+            "wait_minutes": wait_minutes(session, handoff, now=now, agents=online),
             "open_now": ctx.support_hours.is_open(now)}

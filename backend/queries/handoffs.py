@@ -27,6 +27,7 @@ from backend.db.models import (
     StaffAccount,
     StaffSession,
 )
+from backend.domain.wait_estimate import estimate_wait_minutes
 from backend.queries.return_view import return_view
 from common.pii import mask_email, mask_phone, mask_text
 
@@ -45,6 +46,21 @@ def agents_online(session: Session, *, now: dt.datetime, within_seconds: int) ->
                            .where(StaffAccount.active.is_(True), StaffAccount.role.in_(AGENT_ROLES),
                                   StaffSession.revoked_at.is_(None), StaffSession.expires_at > now,
                                   StaffSession.last_seen_at >= since)).scalar_one()
+
+
+def wait_minutes(session: Session, handoff: HandoffRequest, *, now: dt.datetime, agents: int) -> int | None:
+    """The wait to promise this customer (``backend.domain.wait_estimate``)."""
+    ahead = session.execute(select(func.count()).select_from(HandoffRequest).where(
+        HandoffRequest.status == "queued", HandoffRequest.id < handoff.id)).scalar_one()
+    return estimate_wait_minutes(recent_claim_waits(session, now=now), ahead_in_queue=ahead, agents_online=agents)
+
+
+def recent_claim_waits(session: Session, *, now: dt.datetime, days: int = 7, limit: int = 50) -> list[float]:
+    """Seconds between request and claim for the latest claimed handoffs."""
+    rows = session.execute(select(HandoffRequest.created_at, HandoffRequest.claimed_at).where(
+        HandoffRequest.claimed_at.is_not(None), HandoffRequest.claimed_at >= now - dt.timedelta(days=days))
+        .order_by(HandoffRequest.claimed_at.desc()).limit(limit)).all()
+    return [(claimed - created).total_seconds() for created, claimed in rows]
 
 
 def _staff_names(session: Session, ids: set[int]) -> dict[int, str]:

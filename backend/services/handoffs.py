@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.db.models import HandoffMessage, HandoffRequest
@@ -155,24 +155,3 @@ def record_csat(session: Session, conversation_id: str, score: int | None, *, at
     handoff.csat_score = score
     handoff.csat_at = at
     return handoff
-
-
-def recent_claim_waits(session: Session, *, now: dt.datetime, days: int = 7, limit: int = 50) -> list[float]:
-    """Seconds between request and claim for the latest claimed handoffs."""
-    rows = session.execute(select(HandoffRequest.created_at, HandoffRequest.claimed_at).where(
-        HandoffRequest.claimed_at.is_not(None), HandoffRequest.claimed_at >= now - dt.timedelta(days=days))
-        .order_by(HandoffRequest.claimed_at.desc()).limit(limit)).all()
-    return [(claimed - created).total_seconds() for created, claimed in rows]
-
-
-def queued_ahead(session: Session, handoff: HandoffRequest) -> int:
-    return session.execute(select(func.count()).select_from(HandoffRequest).where(
-        HandoffRequest.status == HandoffStatus.QUEUED.value, HandoffRequest.id < handoff.id)).scalar_one()
-
-
-def list_handoffs(session: Session, statuses: tuple[str, ...] | None = None,
-                  limit: int = 200) -> list[HandoffRequest]:
-    stmt = select(HandoffRequest).order_by(HandoffRequest.id)
-    if statuses:
-        stmt = stmt.where(HandoffRequest.status.in_(statuses))
-    return list(session.execute(stmt.limit(limit)).scalars())

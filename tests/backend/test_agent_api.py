@@ -12,7 +12,7 @@ from backend.adapters.conversations.base import ConversationEvent
 from backend.app import create_app
 from backend.db.session import session_scope
 from backend.services import staff_accounts
-from tests.backend.conftest import SERVICE_TOKEN, STAFF_TOKEN, customer_headers
+from tests.backend.conftest import SERVICE_TOKEN, STAFF_TOKEN
 
 PASSWORD = "correct horse battery staple"
 CONV = "web-" + "c" * 32

@@ -8,7 +8,6 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from backend.adapters.conversations.recording import RecordingChannel
 from backend.db.models import HandoffMessage, HandoffRequest, StaffAccount
 from backend.domain.handoff_lifecycle import HandoffMove, IllegalHandoffMove, check_move
 from backend.services.errors import Conflict, Forbidden, NotFound, Unavailable
@@ -18,7 +17,6 @@ from backend.workflows.handoff.close import close, rate
 from backend.workflows.handoff.common import StaffActor
 from backend.workflows.handoff.hand_back import hand_back
 from backend.workflows.handoff.request import request_handoff
-from tests.backend.conftest import SERVICE_TOKEN
 
 CONV = "web-" + "a" * 32
 

@@ -78,3 +78,19 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+@pytest.fixture
+def open_browser(browser: Browser) -> Iterator:
+    """Pages in their own browser contexts (one per person: a customer, agents), each with
+    its locale; all closed after the test."""
+    made: list[BrowserContext] = []
+
+    def new_page(locale: str) -> tuple[BrowserContext, Page]:
+        context = browser.new_context(locale=locale)
+        context.set_default_timeout(TIMEOUT_MS)
+        made.append(context)
+        return context, context.new_page()
+    yield new_page
+    for context in made:
+        context.close()

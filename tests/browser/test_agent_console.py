@@ -11,7 +11,7 @@ from typing import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from backend.adapters.conversations.base import ConversationEvent
 from backend.context import build_context
@@ -21,7 +21,6 @@ from backend.services import staff_accounts
 from backend.settings import Settings
 from backend.web.router import STATIC_DIR
 from dev.stack import free_port
-from tests.browser.conftest import TIMEOUT_MS
 from tests.live_backend import ThreadedBackend
 
 PASSWORD = "correct horse battery staple"
@@ -53,20 +52,6 @@ def backend(tmp_path_factory) -> Iterator[ThreadedBackend]:
     yield live
     live.stop()
     ctx.engine.dispose()
-
-
-@pytest.fixture
-def open_browser(browser: Browser) -> Iterator:
-    made: list[BrowserContext] = []
-
-    def new_page(locale: str) -> tuple[BrowserContext, Page]:
-        context = browser.new_context(locale=locale)
-        context.set_default_timeout(TIMEOUT_MS)
-        made.append(context)
-        return context, context.new_page()
-    yield new_page
-    for context in made:
-        context.close()
 
 
 def sign_in(page: Page, backend: ThreadedBackend, email: str, lang: str) -> None:

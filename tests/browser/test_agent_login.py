@@ -8,7 +8,7 @@ import re
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
 from backend.context import build_context
 from backend.db.migrate import upgrade
@@ -16,7 +16,6 @@ from backend.db.session import session_scope
 from backend.services import staff_accounts
 from backend.settings import Settings
 from dev.stack import free_port
-from tests.browser.conftest import TIMEOUT_MS
 from tests.live_backend import ThreadedBackend
 
 PASSWORD = "correct horse battery staple"
@@ -44,20 +43,6 @@ def backend(tmp_path_factory) -> Iterator[ThreadedBackend]:
     yield live
     live.stop()
     ctx.engine.dispose()
-
-
-@pytest.fixture
-def open_browser(browser: Browser) -> Iterator:
-    made: list[BrowserContext] = []
-
-    def new_page(locale: str) -> tuple[BrowserContext, Page]:
-        context = browser.new_context(locale=locale)
-        context.set_default_timeout(TIMEOUT_MS)
-        made.append(context)
-        return context, context.new_page()
-    yield new_page
-    for context in made:
-        context.close()
 
 
 def session_cookie(context: BrowserContext) -> dict | None:

@@ -11,8 +11,7 @@ from sqlalchemy import select
 from backend.context import BackendContext
 from backend.db.models import ReturnRequest
 from backend.db.session import session_scope
-from backend.domain.wait_estimate import estimate_wait_minutes
-from backend.queries.handoffs import agents_online, handoff_view
+from backend.queries.handoffs import agents_online, handoff_view, wait_minutes
 from backend.services import handoffs
 from backend.domain.claims import CustomerClaims
 
@@ -30,9 +29,7 @@ def request_handoff(ctx: BackendContext, *, conversation_id: str, channel: str, 
             summary=summary, customer_id=claims.customer_id if claims else None,
             order_id=claims.order_id if claims else None, return_id=return_id, at=now)
         online = agents_online(session, now=now, within_seconds=ctx.settings.agent_online_seconds)
-        wait = estimate_wait_minutes(handoffs.recent_claim_waits(session, now=now),
-                                     ahead_in_queue=handoffs.queued_ahead(session, handoff),
-                                     agents_online=online)
+        wait = wait_minutes(session, handoff, now=now, agents=online)
         opens_at = ctx.support_hours.next_opening(now)
         return {**handoff_view(handoff), "open_now": ctx.support_hours.is_open(now), "agents_online": online,
                 "wait_minutes": wait, "opens_at": opens_at}
