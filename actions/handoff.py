@@ -209,7 +209,9 @@ def opening_phrase(opens_at: Any, language: str, now: datetime | None = None) ->
 def handoff_message(answer: dict, tracker: Tracker, lang: str) -> tuple[str, dict]:
     """The response telling the customer what happens now, and its variables."""
     by_sms = (tracker.get_latest_input_channel() or "") == SMS_CHANNEL
-    where = "sms" if by_sms else "web"
+    # A verified web customer may have the answer by email or SMS (to the contact on their
+    # record); anyone else is answered where they wrote.
+    where = "sms" if by_sms else "web_callback" if tracker.get_slot("verified") else "web"
     if answer.get("open_now") is False:
         return f"utter_handoff_closed_{where}", {"opens": opening_phrase(answer.get("opens_at"), lang)}
     if answer.get("agents_online") == 0:

@@ -16,6 +16,8 @@ from backend.adapters.carriers.base import Carrier
 from backend.adapters.conversations.base import CustomerChannel
 from backend.adapters.conversations.factory import channel_from_settings
 from backend.adapters.carriers.factory import carrier_from_settings
+from backend.adapters.email.base import EmailSender
+from backend.adapters.email.factory import email_sender_from_settings
 from backend.adapters.payments.base import PaymentProvider
 from backend.adapters.payments import provider_from_name
 from backend.adapters.sms.base import SmsSender
@@ -38,6 +40,7 @@ class BackendContext:
     payments: PaymentProvider
     upload_limiter: SlidingWindowLimiter
     sms: SmsSender
+    email: EmailSender
     conversations: CustomerChannel
     support_hours: SupportHours
     clock: Callable[[], dt.datetime] = field(default=utcnow)
@@ -60,6 +63,7 @@ def build_context(settings: Settings, **overrides: object) -> BackendContext:
         "carrier": carrier_from_settings(settings),
         "payments": provider_from_name(settings.payment_provider),
         "sms": sms_sender_from_settings(settings),
+        "email": email_sender_from_settings(settings),
         "conversations": channel_from_settings(settings),
         "support_hours": parse_support_hours(settings.support_hours, settings.support_timezone),
         "upload_limiter": SlidingWindowLimiter(settings.upload_token_max_per_client,

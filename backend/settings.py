@@ -136,6 +136,14 @@ class Settings:
         default_factory=lambda: _env("TWILIO_API_BASE_URL", "https://api.twilio.com").rstrip("/"))
     sms_timeout_seconds: float = field(
         default_factory=lambda: float(_env("BOOMERANG_SMS_TIMEOUT", "5")))
+    # Email (a handoff's reply by email when the team was away). Without an SMTP URL
+    # (smtp://user:password@host:587 or smtps://…; a secret, never logged) each message is
+    # written as an .eml file in the mail folder instead.
+    smtp_url: str = field(default_factory=lambda: _env("BOOMERANG_SMTP_URL", ""))
+    mail_from: str = field(
+        default_factory=lambda: _env("BOOMERANG_MAIL_FROM", "Boomerang <returns@boomerang.localhost>"))
+    mail_dir: Path = field(
+        default_factory=lambda: Path(_env("BOOMERANG_MAIL_DIR", str(DEFAULT_VAR_DIR / "mail"))))
     # The outbox sweep: how often it runs in the API process (0 disables it), how many
     # times a message is tried, and the pause after each failed try (times the attempts).
     notify_sweep_seconds: int = field(

@@ -69,7 +69,7 @@ def live_stack(work: Path, *, credentials: str, service_token: str,
     backend_url, rasa_url = f"http://127.0.0.1:{backend_port}", f"http://127.0.0.1:{rasa_port}"
     database = work / "live.db"
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOMERANG_DATABASE_URL": f"sqlite:///{database}",
-                "BOOMERANG_SERVICE_TOKEN": service_token, "BOOMERANG_MEDIA_DIR": str(work / "media"),
+                "BOOMERANG_SERVICE_TOKEN": service_token, "BOOMERANG_MEDIA_DIR": str(work / "media"), "BOOMERANG_MAIL_DIR": str(work / "mail"),
                 "BOOMERANG_PUBLIC_URL": backend_url, "BOOMERANG_BACKEND_URL": backend_url,
                 "BOOMERANG_RASA_URL": rasa_url, "BOOMERANG_RASA_API_URL": rasa_url, "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
                 "RASA_TELEMETRY_ENABLED": "false",

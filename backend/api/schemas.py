@@ -291,6 +291,8 @@ class HandoffOut(BaseModel):
     claimed_at: Optional[dt.datetime] = None
     first_response_at: Optional[dt.datetime] = None
     ended_at: Optional[dt.datetime] = None
+    callback_via: Optional[str] = Field(
+        None, description="sms | email: the customer asked for the team's answer that way (null: on the chat)")
     updated_at: Optional[dt.datetime] = None
     csat_score: Optional[int] = None
     waiting_seconds: Optional[int] = None

@@ -373,6 +373,10 @@ class HandoffRequest(Base):
     ended_at = Column(DateTime, nullable=True)
     csat_score = Column(Integer, nullable=True)
     csat_at = Column(DateTime, nullable=True)
+    # How the customer asked to be answered when nobody could join at once: ``sms`` or
+    # ``email`` (to the verified customer's number or address); null: on the chat itself.
+    callback_via = Column(String(5), nullable=True)
+    callback_at = Column(DateTime, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -382,6 +386,7 @@ class HandoffRequest(Base):
         CheckConstraint("status in ('queued', 'claimed', 'returned', 'closed', 'cancelled')",
                         name="ck_handoff_status"),
         CheckConstraint("csat_score is null or (csat_score between 1 and 5)", name="ck_handoff_csat"),
+        CheckConstraint("callback_via is null or callback_via in ('sms', 'email')", name="ck_handoff_callback"),
     )
 
 

@@ -78,7 +78,8 @@ def handoff_view(h: HandoffRequest, names: dict[int, str] | None = None) -> dict
             "assigned_staff_id": h.assigned_staff_id,
             "assigned_to": (names or {}).get(h.assigned_staff_id) if h.assigned_staff_id else None,
             "created_at": h.created_at, "claimed_at": h.claimed_at, "first_response_at": h.first_response_at,
-            "ended_at": h.ended_at, "updated_at": h.updated_at, "csat_score": h.csat_score}
+            "ended_at": h.ended_at, "updated_at": h.updated_at, "csat_score": h.csat_score,
+            "callback_via": h.callback_via}
 
 
 def describe(session: Session, h: HandoffRequest) -> dict:

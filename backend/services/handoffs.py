@@ -145,6 +145,14 @@ def add_message(session: Session, handoff: HandoffRequest, kind: str, *, at: dt.
     return message
 
 
+def set_callback(session: Session, handoff: HandoffRequest, via: str, *, at: dt.datetime) -> None:
+    """How the customer wants the team's answer (``sms``/``email``); the last choice counts."""
+    handoff.callback_via = via
+    handoff.callback_at = at
+    handoff.updated_at = at
+    add_message(session, handoff, "event", text=f"callback_{via}", at=at)
+
+
 def record_csat(session: Session, conversation_id: str, score: int | None, *, at: dt.datetime) -> HandoffRequest:
     """The customer's rating of the last closed handoff of this conversation (None: skipped)."""
     handoff = session.execute(select(HandoffRequest).where(

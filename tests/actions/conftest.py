@@ -53,7 +53,7 @@ def backend(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveBackend]:
     shutil.copyfile(seeded_sqlite, db)
     port = free_port()
     settings = dataclasses.replace(
-        Settings(), database_url=f"sqlite:///{db}", service_token=TOKEN, media_dir=tmp_path / "media",
+        Settings(), database_url=f"sqlite:///{db}", service_token=TOKEN, media_dir=tmp_path / "media", mail_dir=tmp_path / "mail",
         secret_key="actions-test-secret-key-32-bytes-long!!", public_base_url=f"http://127.0.0.1:{port}",
         expiry_sweep_seconds=0, notify_sweep_seconds=0, twilio_account_sid="", twilio_auth_token="")
     live = LiveBackend(build_context(settings), port)

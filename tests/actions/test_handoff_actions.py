@@ -125,7 +125,7 @@ def test_the_wait_is_never_promised_shorter_than_the_estimate(minutes, en, fr):
     assert wait_phrase(minutes, "fr") == fr
 
 
-def test_outside_opening_hours_the_web_customer_is_told_when_and_offered_an_email_reply(stub, domain):
+def test_outside_opening_hours_an_unverified_web_customer_is_told_when_and_answered_on_the_chat(stub, domain):
     opens = (datetime.now(timezone(timedelta(hours=2))) + timedelta(days=1)).replace(hour=9, minute=0)
     stub.handoff.update(open_now=False, agents_online=0, wait_minutes=None, opens_at=opens.isoformat())
     dispatcher, events = run(ActionHandoff(), tracker(text="human", intent="human_handoff", channel="socketio"),
@@ -141,6 +141,19 @@ def test_outside_opening_hours_by_sms_in_french(stub, domain):
     dispatcher, _ = run(ActionHandoff(), t, domain)
     assert responses(dispatcher) == ["utter_handoff_closed_sms"]
     assert message(dispatcher, "utter_handoff_closed_sms")["opens"] == "à la prochaine ouverture"
+
+
+@pytest.mark.parametrize("slots, channel, response", [
+    ({"verified": True}, "socketio", "utter_handoff_closed_web_callback"),
+    ({"verified": True, "language": "fr"}, "rest", "utter_handoff_closed_web_callback"),
+    ({"verified": True}, "twilio_sms", "utter_handoff_closed_sms"),
+    ({"verified": False}, "socketio", "utter_handoff_closed_web")])
+def test_outside_opening_hours_a_verified_web_customer_may_choose_a_reply_by_email_or_sms(stub, domain, slots,
+                                                                                         channel, response):
+    stub.handoff.update(open_now=False, opens_at=None)
+    dispatcher, _ = run(ActionHandoff(), tracker(slots, text="human", intent="human_handoff", channel=channel),
+                        domain)
+    assert responses(dispatcher) == [response]
 
 
 @pytest.mark.parametrize("channel, response", [("twilio_sms", "utter_handoff_no_agent_sms"),
@@ -173,6 +186,15 @@ def test_the_handoff_messages_tell_the_widget_and_offer_the_way_back(domain):
         for variation in domain["responses"][name]:
             assert variation["custom"] == {"boomerang": {"handoff": "queued"}}, name
             assert [b["payload"] for b in variation["buttons"]] == ["/cancel_handoff"], name
+    # The reply-later choice: email, SMS, or cancel, in both languages.
+    for name in ("utter_handoff_closed_web_callback", "utter_handoff_no_agent_web_callback"):
+        variations = domain["responses"][name]
+        assert len(variations) == 2
+        for variation in variations:
+            assert variation["custom"] == {"boomerang": {"handoff": "queued"}}, name
+            assert [b["payload"] for b in variation["buttons"]] == [
+                '/handoff_callback{{"callback_via": "email"}}', '/handoff_callback{{"callback_via": "sms"}}',
+                "/cancel_handoff"], name
     titles = {b["title"] for v in domain["responses"]["utter_handoff_queued"] for b in v["buttons"]}
     assert titles == {"Cancel and go back to the assistant", "Annuler et revenir à l'assistant"}
     for name in ("utter_handback_resume", "utter_handback_reverify", "utter_handback_idle",

@@ -96,6 +96,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return dataclasses.replace(
         Settings(), database_url=database_url, service_token=SERVICE_TOKEN, staff_token=STAFF_TOKEN,
         secret_key="test-secret-key-of-at-least-32-bytes!!", media_dir=tmp_path / "media", public_base_url="http://testserver",
+        mail_dir=tmp_path / "mail", smtp_url="",
         easypost_api_key="", expiry_sweep_seconds=0,
         # No periodic outbox sweep and no real Twilio account, whatever the environment says.
         notify_sweep_seconds=0, twilio_account_sid="", twilio_auth_token="",

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from backend.adapters.conversations.base import ConversationEvent
 from backend.context import build_context
-from backend.db.migrate import upgrade
+from backend.bootstrap import migrate_and_seed
 from backend.db.session import session_scope
 from backend.services import staff_accounts
 from backend.settings import Settings
@@ -33,10 +33,11 @@ def backend(tmp_path_factory) -> Iterator[ThreadedBackend]:
         pytest.fail("the agent console is not built: run `make web`")
     root = tmp_path_factory.mktemp("agent-console")
     url = f"sqlite:///{root / 'console.db'}"
-    upgrade(url)
+    migrate_and_seed(url)  # the demo shop: a customer can be verified
     port = free_port()
     settings = dataclasses.replace(
         Settings(), database_url=url, public_base_url=f"http://127.0.0.1:{port}", media_dir=root / "media",
+        mail_dir=root / "mail", smtp_url="",
         service_token=SERVICE_TOKEN, staff_token="console-staff-token", rasa_api_url="none",
         secret_key="console-secret-key-of-at-least-32-bytes!!", expiry_sweep_seconds=0, notify_sweep_seconds=0,
         twilio_account_sid="", twilio_auth_token="", easypost_api_key="")
@@ -180,6 +181,30 @@ def test_a_french_agent_claims_notes_and_hands_back(open_browser, backend):
     expect(page.locator(".turn.note").last).to_contain_text("Note interne · Camille Roux")
     page.get_by_role("button", name="Rendre au bot").click()
     expect(page.locator("#conv-status")).to_have_text("rendue au bot")
+
+
+def test_a_customer_who_chose_an_email_reply_gets_the_agents_answer_by_email(open_browser, backend):
+    conv = "web-" + "e" * 32
+    service = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+    r = httpx.post(f"{backend.url}/api/v1/verify", headers={**service, "X-Client-Key": "console-callback"},
+                   json={"reference": "BM-100001", "contact": "alice.martin@example.com", "conversation_id": conv})
+    assert r.status_code == 200, r.text
+    handoff = open_handoff(backend, conv, "fr")
+    r = httpx.post(f"{backend.url}/api/v1/conversations/{conv}/messages", headers=service,
+                   json={"text": '/handoff_callback{"callback_via": "email"}'})
+    assert r.status_code == 200, r.text
+    context, page = open_browser("fr-FR")
+    sign_in(page, backend, "camille@shop.example", "fr")
+    open_conversation(page, handoff["id"])
+    expect(page.locator("#conv-callback")).to_have_text(" · réponse par e-mail")
+    expect(page.locator(".turn.event").last).to_contain_text("Le client veut la réponse par e-mail")
+    page.get_by_role("button", name="Prendre", exact=True).click()
+    expect(page.locator(".turn.event").last).to_contain_text("Prise en charge")
+    page.get_by_label(re.compile("Répondre au client")).fill("Votre colis est bien reparti.")
+    page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator(".turn.event").last).to_contain_text("Copie de la réponse envoyée par e-mail")
+    mails = [p.read_text() for p in backend.ctx.settings.mail_dir.glob("*.eml")]
+    assert len(mails) == 1 and "To: alice.martin@example.com" in mails[0]
 
 
 def test_a_claim_race_shows_the_conflict_in_french(open_browser, backend):

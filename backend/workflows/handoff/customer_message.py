@@ -2,7 +2,9 @@
 
 The channel relays each message here; the agent sees it live. A customer still waiting
 may cancel (the widget's button sends ``/cancel_handoff``; typed, it is the NLU intent
-``cancel_handoff``): the bot takes the conversation back at once.
+``cancel_handoff``): the bot takes the conversation back at once. When nobody could join
+at once, the customer may choose a reply by SMS or email instead (``/handoff_callback``,
+:mod:`backend.workflows.handoff.callback`).
 """
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from backend.context import BackendContext
 from backend.db.session import session_scope
 from backend.domain.handoff_lifecycle import HandoffMove, HandoffStatus
 from backend.services import handoffs
+from backend.domain.handoff_callback import parse_choice
 from backend.services.errors import NotFound
+from backend.workflows.handoff import callback
 from backend.workflows.handoff.common import end_and_hand_back
 
 CANCEL_PAYLOAD = "/cancel_handoff"
@@ -38,6 +42,8 @@ def relay(ctx: BackendContext, conversation_id: str, *, text: str | None, intent
                 return {"handoff_id": ending.id, "status": ending.status}
             raise NotFound("no_open_handoff")
         handoff_id, status = handoff.id, handoff.status
+        # A callback button (a reply later by SMS or email): a choice, not words for the agent.
+        choice = parse_choice(text)
         cancel = status == HandoffStatus.QUEUED.value and is_cancel(text, intent)
         if not cancel:
             if text and not text.startswith("/"):
@@ -46,6 +52,8 @@ def relay(ctx: BackendContext, conversation_id: str, *, text: str | None, intent
             for photo_id in photo_ids[:10]:
                 handoffs.add_message(session, handoff, "customer", photo_public_id=photo_id[:40], at=now)
             handoff.updated_at = now
+    if choice is not None:
+        return callback.choose(ctx, handoff_id, choice)
     if cancel:
         ended = end_and_hand_back(ctx, handoff_id, HandoffMove.CANCEL, CUSTOMER, "cancelled")
         return {"handoff_id": ended["id"], "status": ended["status"]}

@@ -1,7 +1,8 @@
 """The agent writes to the customer, or leaves a note for colleagues.
 
 The reply is stored first (so it is never lost), then delivered on the customer's own
-channel; its ``delivery`` says whether it left, and a failed one can be sent again.
+channel; its ``delivery`` says whether it left, and a failed one can be sent again. When the
+customer asked for a reply by SMS or email, a copy leaves that way too.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from backend.domain.handoff_lifecycle import HandoffStatus
 from backend.queries.handoffs import message_view
 from backend.services import handoffs
 from backend.services.errors import Conflict
+from backend.workflows.handoff import callback
 from backend.workflows.handoff.common import StaffActor, check_owner
 
 
@@ -26,7 +28,9 @@ def reply(ctx: BackendContext, handoff_id: int, staff: StaffActor, text: str,
         message = handoffs.add_message(session, handoff, "agent", text=text, staff_id=staff.staff_id,
                                        at=ctx.now(), delivery="pending")
         message_id, conversation_id = message.id, handoff.conversation_id
-    return _deliver(ctx, message_id, conversation_id, AgentMessage(text, staff.name, photo_url))
+    view = _deliver(ctx, message_id, conversation_id, AgentMessage(text, staff.name, photo_url))
+    callback.send_copy(ctx, handoff_id, staff.name, text)
+    return view
 
 
 def _deliver(ctx: BackendContext, message_id: int, conversation_id: str, message: AgentMessage) -> dict:

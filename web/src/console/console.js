@@ -1,7 +1,7 @@
 // The agent console at /agent: the live queue (left), one conversation (centre) and its
 // context (right). Plain DOM, text only (never innerHTML), strings from strings.js.
 import { makeApi, ApiError } from "./api.js";
-import { strings, fill, duration, CANNED } from "./strings.js";
+import { strings, fill, duration, eventText, CANNED } from "./strings.js";
 
 const root = document.documentElement;
 const body = document.body;
@@ -189,7 +189,8 @@ function messageView(m, handoffId) {
   } else if (m.kind === "agent" && m.delivery) {
     extra.push(h("span", { class: `delivery ${m.delivery}`, text: T[m.delivery] || m.delivery }));
   }
-  return turnView(m.kind, m.text, { who, at: timeOf(m.at) }, extra);
+  const text = m.kind === "event" ? eventText(T, m.text) : m.text;
+  return turnView(m.kind, text, { who, at: timeOf(m.at) }, extra);
 }
 
 let typingTimer = null, typingOn = false;
@@ -271,7 +272,8 @@ function renderConversation() {
     h("h2", {}, `#${hd.id} `, h("span", { id: "conv-status", class: `badge status-${hd.status}`, dataset: { status: hd.status },
       text: T.status[hd.status] || hd.status })),
     h("span", { class: "muted" }, `${hd.channel} · ${(hd.language || "").toUpperCase()}`,
-      hd.assigned_to ? ` · ${fill(T.claimed_by, { name: hd.assigned_to })}` : ""),
+      hd.assigned_to ? ` · ${fill(T.claimed_by, { name: hd.assigned_to })}` : "",
+      hd.callback_via ? h("span", { class: "callback", id: "conv-callback", text: ` · ${T.callback[hd.callback_via] || hd.callback_via}` }) : null),
     h("div", { class: "actions" }, buttons)));
   const log = h("ol", { class: "log", id: "log" });
   if (d.history.length) {

@@ -18,6 +18,20 @@ export const STRINGS = {
     slots: "Slots", failed_answers: "Failed answers: {n}", photos: "Photos",
     live_lost: "Live updates interrupted; reconnecting…", network_error: "The server could not be reached.",
     dismiss: "Dismiss", sign_out: "Sign out", reassign: "Reassign to…",
+    callback: { email: "answer by email", sms: "answer by SMS" },
+    // Transcript events (codes stored by the backend; "reassign:Name" carries the name).
+    events: {
+      requested: "Asked for a person", claim: "Claimed", release: "Put back in the queue",
+      reassign: "Reassigned to {name}", hand_back: "Handed back to the bot", close: "Closed",
+      cancel: "Cancelled by the customer", hand_back_failed: "Hand-back failed: the assistant was unreachable",
+      close_failed: "Closing failed: the assistant was unreachable",
+      cancel_failed: "Cancel failed: the assistant was unreachable",
+      callback_email: "The customer wants the answer by email", callback_sms: "The customer wants the answer by SMS",
+      callback_sent_email: "Copy of the reply sent by email", callback_sent_sms: "Copy of the reply sent by SMS",
+      callback_failed_email: "The copy by email could not be sent", callback_failed_sms: "The copy by SMS could not be sent",
+      callback_unavailable_email: "No copy by email: no address on record",
+      callback_unavailable_sms: "No copy by SMS: no number on record, or the customer replied STOP",
+    },
   },
   fr: {
     queue: "File d'attente", conversation: "Conversation", context: "Contexte",
@@ -37,6 +51,19 @@ export const STRINGS = {
     slots: "Slots", failed_answers: "Réponses échouées : {n}", photos: "Photos",
     live_lost: "Mises à jour interrompues ; reconnexion…", network_error: "Le serveur est injoignable.",
     dismiss: "Fermer", sign_out: "Se déconnecter", reassign: "Confier à…",
+    callback: { email: "réponse par e-mail", sms: "réponse par SMS" },
+    events: {
+      requested: "A demandé un conseiller", claim: "Prise en charge", release: "Remise en file",
+      reassign: "Confiée à {name}", hand_back: "Rendue au bot", close: "Terminée",
+      cancel: "Annulée par le client", hand_back_failed: "Échec du retour au bot : l'assistant était injoignable",
+      close_failed: "Échec de la clôture : l'assistant était injoignable",
+      cancel_failed: "Échec de l'annulation : l'assistant était injoignable",
+      callback_email: "Le client veut la réponse par e-mail", callback_sms: "Le client veut la réponse par SMS",
+      callback_sent_email: "Copie de la réponse envoyée par e-mail", callback_sent_sms: "Copie de la réponse envoyée par SMS",
+      callback_failed_email: "La copie par e-mail n'a pas pu partir", callback_failed_sms: "La copie par SMS n'a pas pu partir",
+      callback_unavailable_email: "Pas de copie par e-mail : aucune adresse connue",
+      callback_unavailable_sms: "Pas de copie par SMS : aucun numéro connu, ou le client a répondu STOP",
+    },
   },
 };
 
@@ -62,6 +89,13 @@ export function strings(lang) {
 
 export function fill(template, params) {
   return template.replace(/\{(\w+)\}/g, (_m, k) => (k in params ? String(params[k]) : `{${k}}`));
+}
+
+// A transcript event's code in words ("reassign:Alice" → "Reassigned to Alice").
+export function eventText(T, code) {
+  const [key, ...rest] = String(code || "").split(":");
+  const template = T.events[key];
+  return template ? fill(template, { name: rest.join(":") }) : String(code || "");
 }
 
 export function duration(seconds) {
