@@ -8,6 +8,7 @@ from actions.forms.return_form import (  # noqa: F401
     ActionAskReturnResolution,
     ValidateReturnForm,
 )
+from actions.fallback import ActionDefaultFallback  # noqa: F401
 from actions.forms.status_form import ValidateStatusForm  # noqa: F401
 from actions.handoff import (  # noqa: F401
     ActionAnswerYesNo,

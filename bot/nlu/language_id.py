@@ -4,6 +4,12 @@ Scores each word against English and French function words (spaCy's stop-word li
 minus the words both languages share), accented letters and a few SMS spellings. It
 answers only when the evidence is clear, so "ok", "BM-104217" or an email address leave
 the conversation's language as it was.
+
+The conversation's language changes only when the customer writes a sentence in the other
+language (two words of it, more than of the first), says a word that is a whole answer on
+its own ("bonjour", "merci", "oui", "thanks") or asks for it. Codes never count: order
+numbers, RMAs, emails, links and anything holding a digit are removed first, and so are
+single letters (sizes, initials), which used to turn one RMA in twelve into French.
 """
 from __future__ import annotations
 
@@ -17,10 +23,24 @@ FR_MARKERS = {"bonjour", "bonsoir", "salut", "merci", "oui", "non", "svp", "stp"
               "vous", "avez", "etes", "parler", "conseiller", "humain", "pas", "rien", "allo"}
 EN_MARKERS = {"hello", "hi", "hey", "thanks", "thank", "yes", "yeah", "yep", "nope", "please", "pls",
               "plz", "want", "wanna", "return", "refund", "order", "item", "broken", "where", "my",
-              "the", "is", "what", "how", "can", "could", "would", "talk", "speak", "human", "agent",
+              "the", "is", "what", "how", "can", "could", "would", "talk", "speak", "human",
               "bye", "goodbye", "damaged", "size", "exchange", "policy", "money"}
+# Words that tell the language on their own, a whole answer by themselves: greetings,
+# thanks, yes/no, question words and the returns words each language writes its own way.
+# Any other word (the, my, le, mon…) needs a second one; an accented word counts as these.
+SOLO_MARKERS = {
+    # French
+    "bonjour", "bonsoir", "salut", "coucou", "merci", "oui", "ouais", "non", "svp", "stp", "bjr", "slt",
+    "allo", "pourquoi", "comment", "combien", "quand", "rembourse", "remboursement", "commande", "colis",
+    "retourner", "echanger", "taille", "casse", "abime", "recu", "conseiller", "humain", "jveux", "chui",
+    "jsuis", "jai", "cest", "pk", "pcq", "voudrais", "aimerais",
+    # English
+    "hello", "hi", "hey", "thanks", "thank", "yes", "yeah", "yep", "nope", "please", "pls", "plz", "bye",
+    "goodbye", "why", "when", "how", "where", "refund", "order", "item", "broken", "damaged", "exchange",
+    "policy", "money", "size", "return", "human", "talk", "speak", "want", "wanna",
+}
 # Words that carry no language (or both): never counted.
-NEUTRAL = {"ok", "okay", "a", "i", "me", "on", "or", "six", "via", "bm", "rma", "sms", "email", "mail",
+NEUTRAL = {"ok", "okay", "a", "i", "me", "on", "or", "six", "via", "bm", "rma", "sms", "email", "mail", "agent",
            "photo", "photos", "stop", "top", "super", "cool", "parfait", "menu", "service", "client"}
 LANGUAGE_NAMES = {"english": "en", "anglais": "en", "inglés": "en", "french": "fr", "francais": "fr",
                   "français": "fr", "francés": "fr"}
@@ -45,37 +65,48 @@ def _lexicons() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(en - shared - NEUTRAL), frozenset(fr - shared - NEUTRAL)
 
 
+# Codes, addresses and links: removed before the words are read.
+CODE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\S*\d\S*|\br-[0-9a-z]{4}-[0-9a-z]{4}\b", re.IGNORECASE)
+
+
 def words_of(text: str) -> list[str]:
+    """The words that may tell a language: no codes, no single letters (except "à")."""
+    text = CODE.sub(" ", text.lower())
     # Elisions count as French evidence: j'ai, c'est, l'article, qu'il, d'un.
-    text = re.sub(r"\b([cdjlmnst]|qu)['’](?=\w)", r"\1e ", text.lower())
-    return WORD.findall(text)
+    text = re.sub(r"\b([cdjlmnst]|qu)['’](?=\w)", r"\1e ", text)
+    return [w for w in WORD.findall(text) if len(w) > 1 or w == "à"]
 
 
-def scores(text: str) -> tuple[int, int]:
+def evidence(text: str) -> tuple[list[str], list[str]]:
+    """The words of the message that are English, and those that are French."""
     en_words, fr_words = _lexicons()
-    en = fr = 0
+    en: list[str] = []
+    fr: list[str] = []
     for word in words_of(text):
-        if ACCENTED.search(word):
-            fr += 1
         plain = _strip_accents(word)
         if plain in NEUTRAL:
             continue
-        en += plain in en_words
-        fr += plain in fr_words
+        if plain in en_words:
+            en.append(plain)
+        if ACCENTED.search(word) or plain in fr_words:
+            fr.append(word if ACCENTED.search(word) else plain)
     return en, fr
 
 
+def scores(text: str) -> tuple[int, int]:
+    en, fr = evidence(text)
+    return len(en), len(fr)
+
+
 def detect_language(text: str | None) -> str | None:
-    """"en", "fr", or None when the message does not say."""
+    """"en", "fr", or None when the message does not say clearly (see the module's rule)."""
     if not text or text.startswith("/"):
         return None
-    en, fr = scores(text)
-    if max(en, fr) == 0:
-        return None
-    if en >= 2 * fr + 1 or (en >= 1 and fr == 0):
-        return "en"
-    if fr >= 2 * en + 1 or (fr >= 1 and en == 0):
-        return "fr"
+    en, fr = evidence(text)
+    for language, mine, other in (("en", en, fr), ("fr", fr, en)):
+        clear = len(mine) >= 2 * len(other) + 1 or (mine and not other)
+        if clear and (len(mine) >= 2 or _strip_accents(mine[0]) in SOLO_MARKERS or ACCENTED.search(mine[0])):
+            return language
     return None
 
 

@@ -1,9 +1,12 @@
 """Language detection on the kinds of messages customers send."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from bot.nlu.language_id import detect_language, requested_language
+from common.identifiers import ALPHABET
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -42,3 +45,27 @@ def test_stays_silent_when_message_says_nothing(text):
 ])
 def test_requested_language(text, expected):
     assert requested_language(text) == expected
+
+
+def test_no_rma_the_backend_mints_says_a_language():
+    # One in twelve used to read as French (single letters such as "n", "y", "j" inside the
+    # code counted as French words) and switched an English chat.
+    rng = random.Random(12)
+    for _ in range(5000):
+        body = "".join(rng.choice(ALPHABET) for _ in range(8))
+        for rma in (f"R-{body[:4]}-{body[4:]}", f"r-{body[:4].lower()}-{body[4:].lower()}"):
+            assert detect_language(rma) is None, rma
+    assert detect_language("R-N3Y0-MYGP") is None and detect_language("R-J8NE-DSNR") is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    # A sentence around a code is read without the code.
+    ("my return is R-J8NE-DSNR", "en"), ("mon retour R-N3Y0-MYGP svp", "fr"),
+    ("bm 100004 le maillot me va pa", "fr"),
+    # One word that is a whole answer tells the language; any other lone word does not.
+    ("pourquoi ?", "fr"), ("why?", "en"), ("cassé", "fr"), ("refund", "en"), ("merci", "fr"),
+    ("la bleue", None), ("the", None), ("le", None), ("M", None), ("taille M", "fr"), ("size XL", "en"),
+    ("agent", None), ("https://shop.example/fr/commande", None), ("www.example.com/thanks", None),
+])
+def test_the_language_changes_only_on_a_sentence_or_a_whole_answer(text, expected):
+    assert detect_language(text) == expected
