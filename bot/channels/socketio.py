@@ -40,6 +40,11 @@ For handoffs to a person (issue 11):
   ``bot_uttered`` carries its event's ``timestamp``, and a ``session_request`` with
   ``since`` (the latest one the browser showed) gets the bot messages written after it
   again, from the tracker (at most REPLAY_MAX, none older than REPLAY_WINDOW).
+
+With several Rasa processes (``redis_url`` in the credentials), every emit — a reply made
+through ``output_channel=latest``, the typing route's, the session's own — goes through
+Redis to whichever process holds the session's socket (bot/channels/socketio_redis.py);
+the replay reads the tracker store, which those processes share.
 """
 from __future__ import annotations
 
@@ -60,6 +65,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.handoff_relay import HandoffRelay
+from bot.channels.socketio_redis import DEFAULT_REDIS_CHANNEL, redis_settings, share_through_redis
 from common.conversation_ids import CLIENT_METADATA_KEY, address_client, is_web_id, new_web_id
 from common.pii import mask_text
 
@@ -179,6 +185,16 @@ class BoomerangSocketIOInput(SocketIOInput):
     each socket held to the one web session it was confirmed."""
 
     relay: Optional[HandoffRelay] = None
+    # Redis shared by several Rasa processes for their emits; None: this process's sockets only.
+    redis_url: Optional[str] = None
+    redis_channel: str = DEFAULT_REDIS_CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "BoomerangSocketIOInput":
+        """The stock options, plus ``redis_url`` and ``redis_channel`` (socketio_redis.py)."""
+        channel = super().from_credentials(credentials)
+        channel.redis_url, channel.redis_channel = redis_settings(credentials)
+        return channel
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """What Rasa's API (``output_channel=latest``) speaks through: ours, with the extras."""
@@ -211,6 +227,8 @@ class BoomerangSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by the stock blueprint
+        if self.redis_url:
+            share_through_redis(sio, blueprint, self.redis_url, self.redis_channel)
         handlers = sio.handlers.get(self.namespace or "/", {})
         stock_disconnect = handlers.get("disconnect")
         relay = self.relay = self.relay or HandoffRelay(self.name())
