@@ -11,7 +11,7 @@ from common.backend_client import BackendError, get_client
 from actions.base import BackendAction
 from actions.forms.base import UNVERIFIED
 from actions.language import language_of
-from common.formatting import format_date
+from common.formatting import format_date, labelled
 from common.languages import pick
 from actions.returns import journey_reset
 
@@ -24,7 +24,7 @@ def say_date(value: str, lang: str) -> str:
 
 
 def describe(dispatcher: CollectingDispatcher, ret: dict, lang: str) -> None:
-    timeline = "\n".join(f"- {say_date(step['at'], lang)}: {pick(step['text'], lang)}"
+    timeline = "\n".join(f"- {labelled(say_date(step['at'], lang), pick(step['text'], lang), lang)}"
                          for step in ret["timeline"])
     items = ", ".join(pick(line["name"], lang) for line in ret["lines"])
     dispatcher.utter_message(response="utter_status", rma=ret["rma"], items=items,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from common.languages import Localized, check_language
 
@@ -113,3 +113,13 @@ def join_words(words: Sequence[str], language: str, conjunction: str = "and") ->
         return words[0]
     return f"{', '.join(words[:-1])} {conj} {words[-1]}"
 
+
+
+# French puts a space before a colon; English does not (plain spaces, as in every text here).
+COLONS: Mapping[str, str] = {"en": ": ", "fr": " : "}
+
+
+def labelled(label: str, value: str, language: str) -> str:
+    """"12 March 2026: Label issued" / "12 mars 2026 : Étiquette émise"."""
+    check_language(language)
+    return f"{label}{COLONS[language]}{value}"

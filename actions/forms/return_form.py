@@ -31,15 +31,27 @@ RETURN_SLOTS = ("return_item", "return_quantity", "return_reason", "return_reaso
                 "return_photos", "return_resolution", "exchange_sku", "return_confirmed")
 
 
+def colour_in(entry: dict, language: str) -> str | None:
+    """A line's or exchange option's colour as the catalogue names it in ``language``."""
+    return (entry.get("colour_fr") if language == "fr" else None) or entry.get("colour")
+
+
+def variant_label(entry: dict, language: str, sep: str = " · ") -> str:
+    """"M · White" / "M · Blanc": size and colour of a line or an exchange option."""
+    return sep.join(x for x in (entry.get("size"), colour_in(entry, language)) if x)
+
+
 def compact_items(lines: list[dict]) -> list[dict]:
     """What the conversation keeps of the returnable lines (small, JSON-safe)."""
     items = []
     for number, line in enumerate(lines, start=1):
-        details = ", ".join(x for x in (line.get("size"), line.get("colour")) if x)
-        suffix = f" ({details})" if details else ""
+        def named(name: str, language: str) -> str:
+            details = variant_label(line, language, ", ")
+            return f"{name} ({details})" if details else name
+
         items.append({
             "id": str(line["order_line_id"]), "number": number,
-            "name": {"en": f"{line['name']}{suffix}", "fr": f"{line.get('name_fr') or line['name']}{suffix}"},
+            "name": {"en": named(line["name"], "en"), "fr": named(line.get("name_fr") or line["name"], "fr")},
             "eligible": bool(line["eligible"]), "explanation": line["explanation"],
             "max_quantity": int(line["quantity_returnable"]),
             "exchange_options": line.get("exchange_options", []),
@@ -262,13 +274,16 @@ class ValidateReturnForm(BoomerangFormValidation):
         if chosen is None:
             said = words(text) | {fold(t) for t in text.split()}
             scored = [(len(said & (words(o.get("size") or "") | words(o.get("colour") or "")
-                                   | {fold(o.get("size") or "")})), o) for o in options]
+                                   | words(o.get("colour_fr") or "") | {fold(o.get("size") or "")})), o)
+                      for o in options]
             scored = [s for s in scored if s[0] > 0]
             if scored:
                 top = max(s[0] for s in scored)
                 best = [o for score, o in scored if score == top]
                 if len(best) > 1 and item:  # "L" alone: keep the colour they already have
-                    same_colour = [o for o in best if o.get("colour") and fold(o["colour"]) in fold(item["name"]["en"])]
+                    same_colour = [o for o in best if any(
+                        colour_in(o, lang) and fold(colour_in(o, lang)) in fold(item["name"].get(lang) or "")
+                        for lang in ("en", "fr"))]
                     best = same_colour or best
                 chosen = best[0] if len(best) == 1 else None
         if chosen is None:
@@ -349,9 +364,10 @@ class ActionAskExchangeSku(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         item = current_item(tracker)
+        lang = language_of(tracker)
         buttons = []
         for option in (item["exchange_options"] if item else []):
-            label = " · ".join(x for x in (option.get("size"), option.get("colour")) if x) or option["sku"]
+            label = variant_label(option, lang) or option["sku"]
             buttons.append({"title": label, "payload": f'/choose{{"exchange_sku": "{option["sku"]}"}}'})
         dispatcher.utter_message(response="utter_ask_exchange_sku", buttons=buttons)
         return []
@@ -365,7 +381,7 @@ def summary_parts(tracker: Tracker) -> dict[str, str]:
     if resolution == "exchange" and item:
         option = next((o for o in item["exchange_options"] if o["sku"] == tracker.get_slot("exchange_sku")), None)
         if option:
-            exchange = " · ".join(x for x in (option.get("size"), option.get("colour")) if x)
+            exchange = variant_label(option, lang)
     reason = REASONS_BY_CODE.get(tracker.get_slot("return_reason") or "other")
     return {
         "quantity": str(int(tracker.get_slot("return_quantity") or 1)),

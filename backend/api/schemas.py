@@ -102,6 +102,7 @@ class ExchangeOptionOut(BaseModel):
     size: Optional[str]
     colour: Optional[str]
     available: int
+    colour_fr: Optional[str] = Field(None, description="The colour's French name (null: use colour)")
 
 
 class ReturnableLineOut(BaseModel):
@@ -112,6 +113,7 @@ class ReturnableLineOut(BaseModel):
     category: str
     size: Optional[str]
     colour: Optional[str]
+    colour_fr: Optional[str] = Field(None, description="The colour's French name (null: use colour)")
     quantity_ordered: int
     quantity_returnable: int
     quantity_in_returns: int

@@ -70,6 +70,8 @@ class Variant(Base):
     sku = Column(String(64), nullable=False, unique=True)
     size = Column(String(20), nullable=True)
     colour = Column(String(40), nullable=True)
+    # The colour's French name from the catalogue (like Product.name_fr); empty: ``colour``.
+    colour_fr = Column(String(40), nullable=True)
     price_minor = Column(Integer, nullable=False)
     currency = Column(String(3), nullable=False)
 

@@ -56,6 +56,15 @@ COLOUR_NAMES: dict[str, str] = {
     "SLV": "Silver",
 }
 
+# The catalogue's own French colour names (a shop's catalogue carries its translations).
+COLOUR_NAMES_FR: dict[str, str] = {
+    "WHT": "Blanc", "BLU": "Bleu", "NVY": "Marine", "GRY": "Gris", "ECR": "Écru",
+    "IND": "Indigo", "RED": "Rouge", "KHK": "Kaki", "TAN": "Camel", "NAT": "Naturel",
+    "BRS": "Laiton", "BLK": "Noir", "CLR": "Transparent", "OCH": "Ocre", "SGE": "Sauge",
+    "TER": "Terracotta", "RUB": "Rubis", "NUD": "Nude", "COR": "Corail", "GLD": "Doré",
+    "SLV": "Argenté",
+}
+
 _LETTER_SIZES = ("XS", "S", "M", "L", "XL")
 _EU_SIZES_EVEN = ("36", "38", "40", "42", "44", "46")
 _SHOE_SIZES = tuple(str(n) for n in range(36, 47))
@@ -155,6 +164,7 @@ def add_catalogue(session: Session, rng: random.Random, built: Built, *, currenc
         for sku, colour, size in spec.skus():
             variant = Variant(product=product, sku=sku, size=size,
                               colour=COLOUR_NAMES[colour] if colour else None,
+                              colour_fr=COLOUR_NAMES_FR[colour] if colour else None,
                               price_minor=spec.price_minor, currency=currency)
             built.variants[sku] = variant
 

@@ -238,7 +238,7 @@ class Policy:
 
     # -- eligibility --
     def line_eligibility(self, facts: LineFacts, today: dt.date, *,
-                         item_names: Mapping[int, str] | None = None) -> LineEligibility:
+                         item_names: Mapping[int, str | Localized] | None = None) -> LineEligibility:
         """Whether a line can be returned at all, before the customer gives a reason.
 
         An excluded item is not eligible; when shop-fault claims on excluded items go to
@@ -271,7 +271,7 @@ class Policy:
 
     # -- decision --
     def decide(self, lines: Sequence[LineRequest], *, customer_returns_90d: int,
-               today: dt.date, item_names: Mapping[int, str] | None = None) -> ReturnDecision:
+               today: dt.date, item_names: Mapping[int, str | Localized] | None = None) -> ReturnDecision:
         """Decide a whole return request.
 
         ``customer_returns_90d`` counts the customer's earlier returns in the last 90 days,

@@ -362,9 +362,13 @@ class Money:
 
 @dataclass(frozen=True)
 class Item:
-    """A product in a sentence: its display name, or "this item" when the name is unknown."""
+    """A product in a sentence: its display name, or "this item" when the name is unknown.
 
-    name: str | None = None
+    The name may be one per language (``{"en": "Table lamp (Brass)", "fr": "Lampe de table
+    (Laiton)"}``): each language's sentence then names the product in that language.
+    """
+
+    name: str | Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -383,9 +387,11 @@ ITEM_PHRASES: dict[str, tuple[str, str]] = {
 }
 
 
-def item_phrase(name: str | None, language: str) -> str:
+def item_phrase(name: str | Mapping[str, str] | None, language: str) -> str:
     """Lower-case subject phrase: "the Linen shirt" / "l'article « Chemise en lin »"."""
     check_language(language)
+    if isinstance(name, Mapping):
+        name = name.get(language) or name.get("en")
     unnamed, named = ITEM_PHRASES[language]
     return named.format(name=name) if name else unnamed
 

@@ -12,7 +12,7 @@ from backend.db.models import ReturnRequest
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.domain.status_text import NEXT_STEPS, status_text
 from backend.queries.labels import label_url
-from backend.queries.returns import item_name
+from backend.queries.returns import item_names
 from common.formatting import format_date, format_money
 from common.languages import fill, localized
 
@@ -99,7 +99,7 @@ def return_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict |
                   "refund_amount_minor": ret.refund_amount_minor},
         "lines": [{
             "id": l.id, "order_line_id": l.order_line_id, "sku": l.order_line.variant.sku,
-            "name": localized(lambda lang, line=l: item_name(line.order_line, lang)),
+            "name": item_names(l.order_line),
             "quantity": l.quantity, "reason_code": l.reason_code, "reason_text": l.reason_text,
             "resolution": l.resolution,
             "exchange_sku": l.exchange_variant.sku if l.exchange_variant else None,

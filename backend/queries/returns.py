@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.context import BackendContext
-from backend.db.models import Order, OrderLine, ReturnLine, ReturnRequest
+from backend.db.models import Order, OrderLine, ReturnLine, ReturnRequest, Variant
 from backend.domain import status_text
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.domain.policy import LineEligibility, LineFacts
@@ -20,6 +20,7 @@ from backend.domain.claims import CustomerClaims
 from backend.queries.stock import available
 from backend.services.errors import NotFound
 from common.identifiers import normalize_rma
+from common.languages import localized
 
 # Returns in these states no longer hold items or count against the customer.
 INACTIVE_STATUSES = (S.CANCELLED.value, S.EXPIRED.value, S.REJECTED.value)
@@ -31,6 +32,7 @@ class ExchangeOption:
     size: str | None
     colour: str | None
     available: int
+    colour_fr: str | None = None
 
 
 def already_returned_text(quantity: int) -> dict[str, str]:
@@ -62,17 +64,30 @@ class ReturnableLine:
         return self.eligibility.explanation
 
 
-def item_name(line: OrderLine, language: str) -> str:
-    """The product's name in ``language`` with its size and colour.
+def colour_in(variant: Variant, language: str) -> str | None:
+    """The variant's colour as the catalogue names it in ``language`` (English without one)."""
+    if language == "fr" and variant.colour_fr:
+        return variant.colour_fr
+    return variant.colour
 
-    Products store an English ``name`` and an optional ``name_fr`` (columns from the shop's
-    catalogue; a third language would need a column and a migration); anything else, or a
-    missing French name, gets the English one.
+
+def item_name(line: OrderLine, language: str) -> str:
+    """The product's name in ``language`` with its size and colour: "Chemise en lin (M, Blanc)".
+
+    Products store an English ``name`` and an optional ``name_fr``, variants a ``colour``
+    and an optional ``colour_fr`` (columns from the shop's catalogue; a third language
+    would need columns and a migration); a missing French one gets the English one.
     """
     product = line.variant.product
     name = product.name_fr if language == "fr" and product.name_fr else product.name
-    details = ", ".join(x for x in (line.variant.size, line.variant.colour) if x)
+    details = ", ".join(x for x in (line.variant.size, colour_in(line.variant, language)) if x)
     return f"{name} ({details})" if details else name
+
+
+def item_names(line: OrderLine) -> dict[str, str]:
+    """:func:`item_name` in every language: a decision's explanation is stored in each one,
+    and each names the product in its own language."""
+    return localized(lambda language: item_name(line, language))
 
 
 def line_facts(line: OrderLine, quantity: int | None = None) -> LineFacts:
@@ -105,7 +120,7 @@ def exchange_options(session: Session, line: OrderLine) -> tuple[ExchangeOption,
             continue
         qty = available(session, variant.id)
         if qty > 0:
-            options.append(ExchangeOption(variant.sku, variant.size, variant.colour, qty))
+            options.append(ExchangeOption(variant.sku, variant.size, variant.colour, qty, variant.colour_fr))
     return tuple(options)
 
 
@@ -123,7 +138,7 @@ def returnable_lines(ctx: BackendContext, session: Session, claims: CustomerClai
                      order_number: str, language: str = "en") -> tuple[Order, list[ReturnableLine]]:
     order = order_for_claims(session, claims, order_number)
     in_returns = quantities_in_returns(session, order.id)
-    names = {line.id: item_name(line, language) for line in order.lines}
+    names = {line.id: item_names(line) for line in order.lines}
     result = []
     for line in order.lines:
         taken = in_returns.get(line.id, 0)

@@ -28,7 +28,7 @@ from backend.domain.lifecycle import CANCELLABLE, ReturnStatus as S
 from backend.domain.policy import CUSTOMER_REASONS, RESOLUTIONS, LineRequest, ReturnDecision
 from backend.queries.returns import (
     customer_returns_90d,
-    item_name,
+    item_names,
     line_facts,
     order_for_claims,
     quantities_in_returns,
@@ -114,7 +114,8 @@ def apply_decision(ret: ReturnRequest, decision: ReturnDecision) -> None:
 
 def decide_for(ctx: BackendContext, session: Session, ret: ReturnRequest) -> ReturnDecision:
     """Run the policy over a stored return (used again when a photo arrives later)."""
-    names = {rl.order_line_id: item_name(rl.order_line, ret.language) for rl in ret.lines}
+    # Each language's explanation names the product in that language.
+    names = {rl.order_line_id: item_names(rl.order_line) for rl in ret.lines}
     requests = []
     for rl in ret.lines:
         in_stock = None

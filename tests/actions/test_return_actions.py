@@ -3,6 +3,7 @@ returns, status, policy answers, handoff, and what happens when the backend is d
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -286,6 +287,7 @@ def test_status_by_rma_in_french(backend, domain):
     assert status["rma"] == rma
     assert "étiquette" in status["status_text"]
     assert "Étiquette de retour émise" in status["timeline"]
+    assert re.search(r"^- \d{1,2}(er)? \w+ \d{4} : ", status["timeline"], re.M), status["timeline"]
 
 
 def test_status_for_an_order_without_returns(backend, domain):
@@ -407,3 +409,17 @@ def test_photo_outside_a_return_is_kept_for_the_next_one(domain):
 def test_the_journey_end_forgets_kept_photos():
     assert {"early_photos": None}.items() <= slot_events(journey_reset(None)).items()
     assert "early_photos" not in slot_events(journey_reset("return"))
+
+
+def test_items_and_exchange_choices_name_the_colour_in_the_customers_language():
+    from actions.forms.return_form import compact_items, variant_label
+
+    line = {"order_line_id": 7, "name": "Table lamp", "name_fr": "Lampe de table", "size": None,
+            "colour": "Brass", "colour_fr": "Laiton", "eligible": True, "explanation": {},
+            "quantity_returnable": 1, "exchange_options": []}
+    [item] = compact_items([line])
+    assert item["name"] == {"en": "Table lamp (Brass)", "fr": "Lampe de table (Laiton)"}
+    option = {"sku": "SHIRT-LIN-BLU-L", "size": "L", "colour": "Blue", "colour_fr": "Bleu"}
+    assert (variant_label(option, "fr"), variant_label(option, "en")) == ("L · Bleu", "L · Blue")
+    # A catalogue without French colours shows the one it has.
+    assert variant_label({"size": "L", "colour": "Blue"}, "fr") == "L · Blue"

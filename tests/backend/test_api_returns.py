@@ -367,3 +367,22 @@ def test_oversized_body_is_refused_before_it_is_read(client, ctx):
     r = client.post("/api/v1/photos", headers=headers, files={"file": ("b.jpg", big, "image/jpeg")})
     assert r.status_code == 413
     assert r.json()["error"]["code"] == "too_large"
+
+
+def test_names_and_colours_come_translated_from_the_catalogue_in_each_language(client, ctx):
+    headers = customer_headers(client, *ALICE)
+    lines = returnable(client, headers, ALICE[0], "fr")
+    shirt = line_by_category(lines, "apparel")
+    assert (shirt["colour"], shirt["colour_fr"]) == ("White", "Blanc")
+    assert "article « Chemise en lin (M, Blanc) »" in shirt["explanation"]["fr"]
+    assert "Linen shirt (M, White)" in shirt["explanation"]["en"]
+    assert {o["colour_fr"] for o in shirt["exchange_options"]} <= {"Blanc", "Bleu"}
+    # A return made in English stores its French explanation with the French names.
+    lamp = line_by_category(lines, "home")
+    r = create(client, headers, ALICE[0], [{"order_line_id": lamp["order_line_id"], "quantity": 1,
+                                            "reason_code": "changed_mind", "resolution": "refund"}])
+    assert r.status_code == 201, r.text
+    with ctx.sessions() as s:
+        ret = s.execute(select(ReturnRequest).where(ReturnRequest.rma == r.json()["rma"])).scalar_one()
+        assert "Lampe de table (Laiton)" in ret.explanation_fr and "Brass" not in ret.explanation_fr
+        assert "Table lamp (Brass)" in ret.explanation_en
