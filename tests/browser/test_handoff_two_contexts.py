@@ -129,6 +129,8 @@ def test_a_customer_and_an_agent_in_english(open_browser, stack: Stack, tmp_path
     assert photo.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [320, 240]
 
     # The claim tells the customer who joined; the agent's reply shows under their name.
+    joined = customer.locator(".bmr-agent").filter(has_text="has joined the conversation")
+    expect(joined.locator(".bmr-bubble")).to_have_text(f"{AGENT_NAME} from our team has joined the conversation.")
     reply = agent.get_by_label(re.compile(WORDS["en"]["reply"]))
     reply.fill("Hello, I can see the crack. Which lamp is it?")
     reply.press("Enter")
@@ -158,9 +160,10 @@ def test_a_customer_and_an_agent_in_english(open_browser, stack: Stack, tmp_path
 
     # The agent's transcript shows each message once: what was said with the team is not
     # also under "With the bot" (the bot phase ends where the handoff began).
+    twice = "shown twice: under 'With the bot' as well as 'With the team'"
     for text in ("here is the crack", "the brass one on the left"):
-        expect(log.locator(".turn.customer").filter(has_text=text)).to_have_count(1)
-    expect(log.locator(".turn").filter(has_text="Which lamp is it?")).to_have_count(1)
+        expect(log.locator(".turn.customer").filter(has_text=text), f"{text!r} {twice}").to_have_count(1)
+    expect(log.locator(".turn").filter(has_text="Which lamp is it?"), f"the agent's reply {twice}").to_have_count(1)
 
 
 def test_the_short_path_in_french(open_browser, stack: Stack):

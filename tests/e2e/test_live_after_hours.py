@@ -76,7 +76,8 @@ def test_after_hours_the_customer_is_told_when_the_team_is_back_and_the_request_
     state = BackendClient(stack.backend_url, TOKEN, retries=0).handoff_status(me.id)
     assert (state["status"], state["open_now"]) == ("queued", False), state
     # When the team is back, in the shop's time (09:00 in Paris), not in UTC.
-    assert away.format(when=back_when(opening_day, lang)) in texts(answers), answers
+    assert away.format(when=back_when(opening_day, lang)) in texts(answers), \
+        f"the opening time is not told in the shop's time (Europe/Paris 09:00): {texts(answers)!r}"
 
 
 @pytest.mark.parametrize("lang, ask, cant_reach, journey, asked", [
