@@ -35,10 +35,15 @@ TIMEOUT_MS = 60_000
 expect.set_options(timeout=TIMEOUT_MS)
 
 
+# The demo staff accounts' password on the live stack (agent@boomerang.local, ...).
+DEMO_STAFF_PASSWORD = "browser-demo-staff-password"
+
+
 @dataclass
 class Stack:
     backend_url: str
     rasa_url: str
+    rasa_token: str  # Rasa's HTTP API, to read a conversation's tracker
 
     def chat_url(self, lang: str = "en") -> str:
         return f"{self.backend_url}/?lang={lang}"
@@ -48,9 +53,12 @@ class Stack:
 def stack(tmp_path_factory) -> Iterator[Stack]:
     if not (STATIC_DIR / WIDGET).exists():
         pytest.fail("the chat widget is not built: run `make web`")
-    with live_stack(tmp_path_factory.mktemp("browser"), credentials=CREDENTIALS,
+    # The team never closes here: what the customer is told must not depend on the hour
+    # the tests run (tests/e2e/test_live_after_hours.py covers a closed team).
+    env = {"BOOMERANG_DEMO_STAFF_PASSWORD": DEMO_STAFF_PASSWORD, "BOOMERANG_SUPPORT_HOURS": "always"}
+    with live_stack(tmp_path_factory.mktemp("browser"), credentials=CREDENTIALS, env=env,
                     service_token="browser-service-token", rasa_args=["--cors", "*"]) as live:
-        yield Stack(live.backend_url, live.rasa_url)
+        yield Stack(live.backend_url, live.rasa_url, live.rasa_token)
 
 
 # Module scope: Playwright's sync API keeps an event loop running in this thread, which

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from urllib.parse import quote
 from pathlib import Path
 from typing import Iterator
@@ -21,6 +22,7 @@ from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio, 
 from tests.live_stack import REST_CHANNEL, live_stack, require_model
 
 TOKEN = "e2e-service-token"
+DEMO_STAFF_PASSWORD = "e2e-sms-demo-staff-password"  # agent@boomerang.local's, on this stack
 
 require_model()
 
@@ -76,7 +78,10 @@ def choice(bodies: list[str], contains: str) -> str:
 def stack(tmp_path_factory) -> Iterator[SmsStack]:
     fake = FakeTwilio()
     env = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_FROM_NUMBER": FROM_NUMBER,
-           "TWILIO_API_BASE_URL": fake.url, "TWILIO_WEBHOOK_URL": None, "NO_PROXY": "127.0.0.1,localhost"}
+           "TWILIO_API_BASE_URL": fake.url, "TWILIO_WEBHOOK_URL": None, "NO_PROXY": "127.0.0.1,localhost",
+           # A team that never closes: what a customer asking for a person is told must not
+           # depend on the hour (tests/e2e/test_live_after_hours.py covers a closed team).
+           "BOOMERANG_SUPPORT_HOURS": "always", "BOOMERANG_DEMO_STAFF_PASSWORD": DEMO_STAFF_PASSWORD}
     try:
         with live_stack(tmp_path_factory.mktemp("e2e-sms"), service_token=TOKEN, env=env,
                         credentials=REST_CHANNEL + "bot.channels.twilio_sms.TwilioSmsInput:\n  trust_proxy: false\n") as live:
@@ -231,3 +236,66 @@ def test_a_person_by_sms_signed_replies_and_a_score_after_closing(stack):
     assert "clôturé" in closing and "Répondez de 1 (mauvaise) à 5 (excellente), ou PASSER" in closing, closing
     assert "1) 1" not in closing  # no numbered buttons for the score
     assert "Merci pour votre avis" in "\n".join(phone.send("4"))
+
+
+class Agent:
+    """The demo shop's agent, through the agent API with a bearer token."""
+
+    def __init__(self, stack: SmsStack) -> None:
+        self.url = f"{stack.backend_url}/api/v1/agent"
+        self.http = local_session()
+        login = self.http.post(f"{stack.backend_url}/api/v1/auth/login", timeout=30,
+                               json={"email": "agent@boomerang.local", "password": DEMO_STAFF_PASSWORD})
+        assert login.status_code == 200, login.text
+        self.http.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+
+    def call(self, method: str, path: str, **kwargs: object) -> dict:
+        r = self.http.request(method, f"{self.url}{path}", timeout=60, **kwargs)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def handoff_of(self, conversation_id: str) -> int:
+        found = [h["id"] for h in self.call("GET", "/handoffs")["handoffs"] if h["conversation_id"] == conversation_id]
+        assert len(found) == 1, found
+        return found[0]
+
+    def customer_texts(self, handoff_id: int) -> list[str]:
+        return [m["text"] for m in self.call("GET", f"/handoffs/{handoff_id}")["messages"] if m["kind"] == "customer"]
+
+
+def test_an_agent_takes_an_sms_conversation_over_through_the_agent_api(stack):
+    """Issue 11, by SMS end to end: the request, the claim, the customer's SMS in the agent's
+    transcript, the agent's reply leaving through the twilio client to the (fake) Twilio API,
+    and the hand-back arriving by SMS in the customer's language."""
+    number = "+33639980405"
+    phone = stack.phone(number)
+    agent = Agent(stack)
+    phone.send("bonjour")
+    [joining] = phone.send("je voudrais parler à quelqu'un de votre équipe s'il vous plaît")
+    assert "1) Annuler et revenir à l'assistant" in joining, joining
+    handoff_id = agent.handoff_of(f"sms:{number}")
+    before = len(stack.fake.sent_to(number))
+    claimed = agent.call("POST", f"/handoffs/{handoff_id}/claim")
+    assert claimed["status"] == "claimed", claimed
+    [joined] = [m["body"] for m in stack.fake.wait_for(number, before + 1)[before:]]
+    assert joined == "Demo Agent: Demo Agent, de notre équipe, a rejoint la conversation.", joined
+
+    # The customer's next SMS reaches the agent's transcript, and the bot says nothing.
+    assert phone.send("c'est pour la lampe en laiton, elle est fendue") == []
+    deadline = time.monotonic() + 30
+    while "c'est pour la lampe en laiton, elle est fendue" not in agent.customer_texts(handoff_id):
+        assert time.monotonic() < deadline, agent.customer_texts(handoff_id)
+        time.sleep(0.2)
+
+    # The agent's reply leaves through the twilio client: Twilio gets To, From and Body.
+    sent = agent.call("POST", f"/handoffs/{handoff_id}/messages", json={"text": "Je regarde votre commande."})
+    assert sent["delivery"] == "delivered", sent
+    stack.fake.wait_for(number, before + 2)
+    reply = [m for m in stack.fake.accepted if m["To"] == number][-1]
+    assert (reply["To"], reply["From"], reply["Body"]) == (number, FROM_NUMBER, "Demo Agent: Je regarde votre commande.")
+
+    # The hand-back: the bot speaks first, by SMS, in French; then answers as usual.
+    assert agent.call("POST", f"/handoffs/{handoff_id}/handback")["status"] == "returned"
+    [back] = [m["body"] for m in stack.fake.wait_for(number, before + 3)[before + 2:]]
+    assert back == "Me revoilà ! Puis-je vous aider pour autre chose ?", back
+    assert "numéro de commande" in "\n".join(phone.send("je veux retourner un article"))
