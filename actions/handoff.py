@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -172,14 +173,23 @@ FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "
              "octobre", "novembre", "décembre")
 
 
-def opening_phrase(opens_at: Any, language: str, now: datetime | None = None) -> str:
-    """When the team is back, in the shop's time (the offset the backend gave):
-    "tomorrow at 9am", "on Monday at 9:30am"; « demain à 9 h », « lundi à 9 h 30 »."""
+def opening_phrase(opens_at: Any, language: str, now: datetime | None = None, zone: Any = None) -> str:
+    """When the team is back, in the shop's time: "tomorrow at 9am", "on Monday at 9:30am";
+    « demain à 9 h », « lundi à 9 h 30 ».
+
+    The backend gives the moment in UTC and the shop's time zone (an IANA name) beside it:
+    the hour and the day are read in that zone (else in the offset the moment carries).
+    """
     fr = language == "fr"
     try:
         when = datetime.fromisoformat(str(opens_at).replace("Z", "+00:00"))
     except (TypeError, ValueError):
         return "à la prochaine ouverture" if fr else "at our next opening"
+    if zone and when.tzinfo:
+        try:
+            when = when.astimezone(ZoneInfo(str(zone)))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass  # an unknown zone: the offset given
     now = (now or datetime.now(when.tzinfo)).astimezone(when.tzinfo) if when.tzinfo else (now or datetime.now())
     days = (when.date() - now.date()).days
     if fr:
@@ -213,7 +223,8 @@ def handoff_message(answer: dict, tracker: Tracker, lang: str) -> tuple[str, dic
     # record); anyone else is answered where they wrote.
     where = "sms" if by_sms else "web_callback" if tracker.get_slot("verified") else "web"
     if answer.get("open_now") is False:
-        return f"utter_handoff_closed_{where}", {"opens": opening_phrase(answer.get("opens_at"), lang)}
+        return f"utter_handoff_closed_{where}", {
+            "opens": opening_phrase(answer.get("opens_at"), lang, zone=answer.get("shop_timezone"))}
     if answer.get("agents_online") == 0:
         return f"utter_handoff_no_agent_{where}", {}
     return "utter_handoff_queued", {"wait": wait_phrase(answer.get("wait_minutes"), lang)}

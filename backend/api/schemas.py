@@ -306,6 +306,7 @@ class HandoffRequestOut(HandoffOut):
     wait_minutes: Optional[int] = Field(
         None, description="A wait the shop can keep; null when there is too little data to say")
     opens_at: Optional[dt.datetime] = Field(None, description="When the team opens next, if closed now")
+    shop_timezone: str = Field(..., description="The shop's time zone (IANA name): say opens_at in it")
 
 
 class HandoffListOut(BaseModel):

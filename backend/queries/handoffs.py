@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.adapters.conversations.base import ConversationEvent
 from backend.context import BackendContext
 from backend.db.models import (
     Customer,
@@ -154,12 +155,30 @@ def summary_lines(h: HandoffRequest, customer: dict | None, ret: dict | None, sl
     return lines
 
 
+def before_handoff(turns: list[ConversationEvent], started: dt.datetime) -> list[ConversationEvent]:
+    """The turns with the bot before this handoff began (the console's "With the bot").
+
+    What was said once it began — relayed customer messages, the agent's replies, the
+    "joined" line — is the handoff's own transcript (its messages) and would be shown twice;
+    only the bot's answer to the request itself (said right after it was opened) is kept.
+    A turn without a time is kept. ``started`` is naive UTC, the tracker's times are epoch.
+    """
+    start = started.replace(tzinfo=dt.timezone.utc).timestamp()
+    kept: list[ConversationEvent] = []
+    for turn in turns:
+        if turn.at is not None and turn.at > start and turn.kind != "bot":
+            break
+        kept.append(turn)
+    return kept
+
+
 def conversation(ctx: BackendContext, session: Session, handoff_id: int, language: str = "en") -> dict | None:
     """Everything the console shows for one handoff; None when there is no such handoff."""
     h = session.get(HandoffRequest, handoff_id)
     if h is None:
         return None
     turns, slots = ctx.conversations.history(h.conversation_id)
+    turns = before_handoff(turns, h.created_at)
     messages = list(h.messages)
     names = _staff_names(session, {m.staff_id for m in messages if m.staff_id}
                          | ({h.assigned_staff_id} if h.assigned_staff_id else set()))

@@ -174,6 +174,11 @@ def test_opening_times_read_in_the_shops_time_zone():
     assert opening_phrase("2026-05-09T14:00:00+02:00", "fr", now) == "samedi à 14 h"
     assert opening_phrase("2026-05-06T21:00:00+02:00", "en", now) == "today at 9pm"
     assert opening_phrase("2026-05-20T12:00:00+02:00", "en", now) == "on 20 May at 12pm"
+    # The backend's moment in UTC, said in the shop's zone it names beside it (summer time).
+    assert opening_phrase("2026-05-07T07:00:00+00:00", "en", now, zone="Europe/Paris") == "tomorrow at 9am"
+    assert opening_phrase("2026-12-07T08:00:00+00:00", "fr", datetime(2026, 12, 5, 20, 0, tzinfo=paris),
+                          zone="Europe/Paris") == "lundi à 9 h"
+    assert opening_phrase("2026-05-07T07:00:00+00:00", "en", now, zone="Not/AZone") == "tomorrow at 7am"
     # 23:30 in London is already Thursday in Paris: the day is the shop's (the offset given).
     late = datetime(2026, 5, 6, 23, 30, tzinfo=timezone.utc)
     assert opening_phrase("2026-05-07T09:00:00+02:00", "en", late) == "today at 9am"

@@ -173,3 +173,21 @@ def test_the_install_staff_token_still_reads_the_old_handoff_list(anon):
     open_handoff(anon)
     r = anon.get("/api/v1/staff/handoffs?status=open", headers={"Authorization": f"Bearer {STAFF_TOKEN}"})
     assert [h["status"] for h in r.json()["handoffs"]] == ["queued"]
+
+
+def test_the_bot_phase_ends_where_the_handoff_began():
+    # What was said with the team is the handoff's own transcript: not shown twice.
+    import datetime as dt
+
+    from backend.queries.handoffs import before_handoff
+
+    started = dt.datetime(2026, 12, 5, 10, 0, 0)
+    at = started.replace(tzinfo=dt.timezone.utc).timestamp()
+    turns = [ConversationEvent("customer", "a person please", at=at - 5),
+             ConversationEvent("bot", "I'm passing you to a member of our team", at=at + 0.2),
+             ConversationEvent("agent", "Alice has joined", at=at + 30),
+             ConversationEvent("customer", "here is the crack", at=at + 40),
+             ConversationEvent("bot", "I'm back!", at=at + 90)]
+    kept = before_handoff(turns, started)
+    assert [t.text for t in kept] == ["a person please", "I'm passing you to a member of our team"]
+    assert before_handoff([ConversationEvent("customer", "no time")], started)[0].text == "no time"

@@ -32,4 +32,4 @@ def request_handoff(ctx: BackendContext, *, conversation_id: str, channel: str, 
         wait = wait_minutes(session, handoff, now=now, agents=online)
         opens_at = ctx.support_hours.next_opening(now)
         return {**handoff_view(handoff), "open_now": ctx.support_hours.is_open(now), "agents_online": online,
-                "wait_minutes": wait, "opens_at": opens_at}
+                "wait_minutes": wait, "opens_at": opens_at, "shop_timezone": ctx.settings.support_timezone}
