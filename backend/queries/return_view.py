@@ -78,7 +78,28 @@ def explanation(ret: ReturnRequest) -> dict[str, str]:
     return {"en": ret.explanation_en, "fr": ret.explanation_fr}
 
 
-def return_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict | None = None) -> dict:
+def staff_history(ret: ReturnRequest) -> dict:
+    """What only staff read: every change with who and their note, and the policy overrides
+    with their reasons (internal words, never in a customer's view)."""
+    return {
+        "history": [{"from_status": h.from_status, "status": h.to_status, "actor": h.actor, "note": h.note,
+                     "at": h.created_at} for h in ret.history],
+        "overrides": [{"by": o.staff.display_name if o.staff is not None else o.actor, "actor": o.actor,
+                       "reason": o.reason, "overridden_codes": list(o.overridden_codes or []),
+                       "at": o.created_at} for o in ret.overrides],
+    }
+
+
+def return_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict | None = None, *,
+                for_staff: bool = False) -> dict:
+    """The return as told to its customer; ``for_staff`` adds :func:`staff_history`."""
+    view = _customer_view(ctx, ret, follow_up_error)
+    if for_staff:
+        view.update(staff_history(ret))
+    return view
+
+
+def _customer_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict | None) -> dict:
     label = ret.labels[-1] if ret.labels else None
     return {
         "rma": ret.rma,
