@@ -28,9 +28,12 @@ def check_reason(reason: str | None) -> str:
     return cleaned
 
 
+def changes(ret: ReturnRequest) -> list[rules.Change]:
+    return [rules.Change(h.from_status, h.to_status, h.actor) for h in ret.history]
+
+
 def check_overridable(ret: ReturnRequest) -> None:
-    history = [rules.Change(h.from_status, h.to_status, h.actor) for h in ret.history]
-    if not rules.overridable(ret.status, history):
+    if not rules.overridable(ret.status, changes(ret)):
         raise Conflict("override_not_allowed", status=ret.status, extra={"current_status": ret.status})
 
 

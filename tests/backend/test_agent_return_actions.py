@@ -199,6 +199,7 @@ def test_overriding_the_policys_refusal_approves_with_the_paid_price_and_is_audi
     hid = handoff_for(anon, customer, claim_with=team["alice"])
     overridden_codes = body["decision"]["reason_codes"]
     assert "hygiene" in overridden_codes
+    assert anon.get(f"/api/v1/agent/handoffs/{hid}", headers=team["alice"]).json()["return"]["may_override"] is True
 
     r = act(anon, hid, "override", team["alice"], reason=f"   {REASON}  ")
     assert r.status_code == 200, r.text
@@ -221,6 +222,7 @@ def test_overriding_the_policys_refusal_approves_with_the_paid_price_and_is_audi
     assert view["history"][2]["note"] == REASON
     assert view["overrides"][0]["by"] == "Alice" and view["overrides"][0]["reason"] == REASON
     assert view["overrides"][0]["overridden_codes"] == overridden_codes
+    assert view["may_override"] is False
     assert events(anon, hid, team["alice"])[-1] == (f"return_overridden:{body['rma']}", "Alice")
 
     # The customer sees the exception in their language, never the agent's reason.
@@ -267,3 +269,17 @@ def test_a_rejection_after_inspection_cannot_be_overridden(anon, team):
     assert r.json()["error"]["message_fr"]
     assert act(anon, hid, "approve", team["alice"]).status_code == 409
     assert anon.get(f"/api/v1/staff/returns/{rma}", headers=STAFF).json()["status"] == "rejected"
+
+
+def test_erasing_the_customer_scrubs_them_from_the_override_reason(anon, ctx, team):
+    """The reason is staff words about the customer: erasure scrubs it like a status note,
+    and a reason left too short for the audit row reads as erased."""
+    from backend.services.erasure import ERASED_REASON, erase_customer
+
+    customer, _ = policy_rejected_return(anon)
+    hid = handoff_for(anon, customer, claim_with=team["alice"])
+    assert act(anon, hid, "override", team["alice"], reason=CHLOE[1]).status_code == 200
+    report = erase_customer(ctx, email=CHLOE[1])
+    assert report.override_reasons == 1
+    with ctx.sessions() as s:
+        assert s.execute(select(PolicyOverride.reason)).scalars().all() == [ERASED_REASON]
