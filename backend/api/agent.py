@@ -2,7 +2,9 @@
 
 Every route needs a signed-in staff member with the role ``agent``, ``supervisor`` or
 ``admin`` (cookie session from the console page, with its CSRF token, or the bearer
-token of ``POST /api/v1/auth/login`` for scripts); the board is for supervisors.
+token of ``POST /api/v1/auth/login`` for scripts); the board is for supervisors. The
+``return/…`` routes act on the conversation's return for whoever holds the conversation (a
+supervisor or admin may step in) and answer the refreshed return with its staff history.
 Anonymous calls get 401, other roles 403.
 """
 from __future__ import annotations

@@ -333,6 +333,9 @@ ERRORS: dict[str, Localized] = {
     "reject_note_required": {
         "en": "Say why the return is refused (at most {max} characters).",
         "fr": "Indiquez pourquoi le retour est refusé ({max} caractères au plus)."},
+    "return_not_in_review": {
+        "en": "Only a return waiting for review can be approved or rejected here (this one is '{status}').",
+        "fr": "Seul un retour en attente d'examen peut être accepté ou refusé ici (statut : « {status} »)."},
     "label_not_needed": {"en": "This return needs no label: the customer keeps the item.",
                          "fr": "Ce retour n'a pas besoin d'étiquette : le client garde l'article."},
     "override_reason_length": {

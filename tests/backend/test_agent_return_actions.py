@@ -146,7 +146,8 @@ def test_approving_a_held_return_issues_its_label_and_says_so_in_the_transcript(
     assert view["history"][-2]["actor"].startswith("staff:") and "alice@shop.test" in view["history"][-2]["actor"]
     assert (f"return_approved:{body['rma']}", "Alice") in events(anon, hid, team["alice"])
     again = act(anon, hid, "approve", team["alice"])
-    assert again.status_code == 409 and again.json()["error"]["code"] == "illegal_transition"
+    assert again.status_code == 409 and again.json()["error"]["code"] == "return_not_in_review"
+    assert again.json()["error"]["current_status"] == "label_issued"
 
 
 def test_a_supervisor_may_step_in_on_someone_elses_conversation(anon, team):
@@ -267,7 +268,9 @@ def test_a_rejection_after_inspection_cannot_be_overridden(anon, team):
     r = act(anon, hid, "override", team["alice"], reason=REASON)
     assert r.status_code == 409 and r.json()["error"]["code"] == "override_not_allowed"
     assert r.json()["error"]["message_fr"]
-    assert act(anon, hid, "approve", team["alice"]).status_code == 409
+    for action in ("approve", "reject"):
+        r = act(anon, hid, action, team["alice"], note="not for the console")
+        assert r.status_code == 409 and r.json()["error"]["code"] == "return_not_in_review"
     assert anon.get(f"/api/v1/staff/returns/{rma}", headers=STAFF).json()["status"] == "rejected"
 
 

@@ -39,8 +39,13 @@ class Acting:
     history_actor: str
 
 
-def _return_rma(ctx: BackendContext, handoff_id: int, staff: StaffActor) -> str:
-    """The RMA of the handoff's return, once the caller may act on it (403/404/409 else)."""
+def _return_rma(ctx: BackendContext, handoff_id: int, staff: StaffActor, *,
+                in_review: bool = False) -> str:
+    """The RMA of the handoff's return, once the caller may act on it (403/404/409 else).
+
+    ``in_review``: the decision actions are for a return waiting for a person; the state
+    machine would let "reject" also fail an inspected return, which is the warehouse's.
+    """
     with session_scope(ctx.sessions) as session:
         handoff = handoffs.get(session, handoff_id)
         check_owner(handoff, staff)
@@ -49,6 +54,8 @@ def _return_rma(ctx: BackendContext, handoff_id: int, staff: StaffActor) -> str:
         ret = session.get(ReturnRequest, handoff.return_id) if handoff.return_id else None
         if ret is None:
             raise NotFound("handoff_no_return")
+        if in_review and ret.status != S.NEEDS_REVIEW.value:
+            raise Conflict("return_not_in_review", status=ret.status, extra={"current_status": ret.status})
         return ret.rma
 
 
@@ -64,7 +71,7 @@ def approve(ctx: BackendContext, handoff_id: int, who: Acting) -> tuple[str, dic
 
     (rma, the partner's error when that follow-up failed: the approval stands.)
     """
-    rma = _return_rma(ctx, handoff_id, who.staff)
+    rma = _return_rma(ctx, handoff_id, who.staff, in_review=True)
     error = review.approve(ctx, rma, actor=who.history_actor)
     _record(ctx, handoff_id, who.staff, APPROVED, rma)
     return rma, error
@@ -75,7 +82,7 @@ def reject(ctx: BackendContext, handoff_id: int, who: Acting, note: str | None) 
     text = (note or "").strip()
     if not text or len(text) > NOTE_MAX:
         raise Invalid("reject_note_required", max=NOTE_MAX)
-    rma = _return_rma(ctx, handoff_id, who.staff)
+    rma = _return_rma(ctx, handoff_id, who.staff, in_review=True)
     review.reject(ctx, rma, actor=who.history_actor, note=text)
     _record(ctx, handoff_id, who.staff, REJECTED, rma)
     return rma
