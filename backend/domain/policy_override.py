@@ -41,9 +41,10 @@ class Change:
 
 
 def clean_reason(reason: str | None) -> str | None:
-    """The reason as stored (trimmed), or None when it is too short or too long."""
+    """The reason as stored (trimmed), or None when it is too short or too long (or holds
+    a NUL character, which no one types and PostgreSQL cannot store)."""
     text = (reason or "").strip()
-    return text if REASON_MIN <= len(text) <= REASON_MAX else None
+    return text if REASON_MIN <= len(text) <= REASON_MAX and "\x00" not in text else None
 
 
 def overridable(status: str, history: Sequence[Change]) -> bool:

@@ -180,7 +180,7 @@ def test_carrier_down_after_approval_answers_the_approved_return_then_the_label_
 def test_rejecting_needs_a_note_which_the_history_keeps(anon, team):
     customer, body = needs_review_return(anon)
     hid = handoff_for(anon, customer, claim_with=team["alice"])
-    for note in (None, "   ", "x" * 1001):
+    for note in (None, "   ", "x" * 1001, "nul \u0000 byte"):
         r = act(anon, hid, "reject", team["alice"], note=note)
         assert r.status_code == 422 and r.json()["error"]["code"] == "reject_note_required"
         assert r.json()["error"]["message_fr"]
@@ -238,7 +238,7 @@ def test_overriding_the_policys_refusal_approves_with_the_paid_price_and_is_audi
 def test_the_override_reason_must_say_something(anon, ctx, team):
     customer, body = policy_rejected_return(anon)
     hid = handoff_for(anon, customer, claim_with=team["alice"])
-    for reason in (None, "", "too short", "  short    ", "x" * 1001):
+    for reason in (None, "", "too short", "  short    ", "x" * 1001, "a NUL \u0000 in the reason"):
         r = act(anon, hid, "override", team["alice"], reason=reason)
         assert r.status_code == 422 and r.json()["error"]["code"] == "override_reason_length"
         assert "10" in r.json()["error"]["message_fr"]

@@ -80,7 +80,7 @@ def approve(ctx: BackendContext, handoff_id: int, who: Acting) -> tuple[str, dic
 def reject(ctx: BackendContext, handoff_id: int, who: Acting, note: str | None) -> str:
     """Refuse the return held for review; the agent says why (kept in its history)."""
     text = (note or "").strip()
-    if not text or len(text) > NOTE_MAX:
+    if not text or len(text) > NOTE_MAX or "\x00" in text:
         raise Invalid("reject_note_required", max=NOTE_MAX)
     rma = _return_rma(ctx, handoff_id, who.staff, in_review=True)
     review.reject(ctx, rma, actor=who.history_actor, note=text)
