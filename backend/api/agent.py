@@ -2,7 +2,9 @@
 
 Every route needs a signed-in staff member with the role ``agent``, ``supervisor`` or
 ``admin`` (cookie session from the console page, with its CSRF token, or the bearer
-token of ``POST /api/v1/auth/login`` for scripts); the board is for supervisors.
+token of ``POST /api/v1/auth/login`` for scripts); the board is for supervisors. The
+``return/…`` routes act on the conversation's return for whoever holds the conversation (a
+supervisor or admin may step in) and answer the refreshed return with its staff history.
 Anonymous calls get 401, other roles 403.
 """
 from __future__ import annotations
@@ -25,10 +27,13 @@ from backend.context import BackendContext
 from backend.db.models import HandoffMessage, HandoffRequest, Photo, StaffAccount
 from backend.domain.staff import HANDOFF_ROLES, MANAGERS, StaffPrincipal
 from backend.queries import handoffs as handoff_queries
+from backend.queries.return_view import return_view
+from backend.queries.returns import get_return
 from backend.services import staff_sessions
 from backend.services.errors import NotFound
 from backend.workflows.handoff import claim as claim_flow
 from backend.workflows.handoff import reply as reply_flow
+from backend.workflows.handoff import return_actions
 from backend.workflows.handoff.close import close as close_flow
 from backend.workflows.handoff.common import StaffActor
 from backend.workflows.handoff.hand_back import hand_back as hand_back_flow
@@ -63,6 +68,25 @@ class TypingIn(BaseModel):
 
 class ReassignIn(BaseModel):
     staff_id: int
+
+
+class RejectIn(BaseModel):
+    # Checked by the workflow (trimmed, required), which answers in the caller's language.
+    note: Optional[str] = None
+
+
+class OverrideIn(BaseModel):
+    reason: Optional[str] = None
+
+
+def _acting(principal: StaffPrincipal) -> return_actions.Acting:
+    return return_actions.Acting(staff=_actor(principal),
+                                 history_actor=principal.actor() if principal.is_account else "staff-token")
+
+
+def _return_answer(ctx: BackendContext, session: Session, rma: str, error: dict | None = None) -> dict:
+    """The refreshed return (with its staff-only history), and a partner's error if any."""
+    return return_view(ctx, get_return(session, rma), error, for_staff=True)
 
 
 @router.get("/handoffs", response_model=schemas.HandoffListOut, responses=ERRORS)
@@ -152,6 +176,45 @@ def close(handoff_id: int = HandoffId, ctx: BackendContext = Depends(get_ctx),
           who: StaffPrincipal = Depends(require_roles(*AGENTS))) -> dict:
     """End the conversation; the bot asks the customer for a rating."""
     return close_flow(ctx, handoff_id, _actor(who))
+
+
+# --- the handoff's return: agent, supervisor, admin; the conversation's owner or a supervisor
+@router.post("/handoffs/{handoff_id}/return/approve", responses=ERRORS)
+def approve_return(handoff_id: int = HandoffId, ctx: BackendContext = Depends(get_ctx),
+                   session: Session = Depends(db_session),
+                   who: StaffPrincipal = Depends(require_roles(*AGENTS))) -> dict:
+    """Approve the return held for review; its label (or returnless refund) follows. A
+    partner down after the approval answers the approved return with ``follow_up_error``."""
+    rma, error = return_actions.approve(ctx, handoff_id, _acting(who))
+    return _return_answer(ctx, session, rma, error)
+
+
+@router.post("/handoffs/{handoff_id}/return/reject", responses=ERRORS)
+def reject_return(body: RejectIn, handoff_id: int = HandoffId, ctx: BackendContext = Depends(get_ctx),
+                  session: Session = Depends(db_session),
+                  who: StaffPrincipal = Depends(require_roles(*AGENTS))) -> dict:
+    """Refuse the return held for review, saying why (``note``, required)."""
+    rma = return_actions.reject(ctx, handoff_id, _acting(who), body.note)
+    return _return_answer(ctx, session, rma)
+
+
+@router.post("/handoffs/{handoff_id}/return/label", responses=ERRORS)
+def issue_return_label(handoff_id: int = HandoffId, ctx: BackendContext = Depends(get_ctx),
+                       session: Session = Depends(db_session),
+                       who: StaffPrincipal = Depends(require_roles(*AGENTS))) -> dict:
+    """Buy the label of an approved return that has none (503 when the carrier is down)."""
+    rma = return_actions.label(ctx, handoff_id, _acting(who))
+    return _return_answer(ctx, session, rma)
+
+
+@router.post("/handoffs/{handoff_id}/return/override", responses=ERRORS)
+def override_return(body: OverrideIn, handoff_id: int = HandoffId, ctx: BackendContext = Depends(get_ctx),
+                    session: Session = Depends(db_session),
+                    who: StaffPrincipal = Depends(require_roles(*AGENTS))) -> dict:
+    """Approve a return the policy refused, as an exception: ``reason`` (10–1000 characters)
+    is required and audited with the reason codes it overrides."""
+    rma, error = return_actions.override(ctx, handoff_id, _acting(who), body.reason)
+    return _return_answer(ctx, session, rma, error)
 
 
 @router.get("/handoffs/{handoff_id}/photos/{photo_id}", responses=ERRORS, response_class=FileResponse)

@@ -178,6 +178,8 @@ class ReturnRequest(Base):
     )
     labels = relationship("Label", back_populates="return_request", order_by="Label.id")
     refunds = relationship("Refund", back_populates="return_request", order_by="Refund.id")
+    overrides = relationship("PolicyOverride", back_populates="return_request",
+                             order_by="PolicyOverride.id")
 
 
 class ReturnLine(Base):
@@ -225,6 +227,33 @@ class ReturnStatusChange(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
     return_request = relationship("ReturnRequest", back_populates="history")
+
+
+class PolicyOverride(Base):
+    """A person approved a return the policy had refused: who, why, and what they overrode.
+
+    The audit trail of exceptions (``backend.services.policy_overrides`` is its one
+    writer): ``reason`` is the staff member's own words (internal, never shown to the
+    customer), ``overridden_codes`` the policy's reason codes of the refusal, ``actor`` as
+    in the status history (``staff:<id>:<email>``, or ``staff-token``).
+    """
+
+    __tablename__ = "policy_overrides"
+
+    id = Column(Integer, primary_key=True)
+    return_id = Column(ForeignKey("return_requests.id"), nullable=False, index=True)
+    staff_id = Column(ForeignKey("staff_accounts.id"), nullable=True)
+    actor = Column(String(80), nullable=False)
+    reason = Column(Text, nullable=False)
+    overridden_codes = Column(JSON, nullable=False, default=list)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    return_request = relationship("ReturnRequest", back_populates="overrides")
+    staff = relationship("StaffAccount")
+
+    __table_args__ = (
+        CheckConstraint("length(reason) between 10 and 1000", name="ck_policy_override_reason"),
+    )
 
 
 class Photo(Base):

@@ -325,6 +325,27 @@ ERRORS: dict[str, Localized] = {
         "en": "The assistant could not be reached, so the conversation stays with you. Try again in a moment.",
         "fr": "L'assistant est injoignable : la conversation reste avec vous. Réessayez dans un instant.",
     },
+    "handoff_not_claimed_for_return": {
+        "en": "Only a conversation you hold lets you act on its return.",
+        "fr": "Seule une conversation que vous avez prise en charge permet d'agir sur son retour."},
+    "handoff_no_return": {"en": "This conversation has no return to act on.",
+                          "fr": "Cette conversation n'a pas de retour sur lequel agir."},
+    "reject_note_required": {
+        "en": "Say why the return is refused (at most {max} characters).",
+        "fr": "Indiquez pourquoi le retour est refusé ({max} caractères au plus)."},
+    "return_not_in_review": {
+        "en": "Only a return waiting for review can be approved or rejected here (this one is '{status}').",
+        "fr": "Seul un retour en attente d'examen peut être accepté ou refusé ici (statut : « {status} »)."},
+    "label_not_needed": {"en": "This return needs no label: the customer keeps the item.",
+                         "fr": "Ce retour n'a pas besoin d'étiquette : le client garde l'article."},
+    "override_reason_length": {
+        "en": "Write why the policy is overridden, in {min} to {max} characters.",
+        "fr": "Expliquez pourquoi la politique est contournée, en {min} à {max} caractères."},
+    "override_not_allowed": {
+        "en": "Only a return the policy refused when it was requested can be approved as an "
+              "exception (this one is '{status}').",
+        "fr": "Seul un retour refusé par la politique au moment de la demande peut être accepté "
+              "à titre exceptionnel (statut : « {status} »)."},
     "handoff_photo_not_found": {"en": "No such photo in this conversation.",
                         "fr": "Aucune photo de ce nom dans cette conversation."},
 }

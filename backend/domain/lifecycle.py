@@ -42,11 +42,18 @@ TRANSITIONS: dict[ReturnStatus, frozenset[ReturnStatus]] = {
     S.REFUNDED: frozenset({S.CLOSED}),
     S.EXCHANGED: frozenset({S.CLOSED}),
     S.CREDITED: frozenset({S.CLOSED}),
-    S.REJECTED: frozenset({S.CLOSED}),
+    # A policy refusal can be overridden by a person (see OVERRIDE_ONLY).
+    S.REJECTED: frozenset({S.CLOSED, S.APPROVED}),
     S.CLOSED: frozenset(),
     S.CANCELLED: frozenset(),
     S.EXPIRED: frozenset(),
 }
+
+# Moves the table allows only to one named workflow, never to a generic status change:
+# rejected → approved is the policy override (``backend.workflows.override_policy``), which
+# also recomputes the money and records who overrode what and why. The one writer of
+# statuses (``backend.services.transitions``) refuses them unless asked for explicitly.
+OVERRIDE_ONLY: frozenset[tuple[ReturnStatus, ReturnStatus]] = frozenset({(S.REJECTED, S.APPROVED)})
 
 TERMINAL: frozenset[ReturnStatus] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 # A customer may cancel only before the parcel is on its way.
@@ -62,8 +69,10 @@ class IllegalTransition(Exception):
         self.current = current
         self.target = target
         known = is_status(current)
+        # What an ordinary move may reach: the override-only moves are not offered.
         self.allowed: tuple[str, ...] = tuple(
-            sorted(s.value for s in TRANSITIONS[ReturnStatus(current)]) if known else ())
+            sorted(s.value for s in TRANSITIONS[ReturnStatus(current)]
+                   if (ReturnStatus(current), s) not in OVERRIDE_ONLY) if known else ())
         allowed_text = ", ".join(self.allowed) if self.allowed else "none (final state)"
         super().__init__(
             f"A return that is '{current}' cannot become '{target}'. Allowed next: {allowed_text}."
@@ -85,10 +94,18 @@ def can_transition(current: str | ReturnStatus, target: str | ReturnStatus) -> b
     return _as_status(target) in TRANSITIONS[_as_status(current)]
 
 
-def check_transition(current: str | ReturnStatus, target: str | ReturnStatus) -> ReturnStatus:
-    """Return the target status, or raise :class:`IllegalTransition`."""
+def check_transition(current: str | ReturnStatus, target: str | ReturnStatus, *,
+                     policy_override: bool = False) -> ReturnStatus:
+    """Return the target status, or raise :class:`IllegalTransition`.
+
+    A move of :data:`OVERRIDE_ONLY` is legal only with ``policy_override=True`` (which only
+    the override workflow passes); an override flag on any other move is refused too, so
+    the flag cannot smuggle an ordinary move through.
+    """
     cur = getattr(current, "value", current)
     tgt = getattr(target, "value", target)
     if not can_transition(cur, tgt):
+        raise IllegalTransition(cur, tgt)
+    if ((ReturnStatus(cur), ReturnStatus(tgt)) in OVERRIDE_ONLY) != policy_override:
         raise IllegalTransition(cur, tgt)
     return ReturnStatus(tgt)

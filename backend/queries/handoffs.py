@@ -183,7 +183,7 @@ def conversation(ctx: BackendContext, session: Session, handoff_id: int, languag
     names = _staff_names(session, {m.staff_id for m in messages if m.staff_id}
                          | ({h.assigned_staff_id} if h.assigned_staff_id else set()))
     ret = session.get(ReturnRequest, h.return_id) if h.return_id else None
-    ret_view = return_view(ctx, ret) if ret is not None else None
+    ret_view = return_view(ctx, ret, for_staff=True) if ret is not None else None
     customer = _customer_panel(session, h)
     photos = session.execute(select(Photo.public_id, Photo.created_at).where(
         Photo.conversation_id == h.conversation_id).order_by(Photo.id)).all()

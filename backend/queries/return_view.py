@@ -10,6 +10,7 @@ import datetime as dt
 from backend.context import BackendContext
 from backend.db.models import ReturnRequest
 from backend.domain.lifecycle import ReturnStatus as S
+from backend.domain.policy_override import Change, overridable
 from backend.domain.status_text import NEXT_STEPS, status_text
 from backend.queries.labels import label_url
 from backend.queries.returns import item_names
@@ -78,7 +79,31 @@ def explanation(ret: ReturnRequest) -> dict[str, str]:
     return {"en": ret.explanation_en, "fr": ret.explanation_fr}
 
 
-def return_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict | None = None) -> dict:
+def staff_history(ret: ReturnRequest) -> dict:
+    """What only staff read: every change with who and their note, the policy overrides with
+    their reasons (internal words, never in a customer's view), and whether the policy's
+    refusal may still be overridden (so the console offers it only then)."""
+    changes = [Change(h.from_status, h.to_status, h.actor) for h in ret.history]
+    return {
+        "may_override": overridable(ret.status, changes),
+        "history": [{"from_status": h.from_status, "status": h.to_status, "actor": h.actor, "note": h.note,
+                     "at": h.created_at} for h in ret.history],
+        "overrides": [{"by": o.staff.display_name if o.staff is not None else o.actor, "actor": o.actor,
+                       "reason": o.reason, "overridden_codes": list(o.overridden_codes or []),
+                       "at": o.created_at} for o in ret.overrides],
+    }
+
+
+def return_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict | None = None, *,
+                for_staff: bool = False) -> dict:
+    """The return as told to its customer; ``for_staff`` adds :func:`staff_history`."""
+    view = _customer_view(ctx, ret, follow_up_error)
+    if for_staff:
+        view.update(staff_history(ret))
+    return view
+
+
+def _customer_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dict | None) -> dict:
     label = ret.labels[-1] if ret.labels else None
     return {
         "rma": ret.rma,

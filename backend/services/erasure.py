@@ -30,6 +30,7 @@ from sqlalchemy import create_engine, delete, func, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
 from backend.context import BackendContext
+from backend.domain.policy_override import REASON_MIN
 from backend.db.models import (
     ConversationSession,
     Customer,
@@ -83,6 +84,7 @@ class ErasureReport:
     reason_texts: int = 0
     status_notes: int = 0
     refund_notes: int = 0
+    override_reasons: int = 0
     photos: int = 0
     photo_files: int = 0
     label_files: int = 0
@@ -103,6 +105,9 @@ class ErasureReport:
         out.append(f"  conversations: {len(self.conversation_ids)}")
         out.append(f"  tracker store: {self.tracker_note or 'not asked'}")
         return out
+
+
+ERASED_REASON = "(erased with the customer's personal data)"
 
 
 def _scrub(value: str | None, needles: list[str]) -> str | None:
@@ -230,6 +235,12 @@ def _erase(ctx: BackendContext, session: Session, report: ErasureReport, email: 
             if scrubbed != change.note:
                 change.note = scrubbed
                 report.status_notes += 1
+        for override in ret.overrides:  # staff words about the customer, kept as the audit's why
+            scrubbed = _scrub(override.reason, needles)
+            if scrubbed != override.reason:
+                # The audit row needs a reason of REASON_MIN characters at least.
+                override.reason = scrubbed if len(scrubbed) >= REASON_MIN else ERASED_REASON
+                report.override_reasons += 1
         for refund in ret.refunds:
             scrubbed = _scrub(refund.failure_reason, needles)
             if scrubbed != refund.failure_reason:

@@ -17,10 +17,16 @@ from backend.services.errors import Conflict
 
 
 def apply_transition(session: Session, ret: ReturnRequest, target: str | ReturnStatus, *,
-                     actor: str, at: dt.datetime, note: str | None = None) -> None:
-    """Move ``ret`` to ``target`` at ``at`` or raise :class:`Conflict` having changed nothing."""
+                     actor: str, at: dt.datetime, note: str | None = None,
+                     policy_override: bool = False) -> None:
+    """Move ``ret`` to ``target`` at ``at`` or raise :class:`Conflict` having changed nothing.
+
+    ``policy_override`` is for the policy-override service alone: it is the only way to take
+    a move of ``lifecycle.OVERRIDE_ONLY`` (rejected → approved); every other caller gets
+    the same 409 as for any illegal move.
+    """
     try:
-        new_status = check_transition(ret.status, target)
+        new_status = check_transition(ret.status, target, policy_override=policy_override)
     except IllegalTransition as exc:
         raise illegal_transition(exc) from None
     session.add(ReturnStatusChange(return_request=ret, from_status=ret.status,

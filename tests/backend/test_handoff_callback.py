@@ -211,7 +211,7 @@ def test_migration_0008_downgrades_and_upgrades(tctx, database_url):
 
     assert {"callback_via", "callback_at"} <= columns()
     tctx.engine.dispose()
-    downgrade(database_url, "0006")
+    downgrade(database_url, "0007")
     assert not {"callback_via", "callback_at"} & columns()
     tctx.engine.dispose()
     upgrade(database_url)

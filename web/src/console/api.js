@@ -55,6 +55,7 @@ export function makeApi({ csrfCookie, csrfHeader, lang, onUnauthorized }) {
     typing: (id, typing) => call("POST", `/api/v1/agent/handoffs/${id}/typing`, { typing }),
     team: () => call("GET", "/api/v1/agent/team"),
     reassign: (id, staffId) => call("POST", `/api/v1/agent/handoffs/${id}/reassign`, { staff_id: staffId }),
+    returnAction: (id, action, body) => call("POST", `/api/v1/agent/handoffs/${id}/return/${action}`, body),
     photoUrl: (id, photoId) => `/api/v1/agent/handoffs/${id}/photos/${encodeURIComponent(photoId)}`,
     lang,
   };

@@ -2,6 +2,7 @@
 // context (right). Plain DOM, text only (never innerHTML), strings from strings.js.
 import { makeApi, ApiError } from "./api.js";
 import { strings, fill, duration, eventText, CANNED } from "./strings.js";
+import { returnActions, returnEventText } from "./return_actions.js";
 
 const root = document.documentElement;
 const body = document.body;
@@ -189,7 +190,7 @@ function messageView(m, handoffId) {
   } else if (m.kind === "agent" && m.delivery) {
     extra.push(h("span", { class: `delivery ${m.delivery}`, text: T[m.delivery] || m.delivery }));
   }
-  const text = m.kind === "event" ? eventText(T, m.text) : m.text;
+  const text = m.kind === "event" ? returnEventText(m, T) || eventText(T, m.text) : m.text;
   return turnView(m.kind, text, { who, at: timeOf(m.at) }, extra);
 }
 
@@ -326,6 +327,8 @@ function renderContext() {
     r.decision.explanation ? h("p", { class: "muted", text: localized(r.decision.explanation) }) : null,
     h("ul", {}, (r.lines || []).map((l) => h("li", { text: `${l.quantity}× ${l.sku} · ${l.reason_code}${l.reason_codes && l.reason_codes.length ? " · " + l.reason_codes.join(", ") : ""}` }))),
   ] : h("p", { class: "muted", text: T.no_return })));
+  const acting = r && returnActions({ h, api, T, handoff: d.handoff, ret: r, showError, reload: load });
+  if (acting) pane.append(acting);
   const b = d.bot_view;
   pane.append(section(T.bot_view,
     h("table", { class: "bot-turns" }, h("thead", {}, h("tr", {}, h("th", { text: T.who.customer }), h("th", { text: T.intent }), h("th", { text: T.confidence }))),

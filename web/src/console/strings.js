@@ -32,6 +32,20 @@ export const STRINGS = {
       callback_unavailable_email: "No copy by email: no address on record",
       callback_unavailable_sms: "No copy by SMS: no number on record, or the customer replied STOP",
     },
+    ret_actions: {
+      title: "Act on the return", approve: "Approve", reject: "Reject",
+      reject_note: "Why is it refused? (kept in the return's history)", label: "Issue label",
+      override: "Override policy",
+      override_reason: "Why approve against the policy? (10 to 1000 characters, audited)",
+      override_confirm: "Approve this return as an exception to the policy? Your reason is recorded.",
+      override_length: "Write a reason of 10 to 1000 characters.", note_required: "Write why it is refused.",
+      overridden: "Approved as an exception by {by}: {reason}",
+    },
+    ret_events: {
+      return_approved: "Return {rma} approved", return_rejected: "Return {rma} rejected",
+      return_label_issued: "Label issued for return {rma}", return_overridden: "Return {rma} approved as an exception to the policy",
+      by: "{what} by {name}",
+    },
   },
   fr: {
     queue: "File d'attente", conversation: "Conversation", context: "Contexte",
@@ -63,6 +77,20 @@ export const STRINGS = {
       callback_failed_email: "La copie par e-mail n'a pas pu partir", callback_failed_sms: "La copie par SMS n'a pas pu partir",
       callback_unavailable_email: "Pas de copie par e-mail : aucune adresse connue",
       callback_unavailable_sms: "Pas de copie par SMS : aucun numéro connu, ou le client a répondu STOP",
+    },
+    ret_actions: {
+      title: "Agir sur le retour", approve: "Accepter", reject: "Refuser",
+      reject_note: "Pourquoi est-il refusé ? (gardé dans l'historique du retour)", label: "Émettre l'étiquette",
+      override: "Déroger à la politique",
+      override_reason: "Pourquoi accepter malgré la politique ? (10 à 1000 caractères, tracé)",
+      override_confirm: "Accepter ce retour à titre exceptionnel, en dérogation à la politique ? Votre motif est enregistré.",
+      override_length: "Écrivez un motif de 10 à 1000 caractères.", note_required: "Indiquez pourquoi il est refusé.",
+      overridden: "Accepté à titre exceptionnel par {by} : {reason}",
+    },
+    ret_events: {
+      return_approved: "Retour {rma} accepté", return_rejected: "Retour {rma} refusé",
+      return_label_issued: "Étiquette émise pour le retour {rma}", return_overridden: "Retour {rma} accepté en dérogation à la politique",
+      by: "{what} par {name}",
     },
   },
 };
