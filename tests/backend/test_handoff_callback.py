@@ -205,10 +205,13 @@ def test_a_malformed_smtp_url_is_refused_at_start(url):
         SmtpSender(url, "returns@shop.test")
 
 
-def test_migration_0008_downgrades_and_upgrades(tctx, database_url):
+def test_migration_0008_downgrades_and_upgrades(anon, tctx, database_url):
     def columns() -> set[str]:
         return {c["name"] for c in inspect(tctx.engine).get_columns("handoff_requests")}
 
+    # With rows that point at the table (its transcript lines): the downgrade keeps them.
+    hid = handoff_for(anon, "BM-100001", "alice.martin@example.com")
+    customer_says(anon, EMAIL_CHOICE)
     assert {"callback_via", "callback_at"} <= columns()
     tctx.engine.dispose()
     downgrade(database_url, "0007")
@@ -216,3 +219,5 @@ def test_migration_0008_downgrades_and_upgrades(tctx, database_url):
     tctx.engine.dispose()
     upgrade(database_url)
     assert {"callback_via", "callback_at"} <= columns()
+    handoff, messages = stored(tctx, hid)
+    assert handoff.callback_via is None and [m.text for m in messages][-1] == "callback_email"

@@ -37,9 +37,22 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(_url())
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table by copying it and dropping the old one ("batch" mode),
+            # which its foreign keys refuse while other tables point at it: they are off for
+            # the migration (set outside a transaction, as SQLite requires) and every
+            # reference is checked once it is done.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            if conn.in_transaction():  # SQLAlchemy began one: end it, so Alembic begins its own
+                conn.get_transaction().commit()
         context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
     engine.dispose()
 
 

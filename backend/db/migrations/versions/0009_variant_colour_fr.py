@@ -23,5 +23,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('variants', schema=None) as batch_op:
-        batch_op.drop_column('colour_fr')
+    # A plain DROP COLUMN (SQLite has it since 3.35): a batch copy of ``variants`` would
+    # drop the table that order lines and stock point at, which SQLite's foreign keys refuse.
+    op.drop_column('variants', 'colour_fr')
