@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.db.models import HandoffMessage, HandoffRequest, StaffAccount, StaffSession
-from backend.queries.handoffs import AGENT_ROLES
+from backend.db.models import HandoffMessage, HandoffRequest, StaffAccount
+from backend.queries.handoffs import online_staff
+
 # Ended by an agent: given back to the bot or closed (a cancelled request was nobody's work).
 HANDLED = ("returned", "closed")
 
@@ -41,16 +42,6 @@ def percentile(values: list[float], share: float) -> float | None:
 
 def _seconds(value: float | None) -> int | None:
     return None if value is None else int(round(value))
-
-
-def online_staff(session: Session, *, now: dt.datetime, within_seconds: int) -> set[int]:
-    """Accounts that can take a conversation with a console seen in the last seconds."""
-    since = now - dt.timedelta(seconds=within_seconds)
-    return set(session.execute(select(StaffSession.account_id.distinct())
-                               .join(StaffAccount, StaffAccount.id == StaffSession.account_id)
-                               .where(StaffAccount.active.is_(True), StaffAccount.role.in_(AGENT_ROLES),
-                                      StaffSession.revoked_at.is_(None), StaffSession.expires_at > now,
-                                      StaffSession.last_seen_at >= since)).scalars())
 
 
 def _first_responders(session: Session, handoff_ids: list[int]) -> dict[int, int | None]:

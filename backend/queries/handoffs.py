@@ -37,14 +37,19 @@ SLOTS_SHOWN = ("language", "order_reference", "order_number", "verified", "custo
                "return_resolution", "exchange_sku", "last_rma", "failed_answers", "requested_slot")
 
 
-def agents_online(session: Session, *, now: dt.datetime, within_seconds: int) -> int:
-    """Accounts that can take a conversation with a console seen in the last minutes."""
+def online_staff(session: Session, *, now: dt.datetime, within_seconds: int) -> set[int]:
+    """Accounts that can take a conversation with a console seen in the last seconds."""
     since = now - dt.timedelta(seconds=within_seconds)
-    return session.execute(select(func.count(func.distinct(StaffSession.account_id)))
-                           .join(StaffAccount, StaffAccount.id == StaffSession.account_id)
-                           .where(StaffAccount.active.is_(True), StaffAccount.role.in_(AGENT_ROLES),
-                                  StaffSession.revoked_at.is_(None), StaffSession.expires_at > now,
-                                  StaffSession.last_seen_at >= since)).scalar_one()
+    return set(session.execute(select(StaffSession.account_id.distinct())
+                               .join(StaffAccount, StaffAccount.id == StaffSession.account_id)
+                               .where(StaffAccount.active.is_(True), StaffAccount.role.in_(AGENT_ROLES),
+                                      StaffSession.revoked_at.is_(None), StaffSession.expires_at > now,
+                                      StaffSession.last_seen_at >= since)).scalars())
+
+
+def agents_online(session: Session, *, now: dt.datetime, within_seconds: int) -> int:
+    """How many of them (:func:`online_staff`)."""
+    return len(online_staff(session, now=now, within_seconds=within_seconds))
 
 
 def wait_minutes(session: Session, handoff: HandoffRequest, *, now: dt.datetime, agents: int) -> int | None:

@@ -29,8 +29,6 @@ export function makeBoard({ api, T, h, lang, guarded }) {
   }
 
   function render(b) {
-    const fr = b.median_first_response_seconds == null ? B.none
-      : `${fill(B.median, { t: duration(b.median_first_response_seconds) })} · ${fill(B.p80, { t: duration(b.p80_first_response_seconds) })}`;
     pane.replaceChildren(
       h("div", { class: "board-head" }, h("h2", { id: "board-title", text: B.title }),
         h("span", { class: "muted", id: "board-updated",
@@ -40,8 +38,10 @@ export function makeBoard({ api, T, h, lang, guarded }) {
         tile("claimed", B.claimed, String(b.claimed)),
         tile("oldest", B.oldest_wait, b.waiting ? duration(b.oldest_wait_seconds) : B.none),
         tile("online", B.online, String(b.agents_online)),
-        tile("first-response", B.first_response, fr,
-          h("span", { class: "tile-note", text: `${fill(B.replies, { n: b.first_responses })} · ${B.first_response_help}` })),
+        tile("first-response", B.first_response, secs(b.median_first_response_seconds),
+          h("span", { class: "tile-note", text: fill(B.replies, { n: b.first_responses }) })),
+        tile("first-response-p80", B.p80, secs(b.p80_first_response_seconds),
+          h("span", { class: "tile-note", text: B.first_response_help })),
         tile("claim-time", B.claim_time, secs(b.median_claim_seconds)),
         tile("csat", B.csat, b.csat_average == null ? B.none : fill(B.csat_value, { avg: b.csat_average, n: b.csat_count }))),
       h("h3", { text: B.agents }),

@@ -12,8 +12,8 @@ export const STRINGS = {
     },
     board: {
       title: "Supervisor board", waiting: "Waiting", claimed: "Claimed", oldest_wait: "Oldest wait",
-      online: "Agents online", first_response: "First response today", median: "median {t}", p80: "80% within {t}",
-      replies: "{n} first replies", claim_time: "Time to claim today (median)", csat: "Rating today",
+      online: "Agents online", first_response: "First response today (median)", p80: "80% answered within",
+      replies: "first replies: {n}", claim_time: "Time to claim today (median)", csat: "Rating today",
       csat_value: "{avg} / 5 ({n})", none: "—", agents: "Agents", name: "Name", is_online: "Online",
       claimed_now: "Claimed now", handled_today: "Handled today", avg_first_response: "Avg first response",
       yes: "online", no: "offline", no_agents: "No agent online or active today.",
@@ -48,8 +48,8 @@ export const STRINGS = {
     },
     board: {
       title: "Tableau de supervision", waiting: "En attente", claimed: "Prises en charge", oldest_wait: "Attente la plus longue",
-      online: "Conseillers en ligne", first_response: "Première réponse aujourd'hui", median: "médiane {t}", p80: "80 % en moins de {t}",
-      replies: "{n} premières réponses", claim_time: "Délai de prise en charge aujourd'hui (médiane)", csat: "Note aujourd'hui",
+      online: "Conseillers en ligne", first_response: "Première réponse aujourd'hui (médiane)", p80: "80 % répondues en moins de",
+      replies: "premières réponses : {n}", claim_time: "Délai de prise en charge aujourd'hui (médiane)", csat: "Note aujourd'hui",
       csat_value: "{avg} / 5 ({n})", none: "—", agents: "Conseillers", name: "Nom", is_online: "En ligne",
       claimed_now: "En cours", handled_today: "Traitées aujourd'hui", avg_first_response: "1re réponse (moyenne)",
       yes: "en ligne", no: "hors ligne", no_agents: "Aucun conseiller en ligne ni actif aujourd'hui.",

@@ -31,8 +31,7 @@ export function mountViews({ api, T, h, lang, role, open, guarded }) {
       tab.setAttribute("aria-selected", key === name ? "true" : "false");
       tab.classList.toggle("active", key === name);
     }
-    queue.hidden = name !== "queue";
-    history.pane.hidden = name !== "history";
+    for (const [key, pane] of Object.entries(panes)) pane.hidden = key !== name;
     main.hidden = name === "board";
     document.body.dataset.view = name;
     if (board) (name === "board" ? board.show() : board.hide());
