@@ -82,11 +82,13 @@ def list_handoffs(status: str = Query("open", pattern=f"^({'|'.join(STATUS_SETS)
                   ctx: BackendContext = Depends(get_ctx), session: Session = Depends(db_session),
                   _who: StaffPrincipal = Depends(require_roles(*AGENTS))) -> dict:
     """Handoffs by status: ``open`` (the default: queued and claimed), ``queued`` and
-    ``claimed`` oldest first; ``ended`` (returned, closed, cancelled), one of those, or
-    ``all`` newest first. ``next_before`` pages on when there are more."""
+    ``claimed`` oldest first (a queue: the first ``limit``); ``ended`` (returned, closed,
+    cancelled), one of those, or ``all`` newest first (a history: ``next_before`` pages on
+    when there are more)."""
+    history = status not in QUEUE_SETS
     rows = handoff_queries.queue(session, STATUS_SETS[status], now=ctx.now(), limit=limit + 1, before=before,
-                                 search=q, newest_first=status not in QUEUE_SETS)
-    more = len(rows) > limit
+                                 search=q, newest_first=history)
+    more = history and len(rows) > limit
     rows = rows[:limit]
     return {"handoffs": rows, "next_before": rows[-1]["id"] if more else None}
 

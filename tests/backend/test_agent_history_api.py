@@ -77,6 +77,10 @@ def test_the_history_lists_ended_conversations_newest_first_by_status_and_search
     rest = anon.get("/api/v1/agent/handoffs", params={"status": "ended", "limit": 2,
                                                       "before": page["next_before"]}, headers=sam).json()
     assert [h["id"] for h in rest["handoffs"]] == [first["id"]] and rest["next_before"] is None
+    second_open = open_handoff(anon, "web-" + "5" * 32)
+    queue = anon.get("/api/v1/agent/handoffs", params={"limit": 1}, headers=sam).json()
+    assert [h["id"] for h in queue["handoffs"]] == [still_open["id"]] and queue["next_before"] is None  # a queue
+    assert ids(status="open", q="100001") == [] and second_open["id"] in ids(status="open")
 
 
 @pytest.mark.parametrize("params", [

@@ -228,3 +228,23 @@ def test_the_history_finds_an_ended_conversation_and_opens_it_read_only(open_bro
     page.get_by_role("tab", name="Queue").click()
     expect(page.locator("#history")).to_be_hidden()
     expect(page.locator(f".queue-item[data-handoff-id='{waiting['id']}']")).to_be_visible()
+
+
+def test_the_history_shows_more_a_page_at_a_time(open_browser, backend):
+    sam = bearer(backend, "sam@shop.example")
+    made = []
+    for n in range(27):  # a supervisor may close a waiting request
+        handoff = open_handoff(backend, f"web-{n:032x}", "en")
+        agent_call(backend, sam, handoff["id"], "close")
+        made.append(handoff["id"])
+    _context, page = open_browser("fr-FR")
+    sign_in(page, backend, "alex@shop.example", "fr")
+    page.get_by_role("tab", name="Historique").click()
+    items = page.locator("#history-list .history-item")
+    expect(items).to_have_count(25)
+    expect(items.first).to_have_attribute("data-handoff-id", str(made[-1]))
+    page.get_by_role("button", name="Afficher plus").click()
+    expect(items).to_have_count(27)
+    expect(items.last).to_have_attribute("data-handoff-id", str(made[0]))
+    expect(page.get_by_role("button", name="Afficher plus")).to_be_hidden()
+    expect(items.first).to_contain_text("jamais prise en charge")
