@@ -26,6 +26,7 @@ from backend.api.deps import db_session, get_ctx, require_roles
 from backend.context import BackendContext
 from backend.db.models import HandoffMessage, HandoffRequest, Photo, StaffAccount
 from backend.domain.staff import HANDOFF_ROLES, MANAGERS, StaffPrincipal
+from backend.queries import handoff_board as board_queries
 from backend.queries import handoffs as handoff_queries
 from backend.queries.return_view import return_view
 from backend.queries.returns import get_return
@@ -46,9 +47,15 @@ ERRORS = {401: {"model": schemas.ErrorOut}, 403: {"model": schemas.ErrorOut},
           422: {"model": schemas.ErrorOut}, 503: {"model": schemas.ErrorOut}}
 DB_INT_MAX = 2**31 - 1
 HandoffId = Path(..., ge=1, le=DB_INT_MAX)
+ENDED = ("closed", "returned", "cancelled")
+# What ``?status=`` may ask for: one status by its name, or a set. Open sets read as a queue
+# (oldest first), the others as a history (newest first).
 STATUS_SETS = {"queued": ("queued",), "claimed": ("claimed",), "open": ("queued", "claimed"),
-               "closed": ("closed", "returned", "cancelled"), "all": ("queued", "claimed", "returned",
-                                                                       "closed", "cancelled")}
+               "returned": ("returned",), "closed": ("closed",), "cancelled": ("cancelled",), "ended": ENDED,
+               "all": ("queued", "claimed", *ENDED)}
+QUEUE_SETS = ("queued", "claimed", "open")
+# An order number or an RMA, or a piece of one (letters, digits, dashes).
+SEARCH_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{1,39}$"
 # How often the live stream looks for changes, and how often it says it is alive.
 STREAM_POLL_SECONDS = 1.5
 KEEP_ALIVE_SECONDS = 60
@@ -90,11 +97,24 @@ def _return_answer(ctx: BackendContext, session: Session, rma: str, error: dict 
 
 
 @router.get("/handoffs", response_model=schemas.HandoffListOut, responses=ERRORS)
-def list_handoffs(status: str = Query("open", pattern="^(queued|claimed|open|closed|all)$"),
+def list_handoffs(status: str = Query("open", pattern=f"^({'|'.join(STATUS_SETS)})$"),
+                  q: Optional[str] = Query(None, pattern=SEARCH_PATTERN,
+                                           description="Part of an order number or an RMA"),
+                  limit: int = Query(200, ge=1, le=200),
+                  before: Optional[int] = Query(None, ge=1, le=DB_INT_MAX,
+                                                description="Only handoffs with a smaller id (the next page)"),
                   ctx: BackendContext = Depends(get_ctx), session: Session = Depends(db_session),
                   _who: StaffPrincipal = Depends(require_roles(*AGENTS))) -> dict:
-    """Handoffs by status; ``open`` (the default) is queued and claimed, oldest first."""
-    return {"handoffs": handoff_queries.queue(session, STATUS_SETS[status], now=ctx.now())}
+    """Handoffs by status: ``open`` (the default: queued and claimed), ``queued`` and
+    ``claimed`` oldest first (a queue: the first ``limit``); ``ended`` (returned, closed,
+    cancelled), one of those, or ``all`` newest first (a history: ``next_before`` pages on
+    when there are more)."""
+    history = status not in QUEUE_SETS
+    rows = handoff_queries.queue(session, STATUS_SETS[status], now=ctx.now(), limit=limit + 1, before=before,
+                                 search=q, newest_first=history)
+    more = history and len(rows) > limit
+    rows = rows[:limit]
+    return {"handoffs": rows, "next_before": rows[-1]["id"] if more else None}
 
 
 @router.get("/handoffs/{handoff_id}", responses=ERRORS)
@@ -233,8 +253,12 @@ def photo(handoff_id: int = HandoffId, photo_id: str = Path(..., min_length=1, m
 @router.get("/board", responses=ERRORS)
 def board(ctx: BackendContext = Depends(get_ctx), session: Session = Depends(db_session),
           _who: StaffPrincipal = Depends(require_roles(*SUPERVISORS))) -> dict:
-    """Waiting, claimed per agent, oldest wait, claim and first-response times, ratings."""
-    return handoff_queries.board(session, now=ctx.now())
+    """Waiting, claimed, oldest wait; today's first-response and claim times and ratings;
+    per agent: online, claimed now, handled today, average first response."""
+    now = ctx.now()
+    figures = board_queries.board(session, now=now, since=board_queries.day_start(now, ctx.support_hours.zone),
+                                  online_within_seconds=ctx.settings.agent_online_seconds)
+    return {**figures, "since": schemas.utc_timestamp(figures["since"])}
 
 
 @router.get("/team", responses=ERRORS)

@@ -298,6 +298,8 @@ class HandoffOut(BaseModel):
     updated_at: Optional[dt.datetime] = None
     csat_score: Optional[int] = None
     waiting_seconds: Optional[int] = None
+    order_number: Optional[str] = Field(None, description="The order it is about, when known (lists only)")
+    rma: Optional[str] = Field(None, description="The return it is about, when known (lists only)")
 
 
 class HandoffRequestOut(HandoffOut):
@@ -311,6 +313,7 @@ class HandoffRequestOut(HandoffOut):
 
 class HandoffListOut(BaseModel):
     handoffs: List[HandoffOut]
+    next_before: Optional[int] = Field(None, description="Pass as ?before= for the next page; null: no more")
 
 
 class CustomerMessageIn(BaseModel):

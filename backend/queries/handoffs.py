@@ -1,5 +1,5 @@
-"""What the agent console reads: the queue, one handed-over conversation with everything
-the bot knew, and the supervisor's board.
+"""What the agent console reads: the queue and the history, one handed-over conversation
+with everything the bot knew (the supervisor's board is ``backend.queries.handoff_board``).
 
 The conversation before the handoff is read from Rasa (the outbound port's ``history``),
 the part after it from ``handoff_messages``; the customer panel shows who they are
@@ -10,10 +10,9 @@ the "bot's view" are built from what the bot recorded, so the agent never asks a
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.adapters.conversations.base import ConversationEvent
@@ -39,14 +38,19 @@ SLOTS_SHOWN = ("language", "order_reference", "order_number", "verified", "custo
                "return_resolution", "exchange_sku", "last_rma", "failed_answers", "requested_slot")
 
 
-def agents_online(session: Session, *, now: dt.datetime, within_seconds: int) -> int:
-    """Accounts that can take a conversation with a console seen in the last minutes."""
+def online_staff(session: Session, *, now: dt.datetime, within_seconds: int) -> set[int]:
+    """Accounts that can take a conversation with a console seen in the last seconds."""
     since = now - dt.timedelta(seconds=within_seconds)
-    return session.execute(select(func.count(func.distinct(StaffSession.account_id)))
-                           .join(StaffAccount, StaffAccount.id == StaffSession.account_id)
-                           .where(StaffAccount.active.is_(True), StaffAccount.role.in_(AGENT_ROLES),
-                                  StaffSession.revoked_at.is_(None), StaffSession.expires_at > now,
-                                  StaffSession.last_seen_at >= since)).scalar_one()
+    return set(session.execute(select(StaffSession.account_id.distinct())
+                               .join(StaffAccount, StaffAccount.id == StaffSession.account_id)
+                               .where(StaffAccount.active.is_(True), StaffAccount.role.in_(AGENT_ROLES),
+                                      StaffSession.revoked_at.is_(None), StaffSession.expires_at > now,
+                                      StaffSession.last_seen_at >= since)).scalars())
+
+
+def agents_online(session: Session, *, now: dt.datetime, within_seconds: int) -> int:
+    """How many of them (:func:`online_staff`)."""
+    return len(online_staff(session, now=now, within_seconds=within_seconds))
 
 
 def wait_minutes(session: Session, handoff: HandoffRequest, *, now: dt.datetime, agents: int) -> int | None:
@@ -94,15 +98,49 @@ def message_view(m: HandoffMessage, names: dict[int, str] | None = None) -> dict
             "author": (names or {}).get(m.staff_id) if m.staff_id else None, "at": m.created_at}
 
 
-def queue(session: Session, statuses: tuple[str, ...], *, now: dt.datetime, limit: int = 200) -> list[dict]:
-    rows = list(session.execute(select(HandoffRequest).where(HandoffRequest.status.in_(statuses))
-                                .order_by(HandoffRequest.id).limit(limit)).scalars())
+def _search(text: str):
+    """Handoffs whose order number, or whose return's RMA or order number, contains ``text``
+    (letters, digits and dashes only: the route checks it, so no wildcard gets through)."""
+    pattern = f"%{text}%"
+    orders = select(Order.id).where(Order.number.ilike(pattern))
+    returns = select(ReturnRequest.id).where(or_(ReturnRequest.rma.ilike(pattern), ReturnRequest.order_id.in_(orders)))
+    return or_(HandoffRequest.order_id.in_(orders), HandoffRequest.return_id.in_(returns))
+
+
+def _references(session: Session, rows: list[HandoffRequest]) -> tuple[dict[int, str], dict[int, tuple[str, int]]]:
+    """Order numbers by order id, and (RMA, order id) by return id, for a page of handoffs."""
+    return_ids = {h.return_id for h in rows if h.return_id}
+    returns = {rid: (rma, oid) for rid, rma, oid in session.execute(
+        select(ReturnRequest.id, ReturnRequest.rma, ReturnRequest.order_id)
+        .where(ReturnRequest.id.in_(return_ids)))} if return_ids else {}
+    order_ids = {h.order_id for h in rows if h.order_id} | {oid for _rma, oid in returns.values()}
+    orders = dict(session.execute(select(Order.id, Order.number).where(Order.id.in_(order_ids))).all()) \
+        if order_ids else {}
+    return orders, returns
+
+
+def queue(session: Session, statuses: tuple[str, ...], *, now: dt.datetime, limit: int = 200,
+          before: int | None = None, search: str | None = None, newest_first: bool = False) -> list[dict]:
+    """Handoffs in these statuses: oldest first (a queue), or newest first (the history,
+    paged with ``before``, the smallest id of the previous page); each with its wait and the
+    order number and RMA it is about, when known."""
+    query = select(HandoffRequest).where(HandoffRequest.status.in_(statuses))
+    if before is not None:
+        query = query.where(HandoffRequest.id < before)
+    if search:
+        query = query.where(_search(search))
+    order = HandoffRequest.id.desc() if newest_first else HandoffRequest.id
+    rows = list(session.execute(query.order_by(order).limit(limit)).scalars())
     names = _staff_names(session, {h.assigned_staff_id for h in rows if h.assigned_staff_id})
+    orders, returns = _references(session, rows)
     views = []
     for h in rows:
         view = handoff_view(h, names)
         waited_until = h.claimed_at or h.ended_at or now
         view["waiting_seconds"] = max(0, int((waited_until - h.created_at).total_seconds()))
+        rma, return_order = returns.get(h.return_id, (None, None)) if h.return_id else (None, None)
+        view["rma"] = rma
+        view["order_number"] = orders.get(h.order_id or return_order) if (h.order_id or return_order) else None
         views.append(view)
     return views
 
@@ -199,30 +237,3 @@ def conversation(ctx: BackendContext, session: Session, handoff_id: int, languag
         "bot_view": _bot_view(turns, slots),
     }
 
-
-def board(session: Session, *, now: dt.datetime, since_hours: int = 24) -> dict:
-    """The supervisor's board: waiting, claimed per agent, oldest wait, first-response time."""
-    since = now - dt.timedelta(hours=since_hours)
-    waiting = list(session.execute(select(HandoffRequest.created_at).where(
-        HandoffRequest.status == "queued")).scalars())
-    claimed = session.execute(select(HandoffRequest.assigned_staff_id, func.count()).where(
-        HandoffRequest.status == "claimed").group_by(HandoffRequest.assigned_staff_id)).all()
-    names = _staff_names(session, {sid for sid, _ in claimed if sid})
-    recent = session.execute(select(HandoffRequest.created_at, HandoffRequest.claimed_at,
-                                    HandoffRequest.first_response_at, HandoffRequest.csat_score).where(
-        HandoffRequest.created_at >= since)).all()
-    first_responses = [(fr - created).total_seconds() for created, _c, fr, _s in recent if fr]
-    claim_waits = [(c - created).total_seconds() for created, c, _fr, _s in recent if c]
-    scores = [s for *_rest, s in recent if s]
-    return {
-        "waiting": len(waiting),
-        "oldest_wait_seconds": int(max(((now - c).total_seconds() for c in waiting), default=0)),
-        "claimed": sum(n for _sid, n in claimed),
-        "per_agent": [{"staff_id": sid, "name": names.get(sid, "?"), "claimed": n} for sid, n in claimed],
-        "since_hours": since_hours,
-        "requests": len(recent),
-        "median_claim_seconds": int(statistics.median(claim_waits)) if claim_waits else None,
-        "median_first_response_seconds": int(statistics.median(first_responses)) if first_responses else None,
-        "csat_average": round(sum(scores) / len(scores), 2) if scores else None,
-        "csat_count": len(scores),
-    }

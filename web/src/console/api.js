@@ -56,6 +56,13 @@ export function makeApi({ csrfCookie, csrfHeader, lang, onUnauthorized }) {
     team: () => call("GET", "/api/v1/agent/team"),
     reassign: (id, staffId) => call("POST", `/api/v1/agent/handoffs/${id}/reassign`, { staff_id: staffId }),
     returnAction: (id, action, body) => call("POST", `/api/v1/agent/handoffs/${id}/return/${action}`, body),
+    history: ({ status, q, before, limit }) => {
+      const params = new URLSearchParams({ status, limit: String(limit) });
+      if (q) params.set("q", q);
+      if (before) params.set("before", String(before));
+      return call("GET", `/api/v1/agent/handoffs?${params}`);
+    },
+    board: () => call("GET", "/api/v1/agent/board"),
     photoUrl: (id, photoId) => `/api/v1/agent/handoffs/${id}/photos/${encodeURIComponent(photoId)}`,
     lang,
   };

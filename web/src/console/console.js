@@ -3,6 +3,7 @@
 import { makeApi, ApiError } from "./api.js";
 import { strings, fill, duration, eventText, CANNED } from "./strings.js";
 import { returnActions, returnEventText } from "./return_actions.js";
+import { mountViews } from "./views.js";
 
 const root = document.documentElement;
 const body = document.body;
@@ -125,6 +126,7 @@ function onQueue(snapshot) {
   if (state.seenQueued !== null && [...queuedNow].some((id) => !state.seenQueued.has(id))) beep();
   state.seenQueued = new Set([...(state.seenQueued || []), ...queuedNow]);
   renderQueue();
+  if (views) views.queueChanged();
   const selected = state.queue.find((i) => i.id === state.selectedId);
   const changed = snapshot.last_message_id !== state.lastMessageId
     || (selected && selected.updated_at !== state.selectedUpdatedAt);
@@ -133,6 +135,7 @@ function onQueue(snapshot) {
 }
 
 let stream = null;
+let views = null; // the tabs: queue, history, board (views.js)
 function connect() {
   stream = new EventSource("/api/v1/agent/stream");
   stream.addEventListener("queue", (ev) => {
@@ -351,6 +354,7 @@ function start() {
   body.dataset.lang = lang;
   $("live").textContent = T.live_lost;
   renderConversation();
+  views = mountViews({ api, T, h, lang, role: $("staff-role").dataset.role, open: select, guarded });
   // The queue at once (and without a live stream), then live.
   guarded(api.queue).then((data) => {
     if (data && state.seenQueued === null) onQueue({ handoffs: data.handoffs, last_message_id: state.lastMessageId });

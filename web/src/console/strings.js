@@ -2,6 +2,23 @@
 export const STRINGS = {
   en: {
     queue: "Queue", conversation: "Conversation", context: "Context",
+    views: { label: "Views", queue: "Queue", history: "History", board: "Board" },
+    history: {
+      title: "Past conversations", status_label: "Show", search_label: "Order number or RMA",
+      search_placeholder: "BM-100001 or RMA…", search: "Search", clear: "Clear", more: "Show more",
+      filters: { ended: "All ended", closed: "Closed", returned: "Returned to the bot", cancelled: "Cancelled" },
+      empty: "No conversation found.", search_invalid: "Type at least 2 letters or digits of an order number or RMA (dashes allowed).",
+      ended_at: "ended {at}", order: "order {n}", by: "by {name}", nobody: "never claimed", loading: "Loading…",
+    },
+    board: {
+      title: "Supervisor board", waiting: "Waiting", claimed: "Claimed", oldest_wait: "Oldest wait",
+      online: "Agents online", first_response: "First response today (median)", p80: "80% answered within",
+      replies: "first replies: {n}", claim_time: "Time to claim today (median)", csat: "Rating today",
+      csat_value: "{avg} / 5 ({n})", none: "—", agents: "Agents", name: "Name", is_online: "Online",
+      claimed_now: "Claimed now", handled_today: "Handled today", avg_first_response: "Avg first response",
+      yes: "online", no: "offline", no_agents: "No agent online or active today.",
+      updated: "Updated {at}", first_response_help: "From the customer's request to the agent's first reply.",
+    },
     empty_queue: "No one is waiting.", pick: "Pick a conversation in the queue.",
     waiting: "waiting {t}", verified: "verified", unverified: "unverified",
     status: { queued: "queued", claimed: "claimed", returned: "returned to the bot", closed: "closed", cancelled: "cancelled" },
@@ -49,6 +66,23 @@ export const STRINGS = {
   },
   fr: {
     queue: "File d'attente", conversation: "Conversation", context: "Contexte",
+    views: { label: "Vues", queue: "File d'attente", history: "Historique", board: "Supervision" },
+    history: {
+      title: "Conversations passées", status_label: "Afficher", search_label: "N° de commande ou RMA",
+      search_placeholder: "BM-100001 ou RMA…", search: "Rechercher", clear: "Effacer", more: "Afficher plus",
+      filters: { ended: "Toutes les terminées", closed: "Terminées", returned: "Rendues au bot", cancelled: "Annulées" },
+      empty: "Aucune conversation trouvée.", search_invalid: "Saisissez au moins 2 lettres ou chiffres d'un n° de commande ou d'un RMA (tirets permis).",
+      ended_at: "terminée {at}", order: "commande {n}", by: "par {name}", nobody: "jamais prise en charge", loading: "Chargement…",
+    },
+    board: {
+      title: "Tableau de supervision", waiting: "En attente", claimed: "Prises en charge", oldest_wait: "Attente la plus longue",
+      online: "Conseillers en ligne", first_response: "Première réponse aujourd'hui (médiane)", p80: "80 % répondues en moins de",
+      replies: "premières réponses : {n}", claim_time: "Délai de prise en charge aujourd'hui (médiane)", csat: "Note aujourd'hui",
+      csat_value: "{avg} / 5 ({n})", none: "—", agents: "Conseillers", name: "Nom", is_online: "En ligne",
+      claimed_now: "En cours", handled_today: "Traitées aujourd'hui", avg_first_response: "1re réponse (moyenne)",
+      yes: "en ligne", no: "hors ligne", no_agents: "Aucun conseiller en ligne ni actif aujourd'hui.",
+      updated: "Mis à jour à {at}", first_response_help: "De la demande du client à la première réponse du conseiller.",
+    },
     empty_queue: "Personne n'attend.", pick: "Choisissez une conversation dans la file.",
     waiting: "attend depuis {t}", verified: "vérifié", unverified: "non vérifié",
     status: { queued: "en attente", claimed: "prise en charge", returned: "rendue au bot", closed: "terminée", cancelled: "annulée" },
