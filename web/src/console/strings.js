@@ -18,6 +18,8 @@ export const STRINGS = {
     slots: "Slots", failed_answers: "Failed answers: {n}", photos: "Photos",
     live_lost: "Live updates interrupted; reconnecting…", network_error: "The server could not be reached.",
     dismiss: "Dismiss", sign_out: "Sign out", reassign: "Reassign to…",
+    attach_photo: "Attach a photo", photo_caption: "Caption (optional)", send_photo: "Send photo",
+    remove_photo: "Remove", photo_not_image: "Only images can be sent.",
   },
   fr: {
     queue: "File d'attente", conversation: "Conversation", context: "Contexte",
@@ -37,6 +39,8 @@ export const STRINGS = {
     slots: "Slots", failed_answers: "Réponses échouées : {n}", photos: "Photos",
     live_lost: "Mises à jour interrompues ; reconnexion…", network_error: "Le serveur est injoignable.",
     dismiss: "Fermer", sign_out: "Se déconnecter", reassign: "Confier à…",
+    attach_photo: "Joindre une photo", photo_caption: "Légende (facultative)", send_photo: "Envoyer la photo",
+    remove_photo: "Retirer", photo_not_image: "Seules les images peuvent être envoyées.",
   },
 };
 
