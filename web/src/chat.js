@@ -33,6 +33,11 @@ function agentOf(data, fallback) {
   return name || fallback;
 }
 
+/** The origin of the backend's address; one no image can have when it is unreadable. */
+function originOf(url) {
+  try { return new URL(url, document.baseURI).origin; } catch (_) { return "invalid:"; }
+}
+
 export class Chat {
   constructor(root, { rasaUrl, backendUrl, lang }) {
     this.root = root;
@@ -40,7 +45,7 @@ export class Chat {
     this.uploads = new Uploads(backendUrl, this.store);
     this.rasaUrl = rasaUrl;
     // Bot images (an agent's photos) are shown only from the backend that serves them.
-    this.imageOrigin = new URL(backendUrl, document.baseURI).origin;
+    this.imageOrigin = originOf(backendUrl);
     this.lang = pickLanguage(lang, this.store.get("lang"));
     this.pending = []; // photos chosen but not sent yet: {file, url, progress}
     this.busy = false;
