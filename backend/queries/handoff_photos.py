@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.db.models import HandoffMessage, HandoffRequest, Photo
@@ -18,6 +18,18 @@ from backend.db.models import HandoffMessage, HandoffRequest, Photo
 
 def _photo(session: Session, public_id: str) -> Photo | None:
     return session.execute(select(Photo).where(Photo.public_id == public_id)).scalars().first()
+
+
+def photo_of_line(session: Session, message: HandoffMessage) -> Photo | None:
+    """The photo a transcript line carries (None: none, or erased since)."""
+    return _photo(session, message.photo_public_id) if message.photo_public_id else None
+
+
+def agent_photo_count(session: Session, handoff_id: int) -> int:
+    """How many photos agents have sent in this handoff."""
+    return session.execute(select(func.count(HandoffMessage.id)).where(
+        HandoffMessage.handoff_id == handoff_id, HandoffMessage.kind == "agent",
+        HandoffMessage.photo_public_id.is_not(None))).scalar_one()
 
 
 def _sent_by_agent(session: Session, public_id: str, conversation_id: str | None = None) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.adapters.conversations.base import AgentMessage, DeliveryFailed
@@ -18,6 +17,7 @@ from backend.context import BackendContext
 from backend.db.models import HandoffMessage, HandoffRequest, Photo
 from backend.db.session import session_scope
 from backend.domain.handoff_lifecycle import HandoffStatus
+from backend.queries import handoff_photos
 from backend.queries.handoffs import message_view
 from backend.services import agent_media, handoffs, photos
 from backend.services.errors import Conflict, Invalid
@@ -44,10 +44,7 @@ def reply(ctx: BackendContext, handoff_id: int, staff: StaffActor, text: str) ->
 
 def _check_photo_room(ctx: BackendContext, session: Session, handoff_id: int) -> None:
     cap = ctx.settings.agent_photos_per_handoff
-    sent = session.execute(select(func.count(HandoffMessage.id)).where(
-        HandoffMessage.handoff_id == handoff_id, HandoffMessage.kind == "agent",
-        HandoffMessage.photo_public_id.is_not(None))).scalar_one()
-    if sent >= cap:
+    if handoff_photos.agent_photo_count(session, handoff_id) >= cap:
         raise Invalid("handoff_too_many_photos", cap=cap)
 
 
@@ -99,8 +96,7 @@ def retry(ctx: BackendContext, handoff_id: int, message_id: int, staff: StaffAct
         if stored is None or stored.handoff_id != handoff_id or stored.kind != "agent" or stored.delivery != "failed":
             raise Conflict("handoff_nothing_to_retry")
         text, conversation_id = stored.text or "", handoff.conversation_id
-        photo = (session.execute(select(Photo).where(Photo.public_id == stored.photo_public_id)).scalars().first()
-                 if stored.photo_public_id else None)
+        photo = handoff_photos.photo_of_line(session, stored)
         # A photo's link is signed afresh: the first one may be close to its end.
         photo_url = _photo_url(ctx, photo) if photo is not None else None
     return _deliver(ctx, message_id, conversation_id, AgentMessage(text, staff.name, photo_url))
