@@ -168,6 +168,13 @@ class Settings:
     rasa_api_url: str = field(
         default_factory=lambda: _env("BOOMERANG_RASA_API_URL", "http://127.0.0.1:5005").rstrip("/"))
     rasa_auth_token: str = field(default_factory=lambda: _secret("RASA_AUTH_TOKEN"))
+    # Photos an agent sends to a customer: at most this many per handoff, each served at a
+    # public, signed link (Twilio fetches MMS media from the internet; the web chat shows
+    # it) that stops working this long after it was sent.
+    agent_photos_per_handoff: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_AGENT_PHOTOS_MAX", "20")))
+    agent_media_ttl_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_AGENT_MEDIA_TTL", str(7 * 24 * 3600))))
     # Staff sign-in (the agent console and staff API). A session ends after this long
     # without use (idle) and, used or not, this long after sign-in (absolute).
     staff_session_idle_seconds: int = field(

@@ -20,18 +20,23 @@ from pydantic import BaseModel, constr
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sse_starlette.sse import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from backend.api import schemas
 from backend.api.deps import db_session, get_ctx, require_roles
+from backend.api.uploads import read_upload
 from backend.context import BackendContext
-from backend.db.models import HandoffMessage, HandoffRequest, Photo, StaffAccount
+from backend.db.models import HandoffMessage, HandoffRequest, StaffAccount
 from backend.domain.staff import HANDOFF_ROLES, MANAGERS, StaffPrincipal
 from backend.queries import handoff_board as board_queries
+from backend.queries import handoff_photos
 from backend.queries import handoffs as handoff_queries
 from backend.queries.return_view import return_view
 from backend.queries.returns import get_return
 from backend.services import staff_sessions
-from backend.services.errors import NotFound
+from backend.services.errors import Invalid, NotFound
 from backend.workflows.handoff import claim as claim_flow
 from backend.workflows.handoff import reply as reply_flow
 from backend.workflows.handoff import return_actions
@@ -63,6 +68,13 @@ KEEP_ALIVE_SECONDS = 60
 
 def _actor(principal: StaffPrincipal) -> StaffActor:
     return StaffActor(staff_id=principal.id, name=principal.name, role=principal.role)
+
+
+MAX_CAPTION = 4000
+PHOTO_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"},
+                   "caption": {"type": "string", "maxLength": MAX_CAPTION}}}}}}}
 
 
 class TextIn(BaseModel):
@@ -235,16 +247,39 @@ def override_return(body: OverrideIn, handoff_id: int = HandoffId, ctx: BackendC
     is required and audited with the reason codes it overrides."""
     rma, error = return_actions.override(ctx, handoff_id, _acting(who), body.reason)
     return _return_answer(ctx, session, rma, error)
+@router.post("/handoffs/{handoff_id}/photos", openapi_extra=PHOTO_FORM,
+             responses={**ERRORS, 413: {"model": schemas.ErrorOut}, 415: {"model": schemas.ErrorOut}})
+async def send_photo(request: Request, handoff_id: int = HandoffId, ctx: BackendContext = Depends(get_ctx),
+                     who: StaffPrincipal = Depends(require_roles(*AGENTS))) -> dict:
+    """Send the customer a photo (multipart ``file``, optional ``caption``) on their channel,
+    as the owner of the claimed conversation; it is checked and re-encoded like a customer's
+    photo. The body is read only once the caller is known; ``delivery`` says whether it left."""
+    try:
+        form = await request.form(max_files=1, max_fields=5)
+    except (HTTPException, ValueError):  # python-multipart's parse errors are ValueErrors
+        raise Invalid("upload_malformed") from None
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise Invalid("photo_missing")
+        caption = form.get("caption")
+        caption = caption.strip() if isinstance(caption, str) else ""
+        if len(caption) > MAX_CAPTION:
+            raise Invalid("handoff_caption_too_long", limit=MAX_CAPTION)
+        data = await read_upload(file, ctx.settings.photo_max_bytes)
+        return await run_in_threadpool(reply_flow.send_photo, ctx, handoff_id, _actor(who), data,
+                                       file.content_type, caption)
+    finally:
+        await form.close()
 
 
 @router.get("/handoffs/{handoff_id}/photos/{photo_id}", responses=ERRORS, response_class=FileResponse)
 def photo(handoff_id: int = HandoffId, photo_id: str = Path(..., min_length=1, max_length=40),
           session: Session = Depends(db_session),
           _who: StaffPrincipal = Depends(require_roles(*AGENTS))) -> FileResponse:
-    """A photo the customer sent in this conversation (only this conversation's)."""
-    handoff = session.get(HandoffRequest, handoff_id)
-    found = session.execute(select(Photo).where(Photo.public_id == photo_id)).scalars().first()
-    if handoff is None or found is None or found.conversation_id != handoff.conversation_id:
+    """A photo of this conversation (the customer's or one an agent sent in it), only this one's."""
+    found = handoff_photos.conversation_photo(session, handoff_id, photo_id)
+    if found is None:
         raise NotFound("handoff_photo_not_found")
     return FileResponse(found.storage_path, media_type=found.content_type,
                         headers={"Cache-Control": "private, max-age=300"})

@@ -261,6 +261,8 @@ class Photo(Base):
 
     A photo sent in a chat before the customer is verified belongs only to its
     conversation (``customer_id`` empty); creating a return in that conversation claims it.
+    A photo an agent sent the customer has no owner columns at all: the agent's
+    ``handoff_messages`` line that sent it names it (``backend.queries.handoff_photos``).
     """
 
     __tablename__ = "photos"

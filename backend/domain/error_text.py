@@ -348,6 +348,12 @@ ERRORS: dict[str, Localized] = {
               "à titre exceptionnel (statut : « {status} »)."},
     "handoff_photo_not_found": {"en": "No such photo in this conversation.",
                         "fr": "Aucune photo de ce nom dans cette conversation."},
+    "handoff_too_many_photos": {"en": "This conversation already has {cap} photos from the team.",
+                                "fr": "Cette conversation contient déjà {cap} photos de l'équipe."},
+    "handoff_caption_too_long": {"en": "A photo's caption holds at most {limit} characters.",
+                                 "fr": "La légende d'une photo fait au plus {limit} caractères."},
+    "agent_media_not_found": {"en": "No such photo, or its link has expired.",
+                              "fr": "Photo introuvable, ou son lien a expiré."},
 }
 
 # Words some errors put in their placeholders.
@@ -374,6 +380,8 @@ PUBLIC_CODES: dict[str, str] = {
     "staff_password_too_long": "staff_password_too_weak",
     "staff_password_blank": "staff_password_too_weak",
     "too_many_line_photos": "too_many_photos",
+    "handoff_too_many_photos": "too_many_photos",
+    "agent_media_not_found": "not_found",
 }
 
 

@@ -195,10 +195,18 @@ def _erase(ctx: BackendContext, session: Session, report: ErasureReport, email: 
         VerificationAttempt.client_key.in_(client_keys)))
         .execution_options(synchronize_session=False)).rowcount or 0
 
-    # Photos: the customer's, those of their returns, those sent in their conversations.
+    # Photos: the customer's, those of their returns, those sent in their conversations
+    # (by them, or by an agent: those are named only by the agent's transcript line).
     photo_filter = [Photo.conversation_id.in_(report.conversation_ids)]
+    their_handoffs = [HandoffRequest.conversation_id.in_(report.conversation_ids)]
     if ids:
         photo_filter.append(Photo.customer_id.in_(ids))
+        their_handoffs.append(HandoffRequest.customer_id.in_(ids))
+    photo_filter.append(Photo.public_id.in_(
+        select(HandoffMessage.photo_public_id)
+        .join(HandoffRequest, HandoffRequest.id == HandoffMessage.handoff_id)
+        .where(HandoffMessage.kind == "agent", HandoffMessage.photo_public_id.is_not(None),
+               or_(*their_handoffs))))
     if line_ids:
         photo_filter.append(Photo.return_line_id.in_(line_ids))
     photos = list(session.execute(select(Photo).where(or_(*photo_filter))).scalars())

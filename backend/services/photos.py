@@ -1,4 +1,7 @@
-"""Customer photos: validated and re-encoded, stored on disk, recorded in the database.
+"""Photos: validated and re-encoded, stored on disk, recorded in the database.
+
+Most are the customer's; an agent's photo for the customer (``store_staff_photo``) goes
+through the same checks and is stored the same way, tied to the transcript line that sent it.
 
 A photo can be uploaded before the return exists (the chat collects it while the customer
 is still answering, even before they are verified: then it belongs to the conversation
@@ -47,8 +50,10 @@ def _process(ctx: BackendContext, data: bytes, declared_type: str | None) -> Pro
 
 
 def _save(ctx: BackendContext, image: ProcessedImage, owner: dict,
-          check: Callable[[Session], None] | None = None) -> Photo:
-    """Write the file, then its row (after ``check`` passes in the same transaction)."""
+          check: Callable[[Session], None] | None = None,
+          then: Callable[[Session, Photo], None] | None = None) -> Photo:
+    """Write the file, then its row (after ``check`` passes in the same transaction, and
+    followed there by ``then``: whatever records the photo commits with it, or neither)."""
     public_id = f"ph_{secrets.token_urlsafe(12)}"
     path = photos_dir(ctx) / f"{public_id}.{image.extension}"
     path.write_bytes(image.data)
@@ -60,6 +65,9 @@ def _save(ctx: BackendContext, image: ProcessedImage, owner: dict,
                           height=image.height, size_bytes=len(image.data), sha256=image.sha256,
                           storage_path=str(path), created_at=ctx.now(), **owner)
             session.add(photo)
+            session.flush()
+            if then:
+                then(session, photo)
         return photo
     except BaseException:
         path.unlink(missing_ok=True)
@@ -92,6 +100,19 @@ def store_chat_photo(ctx: BackendContext, conversation_id: str, data: bytes,
         below_cap(session)  # refuse early, before decoding anything
     image = _process(ctx, data, declared_type)
     return _save(ctx, image, {"conversation_id": conversation_id}, check=below_cap)
+
+
+def store_staff_photo(ctx: BackendContext, data: bytes, declared_type: str | None,
+                      record: Callable[[Session, Photo], None]) -> Photo:
+    """A photo an agent sends to a customer: validated and re-encoded like a customer's.
+
+    It has no owner columns (no customer, no conversation): it is never evidence for a
+    return and never counts against the customer's own photos. ``record`` writes the
+    transcript line that sends it, in the same transaction, so every staff photo is one an
+    agent sent (that line is how the console and the public link find it).
+    """
+    image = _process(ctx, data, declared_type)
+    return _save(ctx, image, {}, then=record)
 
 
 def line_for_photo(ctx: BackendContext, claims: CustomerClaims, rma: str,

@@ -8,7 +8,8 @@ shell (who is signed in, sign-out) that loads the bundled ``/static/boomerang-co
 and ``.css`` (``web/src/console``): live queue, conversation and context over the agent API.
 
 Pages are served with a Content-Security-Policy that allows only their own inline script
-and style (by nonce) and requests to this origin, and may not be framed.
+and style (by nonce) and requests to this origin (images also from the page's own object
+URLs: a photo's preview), and may not be framed.
 """
 from __future__ import annotations
 
@@ -121,8 +122,10 @@ def signed_in(request: Request, ctx: BackendContext) -> Optional[StaffPrincipal]
 
 
 def _page(body: str, nonce: str) -> HTMLResponse:
+    # img-src blob: the preview of a photo the agent is about to send (an object URL the
+    # page made itself from the chosen file).
     csp = (f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
-           "connect-src 'self'; form-action 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'")
+           "connect-src 'self'; form-action 'self'; img-src 'self' blob:; base-uri 'none'; frame-ancestors 'none'")
     return HTMLResponse(body, headers={"Cache-Control": "no-store", "Content-Security-Policy": csp,
                                        "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
                                        "X-Content-Type-Options": "nosniff"})

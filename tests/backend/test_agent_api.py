@@ -23,6 +23,7 @@ ROUTES = [
     ("POST", "/api/v1/agent/handoffs/1/messages/1/retry"), ("POST", "/api/v1/agent/handoffs/1/notes"),
     ("POST", "/api/v1/agent/handoffs/1/typing"), ("POST", "/api/v1/agent/handoffs/1/handback"),
     ("POST", "/api/v1/agent/handoffs/1/close"), ("GET", "/api/v1/agent/handoffs/1/photos/x"),
+    ("POST", "/api/v1/agent/handoffs/1/photos"),
     ("GET", "/api/v1/agent/board"), ("GET", "/api/v1/agent/team"), ("GET", "/api/v1/agent/stream"),
 ]
 

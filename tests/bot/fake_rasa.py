@@ -67,10 +67,12 @@ class PausingAgent:
         await self.trigger_intent("EXTERNAL_handback", [{"entity": "handback_reason", "value": "agent"}],
                                   output_channel, tracker)
 
-    async def agent_says(self, sender_id: str, text: str, agent_name: str, output_channel: OutputChannel) -> None:
-        """An agent's message, as Rasa's /tracker/events?execute_side_effects=true records and sends it."""
+    async def agent_says(self, sender_id: str, text: str, agent_name: str, output_channel: OutputChannel,
+                         image: str | None = None) -> None:
+        """An agent's message (and photo), as Rasa's /tracker/events?execute_side_effects=true
+        records and sends it."""
         tracker = await self.tracker_store.get_or_create_tracker(sender_id)
-        await utter(tracker, output_channel, {"text": text},
+        await utter(tracker, output_channel, {"text": text, **({"image": image} if image else {})},
                     metadata={"boomerang": {"from": "agent", "agent_name": agent_name}})
         await self.tracker_store.save(tracker)
 

@@ -409,3 +409,31 @@ def test_photos_are_fetched_with_the_account_credentials(sms):
     sms.post(inbound(CUSTOMER, "", [(url, "image/png")]))
     assert sms.fake.media_requests == ["/media/a.png"]
     assert sms.bot.received[0].metadata == {"photo_ids": ["ph_1"], **CLIENT}
+
+
+# --- an agent's photo (issue 11) ---------------------------------------------------------
+
+def agent_photo_message(caption: str, url: str) -> dict:
+    """What Rasa hands the output channel for the backend's agent-photo event: the tracker
+    event built by the backend's Rasa adapter, read back as Rasa reads it."""
+    from rasa.shared.core.events import Event
+
+    from backend.adapters.conversations.base import AgentMessage
+    from backend.adapters.conversations.rasa import agent_bot_event
+
+    event = Event.from_parameters(agent_bot_event(AgentMessage(caption, "Alice", url)))
+    return event.message()
+
+
+def test_an_agents_photo_leaves_as_one_mms_with_the_caption_and_the_media_url(sms):
+    url = "https://returns.shop.example/media/agent/tok.en.jpg"
+    output = sms.channel.get_output_channel()
+    asyncio.run(output.send_response(f"sms:{CUSTOMER}", agent_photo_message("Here is the label to stick on.", url)))
+    [mms] = sms.fake.wait_for(CUSTOMER, 1)
+    assert (mms["body"], mms["media_urls"]) == ("Alice: Here is the label to stick on.", [url])
+    [fields] = [a for a in sms.fake.accepted if a["sid"] == mms["sid"]]
+    assert fields["MediaUrl"] == url  # Twilio's own field: it fetches the photo from there
+    # A photo without a caption still says who sent it.
+    asyncio.run(output.send_response(f"sms:{CUSTOMER}", agent_photo_message("", url)))
+    second = sms.fake.wait_for(CUSTOMER, 2)[-1]
+    assert (second["body"], second["media_urls"]) == ("Alice:", [url])

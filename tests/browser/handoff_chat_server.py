@@ -10,7 +10,7 @@ browser tests (tests/browser/test_handoff_widget.py).
 * the backend's relay route, ``POST /api/v1/conversations/{id}/messages``, recording
   what the channel relays (``GET /test/relayed``);
 * what the backend does to Rasa during a handoff, as test hooks: ``POST /test/agent``
-  ``{conversation_id, text, agent_name}`` says an agent's message the way Rasa's
+  ``{conversation_id, text, agent_name, image?}`` says an agent's message the way Rasa's
   ``/tracker/events?execute_side_effects=true`` does (a bot event with the agent in its
   metadata), ``POST /test/handback`` ``{conversation_id}`` resumes the bot.
 
@@ -33,6 +33,9 @@ from common.conversation_ids import new_web_id
 from tests.bot.fake_rasa import PausingAgent
 
 STATIC = Path(__file__).resolve().parents[2] / "backend" / "web" / "static"
+# A 1×1 PNG: the agent's photo that GET /media/agent/<name> serves.
+PHOTO = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+                      "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082")
 
 
 def main(port: int) -> None:
@@ -81,13 +84,19 @@ def main(port: int) -> None:
     @app.post("/test/agent")
     async def agent_says(request: Request) -> HTTPResponse:
         body = request.json
-        await agent.agent_says(body["conversation_id"], body["text"], body["agent_name"], channel.get_output_channel())
+        await agent.agent_says(body["conversation_id"], body["text"], body["agent_name"], channel.get_output_channel(),
+                               image=body.get("image"))
         return response.json({"ok": True})
 
     @app.post("/test/handback")
     async def handback(request: Request) -> HTTPResponse:
         await agent.resume(request.json["conversation_id"], channel.get_output_channel())
         return response.json({"ok": True})
+
+    @app.get("/media/agent/<name>")
+    async def agent_photo(_: Request, name: str) -> HTTPResponse:
+        """An agent's photo, served on the backend's origin as the backend serves it."""
+        return response.raw(PHOTO, content_type="image/png")
 
     @app.get("/ready")
     async def ready(_: Request) -> HTTPResponse:

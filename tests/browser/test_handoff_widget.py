@@ -33,9 +33,10 @@ class ChatServer:
         self.http = requests.Session()
         self.http.trust_env = False
 
-    def agent_says(self, conversation_id: str, text: str, agent_name: str) -> None:
+    def agent_says(self, conversation_id: str, text: str, agent_name: str, image: str | None = None) -> None:
         self.http.post(f"{self.url}/test/agent", json={"conversation_id": conversation_id, "text": text,
-                                                        "agent_name": agent_name}, timeout=10).raise_for_status()
+                                                        "agent_name": agent_name, "image": image},
+                       timeout=10).raise_for_status()
 
     def hand_back(self, conversation_id: str) -> None:
         self.http.post(f"{self.url}/test/handback", json={"conversation_id": conversation_id},
@@ -197,3 +198,27 @@ def test_what_was_said_while_the_page_was_closed_is_shown_when_it_opens_again(pa
     expect(page.locator(BOT).filter(has_text="Your refund is on its way")).to_have_count(1)
     expect(page.locator(BOT).filter(has_text="I'm back!")).to_have_count(1)
     expect(page.locator(BOT).filter(has_text="A member of our team will join you")).to_have_count(1)
+
+
+def test_an_agents_photo_shows_in_the_chat_and_only_from_the_backend(page: Page, chat_server: ChatServer):
+    conversation = open_chat(page, chat_server)
+    say(page, "human")
+    expect(page.locator(".bmr-banner")).to_be_visible()
+    photo = f"{chat_server.url}/media/agent/signed-token.png"
+    chat_server.agent_says(conversation, "Here is the label to stick on.", "Alice", image=photo)
+    image = page.locator(".bmr-agent .bmr-bot-image")
+    expect(image).to_have_count(1)
+    expect(image).to_have_attribute("src", photo)
+    expect(image).to_have_attribute("alt", "Photo from Alice")
+    page.wait_for_function("() => { const i = document.querySelector('.bmr-agent .bmr-bot-image');"
+                           " return i && i.complete && i.naturalWidth === 1; }")
+    expect(page.locator(".bmr-agent .bmr-bubble").filter(has_text="Here is the label")).to_have_count(1)
+    # An image from anywhere else, or not on the web at all, is never loaded.
+    for elsewhere in ("http://127.0.0.2:9/tracker.png", "javascript:alert(1)", "data:image/png;base64,AAAA"):
+        chat_server.agent_says(conversation, "", "Alice", image=elsewhere)
+    chat_server.agent_says(conversation, "That was all.", "Alice")
+    expect(page.locator(".bmr-agent").last).to_contain_text("That was all.")
+    expect(page.locator(".bmr-bot-image")).to_have_count(1)
+    # A reload shows the photo again, from the stored conversation.
+    page.reload()
+    expect(page.locator(".bmr-agent .bmr-bot-image")).to_have_attribute("src", photo)

@@ -8,7 +8,7 @@
 // metadata {"boomerang": {"from": "agent", "agent_name": …}}: their name is shown above it.
 // "agent_typing" shows the dots while an agent types, never longer than AGENT_TYPING_MS.
 import { Connection } from "./connection.js";
-import { el, messageNode } from "./render.js";
+import { el, messageNode, safeImageUrl } from "./render.js";
 import { LANGUAGES, STRINGS, pickLanguage } from "./strings.js";
 import { Store } from "./store.js";
 import { Uploads } from "./uploads.js";
@@ -33,12 +33,19 @@ function agentOf(data, fallback) {
   return name || fallback;
 }
 
+/** The origin of the backend's address; one no image can have when it is unreadable. */
+function originOf(url) {
+  try { return new URL(url, document.baseURI).origin; } catch (_) { return "invalid:"; }
+}
+
 export class Chat {
   constructor(root, { rasaUrl, backendUrl, lang }) {
     this.root = root;
     this.store = new Store(rasaUrl);
     this.uploads = new Uploads(backendUrl, this.store);
     this.rasaUrl = rasaUrl;
+    // Bot images (an agent's photos) are shown only from the backend that serves them.
+    this.imageOrigin = originOf(backendUrl);
     this.lang = pickLanguage(lang, this.store.get("lang"));
     this.pending = []; // photos chosen but not sent yet: {file, url, progress}
     this.busy = false;
@@ -145,7 +152,7 @@ export class Chat {
       this.show({ from: "bot", text: this.strings.welcome });
       return;
     }
-    for (const message of messages) this.log.append(messageNode(message, this.strings));
+    for (const message of messages) this.log.append(messageNode(message, this.strings, this.imageOrigin));
     // The suggestions still open: the last ones the bot gave since the customer last spoke.
     for (const message of messages) {
       if (message.from === "user") this.showSuggestions([]);
@@ -157,7 +164,7 @@ export class Chat {
   show(message) {
     const { thumbnails, ...kept } = message;
     this.store.addMessage(kept);
-    this.log.append(messageNode(message, this.strings));
+    this.log.append(messageNode(message, this.strings, this.imageOrigin));
     this.log.scrollTop = this.log.scrollHeight;
   }
 
@@ -183,7 +190,8 @@ export class Chat {
       .filter((b) => b && b.title)
       .map((b) => ({ title: String(b.title), payload: String(b.payload || b.title) }));
     const attachment = data.attachment || {};
-    const image = attachment.type === "image" && attachment.payload ? attachment.payload.src : data.image;
+    const image = safeImageUrl(attachment.type === "image" && attachment.payload ? attachment.payload.src : data.image,
+      this.imageOrigin);
     const text = typeof data.text === "string" ? data.text : null;
     const agent = agentOf(data, this.strings.agent);
     const marker = handoffMarker(data);

@@ -35,16 +35,35 @@ export function linkified(text, newTabHint) {
 }
 
 /**
+ * The address of an image the chat may show, or null: http(s) only, and only from
+ * ``origin`` (the backend's, where agents' photos are served) when one is given. A bot
+ * message is text from elsewhere: it must not make the customer's browser load anything.
+ */
+export function safeImageUrl(src, origin) {
+  if (typeof src !== "string" || !src.trim()) return null;
+  let url;
+  try { url = new URL(src.trim(), document.baseURI); } catch (_) { return null; }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  if (origin && url.origin !== origin) return null;
+  return url.href;
+}
+
+/**
  * One entry of the conversation log. ``message`` is what the store keeps:
  * {from: "user"|"bot", text, image, photos (count), thumbnails (object URLs, this page only),
  *  agent (the name of the person who wrote a bot-side message during a handoff)}.
+ * ``imageOrigin``: the only origin a bot message's image may come from (see safeImageUrl).
  */
-export function messageNode(message, strings) {
+export function messageNode(message, strings, imageOrigin = null) {
   const agent = message.from === "bot" && message.agent ? String(message.agent) : null;
   const who = message.from === "user" ? strings.you : (agent ? strings.agentLabel(agent) : strings.bot);
   const body = el("div", { className: "bmr-bubble" });
   if (message.text) body.append(message.from === "bot" ? linkified(message.text, strings.newTab) : message.text);
-  if (message.image) body.append(el("img", { src: message.image, alt: "", className: "bmr-bot-image" }));
+  const image = message.image ? safeImageUrl(message.image, imageOrigin) : null;
+  if (image) {
+    body.append(el("img", { src: image, alt: agent ? strings.agentPhoto(agent) : strings.image, className: "bmr-bot-image",
+      referrerpolicy: "no-referrer" }));
+  }
   if (message.photos) {
     const thumbs = (message.thumbnails || []).map((src) => el("img", { src, alt: "", className: "bmr-thumb" }));
     body.append(el("div", { className: "bmr-photos" }, [...thumbs, el("span", { text: strings.photos(message.photos) })]));

@@ -30,6 +30,8 @@ export const STRINGS = {
     agentTyping: "A member of our team is typing…",
     agent: "Our team",
     agentLabel: (name) => `${name}, our team`,
+    image: "Image",
+    agentPhoto: (name) => `Photo from ${name}`,
   },
   fr: {
     title: "Assistant retours",
@@ -61,6 +63,8 @@ export const STRINGS = {
     agentTyping: "Un membre de notre équipe écrit…",
     agent: "Notre équipe",
     agentLabel: (name) => `${name}, de notre équipe`,
+    image: "Image",
+    agentPhoto: (name) => `Photo de ${name}`,
   },
 };
 

@@ -20,11 +20,12 @@ export function makeApi({ csrfCookie, csrfHeader, lang, onUnauthorized }) {
   async function call(method, path, body) {
     const headers = { Accept: "application/json" };
     if (method !== "GET") headers[csrfHeader] = csrfToken(csrfCookie);
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const form = body instanceof FormData; // multipart: the browser sets its own Content-Type
+    if (body !== undefined && !form) headers["Content-Type"] = "application/json";
     let response;
     try {
       response = await fetch(path, { method, credentials: "same-origin", headers,
-        body: body === undefined ? undefined : JSON.stringify(body) });
+        body: body === undefined ? undefined : (form ? body : JSON.stringify(body)) });
     } catch (e) {
       throw new ApiError(0, { code: "network", message: "The server could not be reached.",
         message_fr: "Le serveur est injoignable." });
@@ -63,6 +64,12 @@ export function makeApi({ csrfCookie, csrfHeader, lang, onUnauthorized }) {
       return call("GET", `/api/v1/agent/handoffs?${params}`);
     },
     board: () => call("GET", "/api/v1/agent/board"),
+    sendPhoto: (id, file, caption) => {
+      const form = new FormData();
+      form.append("file", file, file.name || "photo");
+      if (caption) form.append("caption", caption);
+      return call("POST", `/api/v1/agent/handoffs/${id}/photos`, form);
+    },
     photoUrl: (id, photoId) => `/api/v1/agent/handoffs/${id}/photos/${encodeURIComponent(photoId)}`,
     lang,
   };

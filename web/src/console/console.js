@@ -4,6 +4,7 @@ import { makeApi, ApiError } from "./api.js";
 import { strings, fill, duration, eventText, CANNED } from "./strings.js";
 import { returnActions, returnEventText } from "./return_actions.js";
 import { mountViews } from "./views.js";
+import { photoReply } from "./photo_reply.js";
 
 const root = document.documentElement;
 const body = document.body;
@@ -239,6 +240,7 @@ function composer(d) {
   return h("div", { class: "composer" },
     h("div", { class: "row" }, reply, h("div", { class: "col" },
       h("button", { type: "button", class: "primary", id: "send", text: T.send, onclick: send }), canned)),
+    photoReply({ h, api, T, handoffId: id, onSent: () => load(id), onError: showError }),
     h("div", { class: "row note-row" }, note,
       h("button", { type: "button", id: "add-note", text: T.add_note, onclick: addNote })));
 }

@@ -63,6 +63,8 @@ export const STRINGS = {
       return_label_issued: "Label issued for return {rma}", return_overridden: "Return {rma} approved as an exception to the policy",
       by: "{what} by {name}",
     },
+    attach_photo: "Attach a photo", photo_caption: "Caption (optional)", send_photo: "Send photo",
+    remove_photo: "Remove", photo_not_image: "Only images can be sent.",
   },
   fr: {
     queue: "File d'attente", conversation: "Conversation", context: "Contexte",
@@ -126,6 +128,8 @@ export const STRINGS = {
       return_label_issued: "Étiquette émise pour le retour {rma}", return_overridden: "Retour {rma} accepté en dérogation à la politique",
       by: "{what} par {name}",
     },
+    attach_photo: "Joindre une photo", photo_caption: "Légende (facultative)", send_photo: "Envoyer la photo",
+    remove_photo: "Retirer", photo_not_image: "Seules les images peuvent être envoyées.",
   },
 };
 
