@@ -247,3 +247,18 @@ def test_the_newest_question_stays_in_view_when_the_conversation_is_reopened(ope
     expect(page.locator(BOT)).to_have_count(4)
     expect(page.locator(".bmr-suggestion")).to_have_count(CHIPS)
     assert_newest_message_visible(page.evaluate(MEASURE))
+
+
+def test_when_the_keyboard_takes_the_lower_screen_the_box_and_the_question_stay_in_view(open_device,
+                                                                                      layout_server: str):
+    """The on-screen keyboard, as a browser that resizes the page for it shows it: the
+    visible height drops from 812 to 500 px while the customer types."""
+    page = open_device(PHONES["375x812"], "fr", phone=True)
+    open_demo(page, layout_server, "fr")
+    ask_three_times(page, "fr")
+    expect(page.locator(".bmr-input")).to_be_focused()
+    page.set_viewport_size({"width": 375, "height": 500})
+    m = page.evaluate(MEASURE)
+    assert m["viewport"]["height"] == 500
+    inside(m["input"], {"top": 0, "bottom": 500}, "the message box above the keyboard")
+    assert_newest_message_visible(m)
