@@ -17,6 +17,7 @@ const SEND_PHOTO = "/send_photo";
 const CANCEL_HANDOFF = "/cancel_handoff";
 const TYPING_GIVE_UP_MS = 60_000;
 const AGENT_TYPING_MS = 10_000; // an agent's "typing" that is never followed up fades out
+const PINNED_SLACK_PX = 24; // this close to the end of the log counts as reading the newest message
 
 /** What a bot message says about a handoff: "queued", "ended" or null. */
 function handoffMarker(data) {
@@ -96,10 +97,16 @@ export class Chat {
     this.tray = el("ul", { className: "bmr-tray", hidden: true });
     this.fileInput = el("input", { type: "file", accept: "image/*", multiple: true, id: this.ids.files,
       className: "bmr-file", onchange: () => this.addPhotos() });
-    this.attachLabel = el("label", { for: this.ids.files, className: "bmr-attach" });
+    // The two buttons beside the box carry an icon and a text; a narrow panel shows only the
+    // icon, so that long (French) labels never squeeze the box.
+    this.attachText = el("span", { className: "bmr-button-text" });
+    this.attachLabel = el("label", { for: this.ids.files, className: "bmr-attach" },
+      [el("span", { className: "bmr-icon bmr-icon-attach", "aria-hidden": "true" }), this.attachText]);
     this.inputLabel = el("label", { for: this.ids.input, className: "bmr-sr-only" });
     this.input = el("input", { type: "text", id: this.ids.input, className: "bmr-input", autocomplete: "off", maxlength: "2000" });
-    this.sendButton = el("button", { type: "submit", className: "bmr-send" });
+    this.sendText = el("span", { className: "bmr-button-text" });
+    this.sendButton = el("button", { type: "submit", className: "bmr-send" },
+      [el("span", { className: "bmr-icon bmr-icon-send", "aria-hidden": "true" }), this.sendText]);
     this.form = el("form", { className: "bmr-composer", onsubmit: (event) => { event.preventDefault(); this.submit(); } },
       [this.fileInput, this.attachLabel, this.inputLabel, this.input, this.sendButton]);
     this.panel = el("section", { className: "bmr-panel" }, [
@@ -115,7 +122,50 @@ export class Chat {
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); this.fileInput.click(); }
     });
     this.root.append(this.panel);
+    this.keepNewestInView();
     this.applyStrings();
+  }
+
+  /**
+   * The log stays on its newest message while the customer has not scrolled away from it:
+   * the suggested replies, the photo tray, a notice or the on-screen keyboard take room from
+   * the log (it shrinks, its scroll position does not follow), and a picture in the newest
+   * message can grow it after it is shown. Without this, the question just asked would sit
+   * under the suggestions that answer it.
+   */
+  keepNewestInView() {
+    this.pinned = true;
+    this.log.addEventListener("scroll", () => {
+      const log = this.log;
+      const ours = Math.abs(log.scrollTop - this.scrolledTo) < 2; // scrollToNewest's own scroll
+      this.pinned = ours || log.scrollHeight - log.scrollTop - log.clientHeight <= PINNED_SLACK_PX;
+    }, { passive: true });
+    if (typeof ResizeObserver !== "function") return;
+    this.resizes = new ResizeObserver(() => { if (this.pinned) this.scrollToNewest(); });
+    this.resizes.observe(this.log);
+  }
+
+  /** Scroll to the end of the log; a newest message taller than the log shows from its top. */
+  scrollToNewest() {
+    const log = this.log;
+    const newest = log.lastElementChild;
+    let target = log.scrollHeight - log.clientHeight;
+    if (newest) {
+      const top = newest.getBoundingClientRect().top - log.getBoundingClientRect().top + log.scrollTop;
+      const gap = parseFloat(getComputedStyle(log).paddingTop) || 0;
+      target = Math.min(target, top - gap);
+    }
+    log.scrollTop = Math.max(0, target);
+    this.scrolledTo = log.scrollTop;
+    this.pinned = true;
+  }
+
+  /** Append a message to the log, follow it there, and watch it grow (a picture loading). */
+  append(node, follow = true) {
+    if (this.resizes && this.log.lastElementChild) this.resizes.unobserve(this.log.lastElementChild);
+    this.log.append(node);
+    if (this.resizes) this.resizes.observe(node);
+    if (follow) this.scrollToNewest();
   }
 
   applyStrings() {
@@ -132,11 +182,11 @@ export class Chat {
     this.log.setAttribute("aria-label", s.log);
     this.suggestions.setAttribute("aria-label", s.suggestions);
     this.tray.setAttribute("aria-label", s.photosToSend);
-    this.attachLabel.textContent = s.attach;
+    this.attachText.textContent = s.attach;
     this.attachLabel.setAttribute("aria-label", s.attach);
     this.inputLabel.textContent = s.input;
     this.input.placeholder = s.placeholder;
-    this.sendButton.textContent = s.send;
+    this.sendText.textContent = s.send;
     this.typing.title = this.typingWho === "agent" ? s.agentTyping : s.typing;
     this.bannerText.textContent = s.waiting;
     this.cancelWaiting.textContent = s.cancelWaiting;
@@ -152,20 +202,19 @@ export class Chat {
       this.show({ from: "bot", text: this.strings.welcome });
       return;
     }
-    for (const message of messages) this.log.append(messageNode(message, this.strings, this.imageOrigin));
+    for (const message of messages) this.append(messageNode(message, this.strings, this.imageOrigin), false);
     // The suggestions still open: the last ones the bot gave since the customer last spoke.
     for (const message of messages) {
       if (message.from === "user") this.showSuggestions([]);
       else if (message.buttons) this.showSuggestions(message.buttons);
     }
-    this.log.scrollTop = this.log.scrollHeight;
+    this.scrollToNewest();
   }
 
   show(message) {
     const { thumbnails, ...kept } = message;
     this.store.addMessage(kept);
-    this.log.append(messageNode(message, this.strings, this.imageOrigin));
-    this.log.scrollTop = this.log.scrollHeight;
+    this.append(messageNode(message, this.strings, this.imageOrigin));
   }
 
   /** False for a bot message already shown (sent again after a reconnect). */

@@ -3,8 +3,8 @@
 //           data-rasa-url="https://bot.shop.example" data-backend-url="https://returns.shop.example"
 //           data-lang="fr"></script>
 // The chat opens inside an element marked data-boomerang-chat when the page has one,
-// otherwise as a floating panel behind a "Chat with us" button. The stylesheet is loaded
-// from beside the script.
+// otherwise as a floating panel behind a "Chat with us" button (the whole screen on a
+// phone, with its own close button). The stylesheet is loaded from beside the script.
 import { Chat } from "./chat.js";
 import { STRINGS } from "./strings.js";
 import { el } from "./render.js";
@@ -27,6 +27,41 @@ function loadStylesheet(href) {
   document.head.append(el("link", { rel: "stylesheet", href }));
 }
 
+/**
+ * What the stylesheet needs to fit the chat to the screen the customer sees:
+ * --bmr-vh, the visible height (the visual viewport: the on-screen keyboard and the
+ * browser's bars taken off, pinch-zoom put back), --bmr-vv-top, where that visible part
+ * starts, and, for a chat inside the page, --bmr-top, how far down the page it starts when
+ * that is within the first screen (then the message box ends inside that first screen).
+ */
+function fitToScreen(root) {
+  const viewport = window.visualViewport;
+  let queued = false;
+  const update = () => {
+    queued = false;
+    const scale = viewport ? viewport.scale || 1 : 1;
+    const height = viewport ? viewport.height * scale : window.innerHeight;
+    root.style.setProperty("--bmr-vh", `${Math.round(height)}px`);
+    root.style.setProperty("--bmr-vv-top", `${viewport && scale === 1 ? Math.round(viewport.offsetTop) : 0}px`);
+    if (root.classList.contains("bmr-inline")) {
+      const top = root.getBoundingClientRect().top + window.scrollY;
+      root.style.setProperty("--bmr-top", `${top >= 0 && top < window.innerHeight / 2 ? Math.round(top) : 0}px`);
+    }
+  };
+  const later = () => {
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(update);
+  };
+  update();
+  window.addEventListener("resize", later);
+  window.addEventListener("load", later);
+  if (viewport) {
+    viewport.addEventListener("resize", later);
+    viewport.addEventListener("scroll", later);
+  }
+}
+
 /** A floating panel that a launcher button opens and closes (Escape closes too). */
 function floatingRoot() {
   const root = el("div", { className: "bmr-root bmr-floating", hidden: true, id: "boomerang-chat-panel" });
@@ -41,7 +76,7 @@ function floatingRoot() {
   launcher.addEventListener("click", () => toggle(root.hidden));
   root.addEventListener("keydown", (event) => { if (event.key === "Escape") toggle(false); });
   document.body.append(root, launcher);
-  return { root, launcher };
+  return { root, launcher, close: () => toggle(false) };
 }
 
 function mount() {
@@ -50,12 +85,21 @@ function mount() {
   for (const note of document.querySelectorAll("[data-boomerang-missing]")) note.remove();
   const host = document.querySelector("[data-boomerang-chat]");
   let launcher = null;
+  let closePanel = null;
   let root = host;
   if (host) host.classList.add("bmr-root", "bmr-inline");
-  else ({ root, launcher } = floatingRoot());
+  else ({ root, launcher, close: closePanel } = floatingRoot());
   const chat = new Chat(root, settings);
+  fitToScreen(root);
   if (launcher) {
-    const label = () => { launcher.textContent = STRINGS[chat.lang].open; };
+    // On a phone the panel covers the launcher: the header has its own close button.
+    const close = el("button", { type: "button", className: "bmr-close", text: "×",
+      onclick: closePanel });
+    root.querySelector(".bmr-header").append(close);
+    const label = () => {
+      launcher.textContent = STRINGS[chat.lang].open;
+      close.setAttribute("aria-label", STRINGS[chat.lang].close);
+    };
     label();
     root.addEventListener("bmr-language", label);
   }
