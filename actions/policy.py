@@ -1,6 +1,8 @@
 """Policy questions, answered from the backend's FAQ (generated from the shop's policy file)."""
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -9,7 +11,10 @@ from actions.base import BackendAction
 from actions.language import language_of
 from actions.vocabulary import fold
 
-# Words that point at one FAQ topic; the first topic with a hit answers.
+# Words that point at one FAQ topic. A question may ask several things ("how long do I have
+# for shoes, and is shipping refunded?"): every topic named is answered, in the order asked.
+# Where two keywords overlap, the longer one wins ("how long do i have" is the window, not
+# the "how long" of the refund's delay).
 TOPIC_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("exclusions", ("underwear", "swim", "bikini", "hygien", "pierc", "earring", "final sale", "sale",
                     "outlet", "cannot be returned", "can't return", "sous-vetement", "maillot",
@@ -22,18 +27,44 @@ TOPIC_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("returnless", ("keep", "garder")),
     ("photos", ("photo", "picture", "image")),
     ("label_validity", ("label", "etiquette", "expire")),
-    ("window", ("how many days", "how long do i have", "window", "days", "within", "deadline",
-                "combien de jours", "delai", "jours", "jusqu'a quand", "time limit")),
+    ("window", ("how many days", "how long do i have", "how long have i got", "how long to return",
+                "how long to send", "window", "days", "within", "deadline", "combien de jours",
+                "combien de temps pour retourner", "combien de temps pour renvoyer",
+                "combien de temps ai-je", "delai", "jours", "jusqu'a quand", "time limit")),
 ]
 DEFAULT_TOPICS = ("window", "fees", "refund_time")
+MAX_TOPICS = 3
+
+
+# Short keywords that are also the start of unrelated words: whole words only (with a plural),
+# so "support" is not "port", "salon" not "sale", "feedback" not "fee".
+WHOLE_WORDS = {"port", "cout", "sale", "paye", "fee", "free", "keep", "days", "jours", "quand"}
+
+
+def _keyword_re(keyword: str) -> re.Pattern[str]:
+    """A keyword at the start of a word (stems like "hygien" match "hygiene")."""
+    end = r"(?:e?s)?(?![a-z])" if keyword in WHOLE_WORDS else ""
+    return re.compile(rf"(?<![a-z]){re.escape(keyword)}{end}")
+
+
+_KEYWORDS = sorted(((topic, _keyword_re(k), len(k)) for topic, ks in TOPIC_WORDS for k in ks),
+                   key=lambda entry: -entry[2])
 
 
 def topics_for(text: str) -> list[str]:
+    """The FAQ topics a question asks about, in the order it asks them (at most MAX_TOPICS)."""
     folded = fold(text)
-    for topic, keywords in TOPIC_WORDS:
-        if any(k in folded for k in keywords):
-            return [topic]
-    return list(DEFAULT_TOPICS)
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, str]] = []
+    for topic, pattern, _ in _KEYWORDS:
+        for match in pattern.finditer(folded):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue  # inside a longer keyword already read
+            taken.append(span)
+            found.append((span[0], topic))
+    ordered = list(dict.fromkeys(topic for _, topic in sorted(found)))
+    return ordered[:MAX_TOPICS] or list(DEFAULT_TOPICS)
 
 
 class ActionAnswerPolicy(BackendAction):

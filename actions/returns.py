@@ -13,6 +13,7 @@ from actions.base import BackendAction
 from actions.forms.base import UNVERIFIED
 from actions.forms.return_form import RETURN_SLOTS, current_item, load_items, photo_ids_of, with_early_photos
 from actions.language import language_of
+from actions.vocabulary import reason_from_text
 from common.languages import pick, text_from_error
 
 
@@ -26,6 +27,16 @@ def journey_reset(flow: str | None) -> list:
     return events
 
 
+def said_at_start(text: str) -> list:
+    """What the message that starts a journey already answers ("my shirt is too small",
+    « il est arrivé cassé »): its reason is not asked again. A reason that is only guessed
+    (no pattern, so "other") is left for the question."""
+    code = reason_from_text(text) if text and not text.startswith("/") else None
+    if code is None:
+        return []
+    return [SlotSet("return_reason", code), SlotSet("return_reason_text", text[:2000])]
+
+
 class _StartJourney(BackendAction, ABC):
     """Begins a journey (abstract: the action server registers only the subclasses)."""
 
@@ -35,6 +46,7 @@ class _StartJourney(BackendAction, ABC):
         events = journey_reset(self.flow)
         if self.flow == "exchange":
             events.append(SlotSet("return_resolution", "exchange"))
+        events += said_at_start(tracker.latest_message.get("text") or "")
         order = tracker.get_slot("order_number")
         if tracker.get_slot("verified") and order:
             slots = load_items(tracker, dispatcher, order)

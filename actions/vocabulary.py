@@ -96,3 +96,56 @@ def number_from_text(text: str) -> int | None:
 
 def words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if len(w) > 1}
+
+
+# --- sizes relative to the one bought ("one size up", « une taille au-dessus ») -------------------
+
+_UP = (r"(one |a |1 |une |two |2 |deux )?(sizes?|tailles?) (up|above|bigger|larger|au[- ]dessus|superieures?|"
+       r"plus grandes?|d.apres|suivantes?)|(bigger|larger|next) sizes?|up (a|one|two|2) sizes?|"
+       r"(one|a|two|2) sizes? (up|bigger|larger)|en plus grand|plus grand(e|s)?\b")
+_DOWN = (r"(one |a |1 |une |two |2 |deux )?(sizes?|tailles?) (down|below|smaller|en[- ]dessous|inferieures?|"
+         r"plus petites?|d.avant|precedentes?)|(smaller|previous) sizes?|down (a|one|two|2) sizes?|"
+         r"(one|a|two|2) sizes? (down|smaller)|en plus petit|plus petit(e|s)?\b")
+_TWO = r"\b(two|2|deux) (sizes?|tailles?)\b"
+LETTER_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
+
+
+def size_step_from_text(text: str) -> int | None:
+    """+1 for "one size up", -2 for "deux tailles en dessous", None when no relative size is said."""
+    folded = fold(text)
+    up, down = re.search(_UP, folded), re.search(_DOWN, folded)
+    if bool(up) == bool(down):
+        return None
+    steps = 2 if re.search(_TWO, folded) else 1
+    return steps if up else -steps
+
+
+def size_after(current: str | None, step: int, available: list[str]) -> str | None:
+    """The size ``step`` sizes away from ``current`` among ``available``, or None.
+
+    Letter sizes move along XXS…XXXL exactly (one size up from M is L, never XL because L
+    is missing); numeric sizes (shoes, EU apparel) take the ``abs(step)``-th nearest
+    available one in that direction.
+    """
+    if not current:
+        return None
+    key = current.strip().upper()
+    if key in LETTER_SIZES:
+        index = LETTER_SIZES.index(key) + step
+        if not 0 <= index < len(LETTER_SIZES):
+            return None
+        wanted = LETTER_SIZES[index]
+        return next((s for s in available if s.strip().upper() == wanted), None)
+    try:
+        value = float(key.replace(",", "."))
+    except ValueError:
+        return None
+    numeric = []
+    for size in available:
+        try:
+            numeric.append((float(size.replace(",", ".")), size))
+        except ValueError:
+            continue
+    side = sorted((n for n in numeric if (n[0] > value if step > 0 else n[0] < value)),
+                  key=lambda n: abs(n[0] - value))
+    return side[abs(step) - 1][1] if len(side) >= abs(step) else None

@@ -24,6 +24,8 @@ from actions.vocabulary import (
     number_from_text,
     reason_from_text,
     resolution_from_text,
+    size_after,
+    size_step_from_text,
     words,
 )
 
@@ -54,6 +56,7 @@ def compact_items(lines: list[dict]) -> list[dict]:
             "name": {"en": named(line["name"], "en"), "fr": named(line.get("name_fr") or line["name"], "fr")},
             "eligible": bool(line["eligible"]), "explanation": line["explanation"],
             "max_quantity": int(line["quantity_returnable"]),
+            "size": line.get("size"), "colour": line.get("colour"), "colour_fr": line.get("colour_fr"),
             "exchange_options": line.get("exchange_options", []),
         })
     return items
@@ -79,7 +82,7 @@ def load_items(tracker: Tracker, dispatcher: CollectingDispatcher, order_number:
         for item in items:
             dispatcher.utter_message(response="utter_item_not_eligible", item=pick(item["name"], lang),
                                      explanation=pick(item["explanation"], lang))
-        dispatcher.utter_message(response="utter_offer_handoff")
+        dispatcher.utter_message(response="utter_offer_handoff_after_refusal")
         return {"returnable_items": items, "flow_aborted": True}
     return {"returnable_items": items}
 
@@ -120,6 +123,44 @@ def photo_ids_of(tracker: Tracker) -> list[str]:
 def with_early_photos(tracker: Tracker, photo_ids: list[str]) -> list[str]:
     """Photos kept so far plus new ones, each once, in the order they came."""
     return list(dict.fromkeys([*(tracker.get_slot("early_photos") or []), *photo_ids]))
+
+
+JOURNEY_STARTS = ("action_start_return", "action_start_exchange")
+
+
+def journey_texts(tracker: Tracker) -> list[str]:
+    """What the customer wrote in this journey, oldest first: the message that started it
+    and every one since (so "one size up" said at the start is not lost)."""
+    texts: list[str] = []
+    started = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") in JOURNEY_STARTS:
+            started = True
+        elif event.get("event") == "user":
+            if event.get("text") and not event["text"].startswith("/"):
+                texts.append(event["text"])
+            if started:
+                break
+    return texts[::-1] if started else texts[:1]
+
+
+def size_step(tracker: Tracker) -> int | None:
+    """The latest relative size the customer asked for in this journey ("one size up": +1)."""
+    for text in reversed(journey_texts(tracker)):
+        step = size_step_from_text(text)
+        if step is not None:
+            return step
+    return None
+
+
+def relative_option(item: dict | None, step: int | None) -> dict | None:
+    """The exchange option ``step`` sizes from the one bought, in the same colour."""
+    if not item or step is None:
+        return None
+    same_colour = [o for o in item["exchange_options"]
+                   if (o.get("colour") or None) == (item.get("colour") or None)]
+    size = size_after(item.get("size"), step, [o["size"] for o in same_colour if o.get("size")])
+    return next((o for o in same_colour if o.get("size") == size), None) if size else None
 
 
 def reset_return_slots() -> Slots:
@@ -179,12 +220,16 @@ class ValidateReturnForm(BoomerangFormValidation):
         if item is None:
             return self.fail(dispatcher, tracker, "return_item", "utter_not_understood_choice")
         if not item["eligible"]:
-            return self.fail(dispatcher, tracker, "return_item", "utter_item_not_eligible",
-                             item=pick(item["name"], lang), explanation=pick(item["explanation"], lang))
+            # Understood, and refused with its reason: not a misunderstanding, so it never
+            # leads to "I'm having trouble helping with this".
+            dispatcher.utter_message(response="utter_item_not_eligible", item=pick(item["name"], lang),
+                                     explanation=pick(item["explanation"], lang))
+            return {"return_item": None}
         previous = current_item(tracker)
         slots: Slots = {"return_item": item["id"]}
-        if previous is None or previous["id"] != item["id"]:
-            # Another item: every answer about the previous one no longer holds.
+        if previous is not None and previous["id"] != item["id"]:
+            # Another item: every answer about the previous one no longer holds (what the
+            # journey's first message said, before any item, is kept for the first one).
             slots.update({s: None for s in RETURN_SLOTS if s != "return_item"})
             if tracker.get_slot("flow") == "exchange":
                 slots["return_resolution"] = "exchange"
@@ -265,12 +310,27 @@ class ValidateReturnForm(BoomerangFormValidation):
         return self.ok({"return_resolution": code, "exchange_sku": None if code != "exchange"
                         else tracker.get_slot("exchange_sku")})
 
+    async def extract_exchange_sku(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: dict) -> Slots:
+        """"One size up" said earlier in the journey picks the option before it is asked for:
+        the confirmation shows it, so the customer can still change it."""
+        if tracker.get_slot("exchange_sku") or tracker.get_slot("requested_slot") == "exchange_sku":
+            return {}
+        option = relative_option(current_item(tracker), size_step(tracker))
+        return {"exchange_sku": option["sku"]} if option else {}
+
     def validate_exchange_sku(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: dict) -> Slots:
         item = current_item(tracker)
         options = item["exchange_options"] if item else []
         text = str(value or "").strip()
         chosen = next((o for o in options if o["sku"] == text.upper()), None)
+        step = size_step_from_text(text) if chosen is None else None
+        if step is not None:  # "one size up", « une taille en dessous »
+            chosen = relative_option(item, step)
+            if chosen is None:
+                return self.fail(dispatcher, tracker, "exchange_sku", "utter_exchange_size_unavailable",
+                                 **size_words(item, step, language_of(tracker)))
         if chosen is None:
             said = words(text) | {fold(t) for t in text.split()}
             scored = [(len(said & (words(o.get("size") or "") | words(o.get("colour") or "")
@@ -358,6 +418,13 @@ class ActionAskReturnResolution(Action):
         return []
 
 
+def size_words(item: dict | None, step: int, language: str) -> dict[str, str]:
+    """The variables of utter_exchange_size_unavailable: the size bought, and which way."""
+    up = step > 0
+    direction = {"en": ("above" if up else "below"), "fr": ("au-dessus de" if up else "en dessous de")}
+    return {"size": (item or {}).get("size") or "?", "direction": direction[language]}
+
+
 class ActionAskExchangeSku(Action):
     def name(self) -> str:
         return "action_ask_exchange_sku"
@@ -365,6 +432,10 @@ class ActionAskExchangeSku(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         item = current_item(tracker)
         lang = language_of(tracker)
+        step = size_step(tracker)
+        if step is not None and relative_option(item, step) is None:
+            # Asked for a size that is not there: say so, then offer what is.
+            dispatcher.utter_message(response="utter_exchange_size_unavailable", **size_words(item, step, lang))
         buttons = []
         for option in (item["exchange_options"] if item else []):
             label = variant_label(option, lang) or option["sku"]

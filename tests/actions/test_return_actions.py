@@ -192,6 +192,9 @@ def test_ineligible_item_is_explained(backend, domain):
     assert message["response"] == "utter_item_not_eligible"
     assert message["explanation"] == swimsuit["explanation"]["fr"]
     assert slot_events(events)["return_item"] is None
+    # Understood and refused: not a failed answer, so no offer of a person "for trouble".
+    assert "failed_answers" not in slot_events(events)
+    assert responses(dispatcher) == ["utter_item_not_eligible"]
 
 
 def test_exchange_size_by_words(backend, domain):
@@ -204,6 +207,55 @@ def test_exchange_size_by_words(backend, domain):
     sku = slot_events(events)["exchange_sku"]
     option = next(o for o in shirt["exchange_options"] if o["sku"] == sku)
     assert option["size"] == "L"
+
+
+def shirt_exchange(backend, domain, text, **extra):
+    slots = verified_slots(backend, domain, flow="exchange")
+    shirt = next(i for i in slots["returnable_items"] if "shirt" in i["name"]["en"].lower())
+    assert (shirt["size"], shirt["colour"]) == ("M", "White")
+    return slots, shirt, tracker({**slots, "return_item": shirt["id"], "return_quantity": 1.0,
+                                  "return_reason": "wrong_size", "return_resolution": "exchange"},
+                                 text=text, requested_slot="exchange_sku", active_loop="return_form",
+                                 filled={"exchange_sku": text}, **extra)
+
+
+@pytest.mark.parametrize("text", ["one size up please", "une taille au-dessus", "en plus grand svp"])
+def test_a_size_relative_to_the_one_bought_is_understood(backend, domain, text):
+    _, shirt, t = shirt_exchange(backend, domain, text)
+    _, events = run(ValidateReturnForm(), t, domain)
+    option = next(o for o in shirt["exchange_options"] if o["sku"] == slot_events(events)["exchange_sku"])
+    assert (option["size"], option["colour"]) == ("L", "White")  # M bought: L, same colour
+
+
+def test_a_relative_size_out_of_stock_is_said_not_swapped_for_another(backend, domain):
+    _, shirt, t = shirt_exchange(backend, domain, "one size down")  # S is out of stock
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    assert slot_events(events)["exchange_sku"] is None
+    [message] = [m for m in dispatcher.messages if m.get("response") == "utter_exchange_size_unavailable"]
+    assert (message["size"], message["direction"]) == ("M", "below")
+
+
+def test_one_size_up_said_when_the_journey_starts_picks_the_exchange_before_it_is_asked(backend, domain):
+    slots = verified_slots(backend, domain, flow="exchange")
+    shirt = next(i for i in slots["returnable_items"] if "shirt" in i["name"]["en"].lower())
+    start = [{"event": "user", "text": "my shirt is too small, can I have one size up?"},
+             {"event": "action", "name": "action_start_exchange"}]
+    t = tracker({**slots, "return_resolution": "exchange", "return_reason": "wrong_size"}, text=shirt["id"],
+                requested_slot="return_item", active_loop="return_form", events=start,
+                filled={"return_item": shirt["id"]})
+    _, events = run(ValidateReturnForm(), t, domain)
+    option = next(o for o in shirt["exchange_options"] if o["sku"] == slot_events(events)["exchange_sku"])
+    assert option["size"] == "L"
+
+
+@pytest.mark.parametrize("text, reason", [("my shirt is too small", "wrong_size"),
+                                          ("la lampe est arrivée cassée", "damaged"),
+                                          ("I want to return something", None)])
+def test_the_reason_given_with_the_first_message_is_not_asked_again(domain, text, reason):
+    from actions.returns import ActionStartReturn
+
+    _, events = run(ActionStartReturn(), tracker(text=text, intent="start_return"), domain)
+    assert slot_events(events).get("return_reason") == reason
 
 
 @pytest.mark.parametrize("text,code", [
@@ -314,6 +366,8 @@ def test_order_whose_items_are_all_excluded_ends_with_explanations(backend, doma
     said = responses(dispatcher)
     assert said[:2] == ["utter_verified", "utter_no_returnable_items"]
     assert said.count("utter_item_not_eligible") == 2
+    # A second look by a person is offered, not "I'm having trouble helping with this".
+    assert said[-1] == "utter_offer_handoff_after_refusal" and "utter_offer_handoff" not in said
     assert slot_events(events)["flow_aborted"] is True
 
 
@@ -325,6 +379,18 @@ def test_policy_answers_come_from_the_backend_faq(backend, domain):
     assert responses(dispatcher)[-1] == "utter_policy_more"
     assert topics_for("how many days do I have to send it back") == ["window"]
     assert topics_for("can I return swimwear?") == ["exclusions"]
+
+
+@pytest.mark.parametrize("text, topics", [
+    ("how long do I have to return shoes, and is the shipping refunded?", ["window", "fees"]),
+    ("combien de temps pour retourner des chaussures, et les frais de port sont remboursés ?", ["window", "fees"]),
+    ("can I swap for another size and do I need a photo?", ["exchanges", "photos"]),
+    ("how long does a refund take", ["refund_time"]),
+    # Short words inside others are not keywords: "support" has no "port", "feedback" no "fee".
+    ("I need support with feedback", ["window", "fees", "refund_time"]),
+])
+def test_a_question_asking_several_things_gets_every_answer_in_order(text, topics):
+    assert topics_for(text) == topics
 
 
 def test_handoff_pauses_the_bot_and_opens_a_request(backend, domain):
