@@ -11,9 +11,10 @@ from common.backend_client import BackendError, get_client
 from actions.base import BackendAction
 from actions.forms.base import UNVERIFIED
 from actions.language import language_of
-from common.formatting import format_date, labelled
+from common.formatting import format_date, format_money, labelled
 from common.languages import pick
 from actions.returns import journey_reset
+from actions.status_questions import SCAN_DELAY, WHEN_MONEY, already_told, money_answer, question_kind, scan_answer
 
 MAX_SHOWN = 3
 
@@ -23,14 +24,14 @@ def say_date(value: str, lang: str) -> str:
     return format_date(dt.date.fromisoformat(value[:10]), lang)
 
 
-def describe(dispatcher: CollectingDispatcher, ret: dict, lang: str) -> None:
+def describe(dispatcher: CollectingDispatcher, ret: dict, lang: str, with_refund_date: bool = True) -> None:
     timeline = "\n".join(f"- {labelled(say_date(step['at'], lang), pick(step['text'], lang), lang)}"
                          for step in ret["timeline"])
     items = ", ".join(pick(line["name"], lang) for line in ret["lines"])
     dispatcher.utter_message(response="utter_status", rma=ret["rma"], items=items,
                              status_text=pick(ret["status_text"], lang).lower(), timeline=timeline,
                              next_step=pick(ret["next_step"], lang))
-    if ret.get("expected_refund_by") and ret["status"] not in ("refunded", "credited", "closed"):
+    if with_refund_date and ret.get("expected_refund_by") and ret["status"] not in ("refunded", "credited", "closed"):
         dispatcher.utter_message(response="utter_refund_expected", date=say_date(ret["expected_refund_by"], lang))
 
 
@@ -72,6 +73,38 @@ class ActionShowStatus(BackendAction):
         if not returns:
             dispatcher.utter_message(response="utter_no_returns_found", order_number=tracker.get_slot("order_number"))
             return done
+        kind = question_kind(tracker.latest_message.get("text"))
         for ret in returns[:MAX_SHOWN]:
-            describe(dispatcher, ret, lang)
+            answered = answer_question(dispatcher, ret, kind, lang)
+            if not already_told(tracker, ret["rma"]):
+                describe(dispatcher, ret, lang, with_refund_date=not answered)
+            elif not answered:
+                # Said a moment ago: what it is now, not the whole timeline again.
+                dispatcher.utter_message(response="utter_status_unchanged", rma=ret["rma"],
+                                         status_text=pick(ret["status_text"], lang).lower(),
+                                         next_step=pick(ret["next_step"], lang))
         return done
+
+
+def answer_question(dispatcher: CollectingDispatcher, ret: dict, kind: str | None, lang: str) -> bool:
+    """Say the answer to the question asked, first; False when there is none to give."""
+    if kind == WHEN_MONEY:
+        found = money_answer(ret)
+        if found is None:
+            return False
+        response, fields = found
+        if response == "utter_refund_when_issued":
+            dispatcher.utter_message(response=response, date=say_date(fields["issued_at"], lang),
+                                     amount=format_money(fields["amount_minor"], fields["currency"], lang))
+        elif response == "utter_refund_when_expected":
+            dispatcher.utter_message(response=response, date=say_date(fields["date"], lang))
+        else:
+            dispatcher.utter_message(response=response)
+        return True
+    if kind == SCAN_DELAY:
+        response = scan_answer(ret)
+        if response is None:
+            return False
+        dispatcher.utter_message(response=response, rma=ret["rma"])
+        return True
+    return False

@@ -489,3 +489,62 @@ def test_items_and_exchange_choices_name_the_colour_in_the_customers_language():
     assert (variant_label(option, "fr"), variant_label(option, "en")) == ("L · Bleu", "L · Blue")
     # A catalogue without French colours shows the one it has.
     assert variant_label({"size": "L", "colour": "Blue"}, "fr") == "L · Blue"
+
+
+# --- status questions answered, not the timeline again -----------------------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("When exactly will I get the money?", "when_money"), ("what date will my refund arrive", "when_money"),
+    ("quand exactement vais-je être remboursé ?", "when_money"), ("combien de jours pour le remboursement", "when_money"),
+    ("I posted it yesterday, why does it still say label issued?", "scan_delay"),
+    ("je l'ai déposé hier, pourquoi c'est toujours étiquette émise ?", "scan_delay"),
+    ("I dropped the parcel off, why no update?", "scan_delay"),
+    ("where is my return", None), ("où en est mon retour ?", None),
+])
+def test_the_kind_of_status_question_is_read_from_its_words(text, kind):
+    from actions.status_questions import question_kind
+
+    assert question_kind(text) == kind
+
+
+def status_turn(slots, rma, text, told=False, lang="en"):
+    told_events = [{"event": "bot", "text": f"Return {rma} (Linen shirt): return label issued.",
+                    "metadata": {"utter_action": "utter_status"}}] if told else []
+    return tracker({**slots, "language": lang, "order_reference": rma, "flow": "status"}, text=text,
+                   intent="return_status", events=told_events)
+
+
+def test_status_questions_get_their_answer_and_the_timeline_only_once(backend, domain):
+    slots = verified_slots(backend, domain)
+    shirt = next(i for i in slots["returnable_items"] if "shirt" in i["name"]["en"].lower())
+    _, events = run(ActionCreateReturn(), tracker(confirmed_return(slots, shirt)), domain)
+    rma = slot_events(events)["last_rma"]
+
+    dispatcher, _ = run(ActionShowStatus(), status_turn(slots, rma, "where is my return?"), domain)
+    assert responses(dispatcher) == ["utter_status"]
+
+    # Asked about the money once the status was said: the answer, not the timeline again.
+    dispatcher, _ = run(ActionShowStatus(), status_turn(slots, rma, "When exactly will I get the money?", told=True),
+                        domain)
+    assert responses(dispatcher) == ["utter_refund_when_after_receipt"]
+    dispatcher, _ = run(ActionShowStatus(), status_turn(
+        slots, rma, "je l'ai déposé hier, pourquoi c'est toujours étiquette émise ?", told=True, lang="fr"), domain)
+    assert responses(dispatcher) == ["utter_scan_delay"] and dispatcher.messages[0]["rma"] == rma
+    # Asked again with nothing new: one line, not the timeline.
+    dispatcher, _ = run(ActionShowStatus(), status_turn(slots, rma, "and now?", told=True), domain)
+    assert responses(dispatcher) == ["utter_status_unchanged"]
+    # Never said in this conversation: the answer first, then the whole status.
+    dispatcher, _ = run(ActionShowStatus(), status_turn(slots, rma, "When will I get my refund?"), domain)
+    assert responses(dispatcher) == ["utter_refund_when_after_receipt", "utter_status"]
+
+
+def test_a_refund_already_sent_is_answered_with_its_date_and_amount():
+    from actions.status_questions import money_answer
+
+    ret = {"status": "refunded", "refunds": [{"status": "issued", "issued_at": "2026-12-03T10:00:00",
+                                              "amount_minor": 5900, "currency": "EUR"}]}
+    assert money_answer(ret) == ("utter_refund_when_issued", {"issued_at": "2026-12-03T10:00:00",
+                                                              "amount_minor": 5900, "currency": "EUR"})
+    assert money_answer({"status": "received", "expected_refund_by": "2026-12-20", "refunds": []}) == (
+        "utter_refund_when_expected", {"date": "2026-12-20"})
+    assert money_answer({"status": "exchanged", "money": {"refund_amount_minor": 0}, "refunds": []}) is None
