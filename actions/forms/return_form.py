@@ -273,8 +273,13 @@ class ValidateReturnForm(BoomerangFormValidation):
 
     async def extract_return_photos(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: dict) -> Slots:
-        """Photos arrive as ids in the message metadata (the channel uploaded them)."""
+        """Photos arrive as ids in the message metadata (the channel uploaded them). Photos
+        sent before the question answer it when the reason needs them (the reason may have
+        come with the first message, so no reason question picked them up)."""
         if tracker.get_slot("requested_slot") != "return_photos":
+            early = tracker.get_slot("early_photos") or []
+            if early and not tracker.get_slot("return_photos") and tracker.get_slot("return_reason") in PHOTO_REASONS:
+                return {"return_photos": list(early)}
             return {}
         photo_ids = photo_ids_of(tracker)
         if photo_ids:

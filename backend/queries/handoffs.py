@@ -199,9 +199,11 @@ def before_handoff(turns: list[ConversationEvent], started: dt.datetime) -> list
     What was said once it began — relayed customer messages, the agent's replies, the
     "joined" line — is the handoff's own transcript (its messages) and would be shown twice;
     only the bot's answer to the request itself (said right after it was opened) is kept.
-    A turn without a time is kept. ``started`` is naive UTC, the tracker's times are epoch.
+    A turn without a time is kept. ``started`` is naive UTC cut to the second (the backend
+    keeps no fractions), the tracker's times are epoch with fractions: the message that
+    asked for a person came before the handoff, so within the second after ``started``.
     """
-    start = started.replace(tzinfo=dt.timezone.utc).timestamp()
+    start = started.replace(tzinfo=dt.timezone.utc).timestamp() + 1.0
     kept: list[ConversationEvent] = []
     for turn in turns:
         if turn.at is not None and turn.at > start and turn.kind != "bot":

@@ -184,11 +184,13 @@ def test_the_bot_phase_ends_where_the_handoff_began():
 
     started = dt.datetime(2026, 12, 5, 10, 0, 0)
     at = started.replace(tzinfo=dt.timezone.utc).timestamp()
-    turns = [ConversationEvent("customer", "a person please", at=at - 5),
-             ConversationEvent("bot", "I'm passing you to a member of our team", at=at + 0.2),
+    turns = [ConversationEvent("customer", "hello", at=at - 5),
+             # The backend keeps whole seconds: the request itself came 0.6 s "after" it.
+             ConversationEvent("customer", "a person please", at=at + 0.6),
+             ConversationEvent("bot", "I'm passing you to a member of our team", at=at + 0.8),
              ConversationEvent("agent", "Alice has joined", at=at + 30),
              ConversationEvent("customer", "here is the crack", at=at + 40),
              ConversationEvent("bot", "I'm back!", at=at + 90)]
     kept = before_handoff(turns, started)
-    assert [t.text for t in kept] == ["a person please", "I'm passing you to a member of our team"]
+    assert [t.text for t in kept] == ["hello", "a person please", "I'm passing you to a member of our team"]
     assert before_handoff([ConversationEvent("customer", "no time")], started)[0].text == "no time"
