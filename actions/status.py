@@ -11,9 +11,10 @@ from common.backend_client import BackendError, get_client
 from actions.base import BackendAction
 from actions.forms.base import UNVERIFIED
 from actions.language import language_of
+from actions.photos import give_photos_to_waiting_return, waits_for_photo
 from common.formatting import format_date
 from common.languages import pick
-from actions.returns import journey_reset
+from actions.returns import ActionCreateReturn, journey_reset, pending_return
 
 MAX_SHOWN = 3
 
@@ -39,6 +40,10 @@ class ActionStartStatus(Action):
         return "action_start_status"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if pending_return(tracker):
+            # "Please go ahead with my return" after an outage reads as a status question:
+            # the journey is kept, and action_show_status picks it up.
+            return []
         return journey_reset("status")
 
 
@@ -46,19 +51,39 @@ class ActionShowStatus(BackendAction):
     def name(self) -> str:
         return "action_show_status"
 
+    @staticmethod
+    def latest_return(conversation: str, rma: str | None) -> list[dict]:
+        """"Is my return approved now?" is about the return this conversation made (or sent
+        a photo for), not every return of the order; none when it is another order's."""
+        if not rma:
+            return []
+        try:
+            return [get_client().get_return(conversation, rma)]
+        except BackendError as exc:
+            if exc.unavailable or exc.verification_lost:
+                raise
+            return []
+
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         done = [SlotSet("flow", None), SlotSet("flow_aborted", False)]
         if tracker.get_slot("flow_aborted") or not tracker.get_slot("verified"):
             return done
         lang = language_of(tracker)
+        pending = pending_return(tracker)
+        if pending:
+            # The return asked about is the one an outage kept from being created: create
+            # it now (same request, same key: once), rather than "no return found".
+            return ActionCreateReturn().create(dispatcher, tracker, pending["payload"], pending["key"], lang)
         conversation = tracker.sender_id
         reference = tracker.get_slot("order_reference") or ""
         client = get_client()
+        last_rma = tracker.get_slot("last_rma")
         try:
             if reference.startswith("R-"):
                 returns = [client.get_return(conversation, reference)]
             else:
-                returns = client.order_returns(conversation, tracker.get_slot("order_number"))["returns"]
+                returns = self.latest_return(conversation, last_rma) \
+                    or client.order_returns(conversation, tracker.get_slot("order_number"))["returns"]
         except BackendError as exc:
             if exc.unavailable:
                 dispatcher.utter_message(response="utter_backend_down")
@@ -72,6 +97,18 @@ class ActionShowStatus(BackendAction):
         if not returns:
             dispatcher.utter_message(response="utter_no_returns_found", order_number=tracker.get_slot("order_number"))
             return done
-        for ret in returns[:MAX_SHOWN]:
+        shown = returns[:MAX_SHOWN]
+        waiting = next((r for r in shown if waits_for_photo(r)), None)
+        events = list(done)
+        if waiting:
+            # A photo sent next goes to this return (actions/photos.py); one already sent
+            # (kept before the customer was verified) goes to it now.
+            events.append(SlotSet("last_rma", waiting["rma"]))
+            kept = tracker.get_slot("early_photos") or []
+            given = give_photos_to_waiting_return(dispatcher, tracker, waiting["rma"], kept, ret=waiting)
+            if given is not None:
+                events += [SlotSet(k, v) for k, v in given.items()]
+                shown = [r for r in shown if r is not waiting]
+        for ret in shown:
             describe(dispatcher, ret, lang)
-        return done
+        return events
