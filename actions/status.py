@@ -14,6 +14,7 @@ from actions.language import language_of
 from actions.photos import give_photos_to_waiting_return, waits_for_photo
 from common.formatting import format_date
 from common.languages import pick
+from actions.forms.return_form import photo_ids_of, with_early_photos
 from actions.returns import ActionCreateReturn, journey_reset, pending_return
 
 MAX_SHOWN = 3
@@ -44,7 +45,11 @@ class ActionStartStatus(Action):
             # "Please go ahead with my return" after an outage reads as a status question:
             # the journey is kept, and action_show_status picks it up.
             return []
-        return journey_reset("status")
+        events = journey_reset("status")
+        photo_ids = photo_ids_of(tracker)
+        if photo_ids:  # "here's the photo, is my return approved now?": kept for that return
+            events.append(SlotSet("early_photos", with_early_photos(tracker, photo_ids)))
+        return events
 
 
 class ActionShowStatus(BackendAction):
@@ -104,7 +109,7 @@ class ActionShowStatus(BackendAction):
             # A photo sent next goes to this return (actions/photos.py); one already sent
             # (kept before the customer was verified) goes to it now.
             events.append(SlotSet("last_rma", waiting["rma"]))
-            kept = tracker.get_slot("early_photos") or []
+            kept = with_early_photos(tracker, photo_ids_of(tracker))
             given = give_photos_to_waiting_return(dispatcher, tracker, waiting["rma"], kept, ret=waiting)
             if given is not None:
                 events += [SlotSet(k, v) for k, v in given.items()]

@@ -11,6 +11,7 @@ import io
 from PIL import Image
 from sqlalchemy import select
 
+from actions.fallback import ActionDefaultFallback
 from actions.forms.return_form import ValidateReturnForm
 from actions.returns import ActionCreateReturn, ActionKeepPhoto, ActionStartReturn, journey_reset
 from actions.status import ActionShowStatus, ActionStartStatus
@@ -255,3 +256,27 @@ def test_go_ahead_read_as_a_status_question_creates_the_kept_return(backend, dom
     assert responses(dispatcher) == ["utter_return_created", "utter_return_label"]
     assert slot_events(events)["return_pending"] is False
     assert count(backend, ReturnRequest) == before + 1
+
+
+def test_a_photo_whose_caption_no_rule_expects_still_reaches_the_waiting_return(backend, domain):
+    """"here's the photo" reads as skip_photo outside a form: Rasa's core fallback runs."""
+    slots, rma = return_waiting_for_photo(backend, domain)
+    photo_id = chat_photo("test-conversation")
+    t = tracker({**slots, "last_rma": rma}, text="here's the photo", intent="skip_photo",
+                metadata={"photo_ids": [photo_id]})
+    dispatcher, events = run(ActionDefaultFallback(), t, domain)
+    assert responses(dispatcher) == ["utter_photo_added", "utter_return_approved_now", "utter_return_label"]
+    assert events[0]["event"] == "rewind"
+    assert stored(backend, rma).status == "label_issued"
+
+
+def test_a_status_question_sent_with_the_photo_adds_it_fr(backend, domain):
+    slots, rma = return_waiting_for_photo(backend, domain, language="fr")
+    photo_id = chat_photo("test-conversation")
+    t = tracker({**slots, "language": "fr", "last_rma": rma}, text="voici la photo pour mon retour",
+                intent="return_status", metadata={"photo_ids": [photo_id]})
+    _, started = run(ActionStartStatus(), t, domain)
+    assert slot_events(started)["early_photos"] == [photo_id]
+    dispatcher, _ = run(ActionShowStatus(), t, domain)
+    assert responses(dispatcher) == ["utter_photo_added", "utter_return_approved_now", "utter_return_label"]
+    assert stored(backend, rma).status == "label_issued"
