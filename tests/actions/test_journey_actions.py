@@ -280,3 +280,23 @@ def test_a_status_question_sent_with_the_photo_adds_it_fr(backend, domain):
     dispatcher, _ = run(ActionShowStatus(), t, domain)
     assert responses(dispatcher) == ["utter_photo_added", "utter_return_approved_now", "utter_return_label"]
     assert stored(backend, rma).status == "label_issued"
+
+
+def test_the_form_picked_up_after_an_outage_asks_nothing_and_keeps_every_answer(backend, domain):
+    """"I want to go ahead with my return" reads as start_return: action_start_return keeps
+    the journey, and the form, finding every answer in, validates them as Rasa does at its
+    activation and ends at once (then action_create_return sends the kept request)."""
+    slots = verified_slots(backend, domain)
+    shirt = next(i for i in slots["returnable_items"] if "shirt" in i["name"]["en"].lower())
+    answers = confirmed_return(slots, shirt)
+    prefilled = {k: answers[k] for k in ("order_reference", "contact", "return_item", "return_quantity",
+                                         "return_reason", "return_photos", "return_resolution",
+                                         "return_confirmed") if k in answers}
+    kept = {"return_pending": True, "pending_return": {"payload": {"order_number": "BM-100001"}, "key": "k" * 16}}
+    t = tracker({**answers, **kept}, text="I want to go ahead with my return", intent="start_return",
+                active_loop="return_form", filled=prefilled)
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    result = slot_events(events)
+    assert result["requested_slot"] is None
+    assert dispatcher.messages == []
+    assert all(result.get(k, v) == v for k, v in prefilled.items()), result
