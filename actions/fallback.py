@@ -8,14 +8,22 @@ from then on, and "bm 100004 le maillot me va pa" lost its order number. This on
 the turn too, then sets again what the customer's words gave: the language, and the
 references and contacts found as entities (never free-text answers, which may be what
 the assistant misread).
+
+A message that carries photos is never lost to the fallback: a caption such as "here's
+the photo" is often read as something no rule expects, so the photos are handled as if
+sent alone (added to the return waiting for them, or kept for the next one).
 """
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms.return_form import photo_ids_of
+from actions.returns import ActionKeepPhoto
 
 # Slot → the entities that may have filled it in the reverted turn (domain/core.yml).
 KEPT_FROM_ENTITIES: dict[str, tuple[str, ...]] = {
@@ -41,5 +49,8 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if photo_ids_of(tracker):
+            photo_events = await asyncio.to_thread(ActionKeepPhoto().act, dispatcher, tracker, domain)
+            return [UserUtteranceReverted(), *kept_slots(tracker), *photo_events]
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted(), *kept_slots(tracker)]

@@ -11,9 +11,11 @@ from common.backend_client import BackendError, get_client
 from actions.base import BackendAction
 from actions.forms.base import UNVERIFIED
 from actions.language import language_of
+from actions.photos import give_photos_to_waiting_return, waits_for_photo
 from common.formatting import format_date, format_money, labelled
 from common.languages import pick
-from actions.returns import journey_reset
+from actions.forms.return_form import photo_ids_of, with_early_photos
+from actions.returns import ActionCreateReturn, journey_reset, pending_return
 from actions.status_questions import SCAN_DELAY, WHEN_MONEY, already_told, money_answer, question_kind, scan_answer
 
 MAX_SHOWN = 3
@@ -40,26 +42,54 @@ class ActionStartStatus(Action):
         return "action_start_status"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        return journey_reset("status")
+        if pending_return(tracker):
+            # "Please go ahead with my return" after an outage reads as a status question:
+            # the journey is kept, and action_show_status picks it up.
+            return []
+        events = journey_reset("status")
+        photo_ids = photo_ids_of(tracker)
+        if photo_ids:  # "here's the photo, is my return approved now?": kept for that return
+            events.append(SlotSet("early_photos", with_early_photos(tracker, photo_ids)))
+        return events
 
 
 class ActionShowStatus(BackendAction):
     def name(self) -> str:
         return "action_show_status"
 
+    @staticmethod
+    def latest_return(conversation: str, rma: str | None) -> list[dict]:
+        """"Is my return approved now?" is about the return this conversation made (or sent
+        a photo for), not every return of the order; none when it is another order's."""
+        if not rma:
+            return []
+        try:
+            return [get_client().get_return(conversation, rma)]
+        except BackendError as exc:
+            if exc.unavailable or exc.verification_lost:
+                raise
+            return []
+
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         done = [SlotSet("flow", None), SlotSet("flow_aborted", False)]
         if tracker.get_slot("flow_aborted") or not tracker.get_slot("verified"):
             return done
         lang = language_of(tracker)
+        pending = pending_return(tracker)
+        if pending:
+            # The return asked about is the one an outage kept from being created: create
+            # it now (same request, same key: once), rather than "no return found".
+            return ActionCreateReturn().create(dispatcher, tracker, pending["payload"], pending["key"], lang)
         conversation = tracker.sender_id
         reference = tracker.get_slot("order_reference") or ""
         client = get_client()
+        last_rma = tracker.get_slot("last_rma")
         try:
             if reference.startswith("R-"):
                 returns = [client.get_return(conversation, reference)]
             else:
-                returns = client.order_returns(conversation, tracker.get_slot("order_number"))["returns"]
+                returns = self.latest_return(conversation, last_rma) \
+                    or client.order_returns(conversation, tracker.get_slot("order_number"))["returns"]
         except BackendError as exc:
             if exc.unavailable:
                 dispatcher.utter_message(response="utter_backend_down")
@@ -73,8 +103,20 @@ class ActionShowStatus(BackendAction):
         if not returns:
             dispatcher.utter_message(response="utter_no_returns_found", order_number=tracker.get_slot("order_number"))
             return done
+        shown = returns[:MAX_SHOWN]
+        waiting = next((r for r in shown if waits_for_photo(r)), None)
+        events = list(done)
+        if waiting:
+            # A photo sent next goes to this return (actions/photos.py); one already sent
+            # (kept before the customer was verified) goes to it now.
+            events.append(SlotSet("last_rma", waiting["rma"]))
+            kept = with_early_photos(tracker, photo_ids_of(tracker))
+            given = give_photos_to_waiting_return(dispatcher, tracker, waiting["rma"], kept, ret=waiting)
+            if given is not None:
+                events += [SlotSet(k, v) for k, v in given.items()]
+                shown = [r for r in shown if r is not waiting]
         kind = question_kind(tracker.latest_message.get("text"))
-        for ret in returns[:MAX_SHOWN]:
+        for ret in shown:
             answered = answer_question(dispatcher, ret, kind, lang)
             if not already_told(tracker, ret["rma"]):
                 describe(dispatcher, ret, lang, with_refund_date=not answered)
@@ -83,7 +125,7 @@ class ActionShowStatus(BackendAction):
                 dispatcher.utter_message(response="utter_status_unchanged", rma=ret["rma"],
                                          status_text=pick(ret["status_text"], lang).lower(),
                                          next_step=pick(ret["next_step"], lang))
-        return done
+        return events
 
 
 def answer_question(dispatcher: CollectingDispatcher, ret: dict, kind: str | None, lang: str) -> bool:

@@ -175,6 +175,14 @@ class BackendClient:
         assert last is not None
         raise last
 
+    def attach_uploaded_photos(self, conversation_id: str, rma: str, photo_ids: list[str]) -> dict:
+        """Add photos the chat already uploaded to an existing return (one held for lack of a
+        photo is decided again). Answers ``{photos, return}``. Never retried: the photos are
+        claimed by the first call, so a blind retry would be refused."""
+        return self._request("POST", f"/api/v1/returns/{quote(rma, safe='')}/uploaded-photos",
+                             conversation_id=conversation_id,
+                             json={"photo_ids": list(photo_ids), "conversation_id": conversation_id})
+
     def policy_faq(self, language: str) -> dict:
         return self._request("GET", "/api/v1/policy/faq", params={"language": language})
 

@@ -45,19 +45,28 @@ class LiveStack:
     rasa_token: str      # Rasa's HTTP API (--auth-token)
     actions_url: str     # the action server's webhook
     actions_token: str   # the secret Rasa presents there
-    backend: Service
-    backend_command: list[str]
+    backend: Service | None = None
+    backend_command: Sequence[str] = ()
+
+    def stop_backend(self) -> None:
+        """An outage: the backend's process ends (the action server then cannot reach it)."""
+        assert self.backend is not None
+        self.services.stop(self.backend)
+
+    def start_backend(self, timeout: float = 60) -> None:
+        """The backend back, on the same port and database, as after the outage."""
+        self.backend = self.services.start("backend-restarted", list(self.backend_command), ROOT)
+        self.services.wait_ready(self.backend, f"{self.backend_url}/health", timeout=timeout)
 
     @contextmanager
     def backend_stopped(self, timeout: float = 60) -> Iterator[None]:
-        """The backend down (its process stopped) for the ``with`` block, then started again
-        on the same port and database: what the bot and channels do when it is gone."""
-        self.services.stop(self.backend)
+        """The backend down for the ``with`` block, then started again on the same port and
+        database: what the bot and channels do when it is gone."""
+        self.stop_backend()
         try:
             yield
         finally:
-            self.backend = self.services.start("backend-restarted", self.backend_command, ROOT)
-            self.services.wait_ready(self.backend, f"{self.backend_url}/health", timeout=timeout)
+            self.start_backend(timeout)
 
     def restart_rasa(self, timeout: float = 240) -> None:
         """Stop the Rasa server and start it again on the same port and endpoints."""
@@ -105,7 +114,8 @@ def live_stack(work: Path, *, credentials: str, service_token: str,
         setup = services.start("setup", [sys.executable, "-m", "backend", "setup"], ROOT)
         assert setup.proc.wait(timeout=120) == 0, setup.log_tail()
         services.running.remove(setup)
-        backend_command = [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(backend_port)]
+        backend_command = [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1",
+                           "--port", str(backend_port)]
         backend = services.start("backend", backend_command, ROOT)
         logging_config = str(ROOT / "config" / "logging.yml")  # masks emails and phones, as `make run`
         actions = services.start("actions", [sys.executable, "-m", "actions.server", "--actions",

@@ -155,6 +155,7 @@ class BoomerangFormValidation(FormValidationAction, ABC):
             "contact": mask_contact(contact), "verified": True,
             "customer_first_name": result["customer"]["first_name"],
             "order_number": result["order"]["number"], "verify_failures": 0, "failed_answers": 0,
+            "order_reference": reference,
         }
         if not tracker.get_slot("language"):
             slots["language"] = result["customer"]["language"]

@@ -16,6 +16,7 @@ from common.backend_client import BackendError, get_client
 from actions.answers import is_question
 from actions.forms.base import INTERRUPTIONS, UNVERIFIED, BoomerangFormValidation, Slots
 from actions.language import language_of
+from actions.photos import give_photos_to_waiting_return, rma_of
 from common.languages import pick
 from common.reasons import PHOTO_REASONS, REASONS_BY_CODE
 from actions.vocabulary import (
@@ -202,12 +203,19 @@ class ValidateReturnForm(BoomerangFormValidation):
         if early:
             tracker.slots["early_photos"] = with_early_photos(tracker, photo_ids)
         events = await super().run(dispatcher, tracker, domain)
-        if early:
+        still_kept = set(photo_ids) <= set(tracker.get_slot("early_photos") or [])
+        if early and still_kept:  # not given to a return waiting for them (after_verification)
             dispatcher.utter_message(response="utter_photo_kept")
             events.append(SlotSet("early_photos", tracker.get_slot("early_photos")))
         return events
 
     def after_verification(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: Slots) -> Slots:
+        """The order's items; or, for a customer who came back with the photo a return (named
+        by its RMA) was waiting for, that photo added to it and nothing more asked."""
+        kept = tracker.get_slot("early_photos") or []
+        given = give_photos_to_waiting_return(dispatcher, tracker, rma_of(slots.get("order_reference")), kept)
+        if given is not None:
+            return {**given, "flow_aborted": True}
         return load_items(tracker, dispatcher, slots["order_number"])
 
     # --- item and quantity ---------------------------------------------------------------

@@ -157,6 +157,22 @@ async def attach_photo(rma: str, file: UploadFile = File(...), return_line_id: O
     return {"photo": photo_out(photo), "return": return_view(ctx, ret, error)}
 
 
+@router.post("/returns/{rma}/uploaded-photos", response_model=schemas.AttachUploadedOut, status_code=201,
+             tags=["photos"], responses=ERRORS)
+def attach_uploaded_photos(rma: str, body: schemas.AttachUploadedIn, ctx: BackendContext = Depends(get_ctx),
+                           session: Session = Depends(db_session),
+                           claims: CustomerClaims = Depends(customer_claims)) -> dict:
+    """Add photos uploaded earlier (``/photos``, or the chat's) to a return, by their ids.
+
+    The assistant calls this when a customer sends the photo a return was waiting for; a
+    return held only for that photo is decided again and, when approved, gets its label.
+    """
+    attached, error = attach_photo_workflow.attach_uploaded_photos(ctx, claims, rma, body.photo_ids,
+                                                                   body.conversation_id or None)
+    ret = returns.get_return_for_customer(session, claims, rma)
+    return {"photos": [photo_out(p) for p in attached], "return": return_view(ctx, ret, error)}
+
+
 @router.get("/policy/faq", response_model=schemas.FaqOut, tags=["policy"])
 def policy_faq(language: str = Query(DEFAULT_LANGUAGE, pattern=LANGUAGE_PATTERN),
                ctx: BackendContext = Depends(get_ctx)) -> dict:

@@ -244,6 +244,21 @@ class AttachPhotoOut(BaseModel):
         allow_population_by_field_name = True
 
 
+class AttachUploadedIn(BaseModel):
+    photo_ids: List[constr(strip_whitespace=True, min_length=1, max_length=40)] = Field(
+        ..., min_items=1, max_items=5)
+    conversation_id: Optional[constr(strip_whitespace=True, max_length=128)] = Field(
+        None, description="The chat conversation: photos uploaded there (unclaimed) may be used")
+
+
+class AttachUploadedOut(BaseModel):
+    photos: List[PhotoOut]
+    ret: ReturnOut = Field(..., alias="return")
+
+    class Config:
+        allow_population_by_field_name = True
+
+
 class FaqEntry(BaseModel):
     topic: str
     question: str

@@ -32,8 +32,12 @@ STATUS_TEXT: dict[S, Localized] = {
 
 # ``{date}`` is a formatted date, ``{amount}`` a formatted amount, ``{days}`` a number.
 NEXT_STEPS: dict[str, Localized] = {
-    "send_photo": {"en": "Please send a photo of the problem; we'll continue as soon as we have it.",
-                   "fr": "Envoyez-nous une photo du problème ; nous continuerons dès réception."},
+    # The assistant's "no photo" answer (domain/returns.yml, utter_photos_skipped) says the same.
+    "send_photo": {"en": "Please send a photo of the problem (you can send it in this chat): the return "
+                         "stays in review until we have one or our team checks it by hand.",
+                   "fr": "Envoyez-nous une photo du problème (vous pouvez l'envoyer dans cette "
+                         "discussion) : le retour reste en attente de vérification jusqu'à réception "
+                         "ou jusqu'à ce que notre équipe l'examine."},
     "in_review": {"en": "Our team is reviewing your return and will get back to you within 2 "
                         "business days.",
                   "fr": "Notre équipe examine votre retour et vous répondra sous 2 jours ouvrés."},

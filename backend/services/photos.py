@@ -19,12 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.context import BackendContext
-from backend.db.models import Photo
+from backend.db.models import Photo, ReturnLine
 from backend.db.session import session_scope
 from backend.documents.image_processing import ImageRejected, ProcessedImage, process_image
 from backend.domain.claims import CustomerClaims
 from backend.queries.returns import get_return_for_customer
 from backend.services.errors import Conflict, Invalid, PayloadTooLarge, ServiceError, UnsupportedMedia
+from backend.services.returns import claim_photo
 
 MAX_PHOTOS_PER_LINE = 5
 
@@ -140,3 +141,22 @@ def attach_to_line(ctx: BackendContext, photo: Photo, return_line_id: int) -> No
     with session_scope(ctx.sessions) as session:
         stored = session.get(Photo, photo.id)
         stored.return_line_id = return_line_id
+
+
+def attach_uploaded(ctx: BackendContext, claims: CustomerClaims, return_line_id: int,
+                    public_ids: list[str], conversation_id: str | None) -> list[Photo]:
+    """Photos already uploaded (the customer's, or their chat's still unclaimed) go to a line.
+
+    The chat uploads a photo before anyone knows which return it is for; when the customer
+    sends the photo a return was waiting for, the assistant names it here. All or nothing:
+    one unusable photo refuses them all.
+    """
+    with session_scope(ctx.sessions) as session:
+        line = session.get(ReturnLine, return_line_id)
+        found = [claim_photo(session, public_id, claims, conversation_id)
+                 for public_id in dict.fromkeys(public_ids)]
+        if len(line.photos) + len(found) > MAX_PHOTOS_PER_LINE:
+            raise Invalid("too_many_line_photos", cap=MAX_PHOTOS_PER_LINE)
+        for photo in found:
+            photo.return_line_id = return_line_id
+        return found

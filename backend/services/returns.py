@@ -45,9 +45,12 @@ IDEMPOTENCY_SCOPE = "create_return"
 
 # --- creating ------------------------------------------------------------------------
 
-def _usable_photo(session: Session, public_id: str, claims: CustomerClaims,
+def claim_photo(session: Session, public_id: str, claims: CustomerClaims,
                   conversation_id: str | None) -> Photo:
     """A photo this customer may attach: theirs, or one of this conversation they now claim.
+
+    Used when a return is created and when uploaded photos are added to an existing one
+    (``backend.services.photos.attach_uploaded``).
 
     The claim is a conditional UPDATE (only while the photo is still unclaimed), so two
     returns racing for the same chat photo cannot both get it; it commits or rolls back
@@ -87,7 +90,7 @@ def _validate_line(session: Session, order: Order, item: LineInput, remaining: d
                                  if item.exchange_sku and v.sku == item.exchange_sku.strip().upper()), None)
         if exchange_variant is None or exchange_variant.id == line.variant_id:
             raise Invalid("invalid_exchange")
-    photos = [_usable_photo(session, public_id, claims, conversation_id)
+    photos = [claim_photo(session, public_id, claims, conversation_id)
               for public_id in dict.fromkeys(item.photo_ids)]
     return line, exchange_variant, photos
 

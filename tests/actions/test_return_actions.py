@@ -306,15 +306,16 @@ def test_declined_confirmation_creates_nothing(backend, domain):
     assert count(backend, ReturnRequest) == before
 
 
-def test_backend_down_when_creating_says_nothing_was_created(backend, backend_down, domain):
+def test_backend_down_when_creating_says_it_was_not_created_and_keeps_the_answers(backend, backend_down, domain):
     slots = {"verified": True, "order_number": "BM-100001",
              "returnable_items": [{"id": "1", "number": 1, "name": {"en": "Shirt", "fr": "Chemise"},
                                    "eligible": True, "explanation": {"en": "", "fr": ""},
                                    "max_quantity": 1, "exchange_options": []}]}
     dispatcher, events = run(ActionCreateReturn(), tracker(confirmed_return(slots, slots["returnable_items"][0])),
                              domain)
-    assert responses(dispatcher) == ["utter_backend_down"]
+    assert responses(dispatcher) == ["utter_backend_down_retry"]
     assert "last_rma" not in slot_events(events)
+    assert slot_events(events)["return_pending"] is True  # the retry: tests/actions/test_journey_actions.py
 
 
 def test_start_return_for_a_verified_customer_lists_items_again(backend, domain):

@@ -386,3 +386,63 @@ def test_names_and_colours_come_translated_from_the_catalogue_in_each_language(c
         ret = s.execute(select(ReturnRequest).where(ReturnRequest.rma == r.json()["rma"])).scalar_one()
         assert "Lampe de table (Laiton)" in ret.explanation_fr and "Brass" not in ret.explanation_fr
         assert "Table lamp (Brass)" in ret.explanation_en
+
+
+# --- photos uploaded in the chat, added to a return waiting for one ---------------------------
+
+def chat_photo(client, conversation_id: str) -> str:
+    """A photo uploaded through the chat's upload token (before anyone is verified)."""
+    token = client.post("/api/v1/chat/upload-token", json={"conversation_id": conversation_id}).json()
+    up = client.post("/api/v1/chat/photos", headers={"Authorization": f"Bearer {token['upload_token']}"},
+                     files={"file": ("lamp.jpg", jpeg_bytes(), "image/jpeg")})
+    assert up.status_code == 201, up.text
+    return up.json()["photo_id"]
+
+
+def waiting_for_photo(client, headers) -> str:
+    lamp = line_by_category(returnable(client, headers, "BM-100001"), "home")
+    body = create(client, headers, "BM-100001", [{"order_line_id": lamp["order_line_id"],
+                                                  "reason_code": "damaged", "resolution": "refund"}]).json()
+    assert body["status"] == "needs_review" and "photo_required" in body["decision"]["reason_codes"]
+    return body["rma"]
+
+
+def test_a_chat_photo_named_by_id_releases_the_return_waiting_for_it(client):
+    headers = customer_headers(client, *ALICE)
+    rma = waiting_for_photo(client, headers)
+    conversation = f"web-{uuid.uuid4().hex}"
+    photo_id = chat_photo(client, conversation)
+    r = client.post(f"/api/v1/returns/{rma}/uploaded-photos", headers=headers,
+                    json={"photo_ids": [photo_id], "conversation_id": conversation})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert [p["photo_id"] for p in body["photos"]] == [photo_id]
+    assert body["return"]["status"] == "label_issued"
+    assert body["return"]["lines"][0]["photo_count"] == 1
+    # Now on the return: it cannot be added again, to this return or another.
+    again = client.post(f"/api/v1/returns/{rma}/uploaded-photos", headers=headers,
+                        json={"photo_ids": [photo_id], "conversation_id": conversation})
+    assert again.status_code == 422 and again.json()["error"]["code"] == "photo_in_use"
+
+
+def test_uploaded_photos_route_refuses_strangers(client):
+    headers = customer_headers(client, *ALICE)
+    rma = waiting_for_photo(client, headers)
+    photo_id = chat_photo(client, f"web-{uuid.uuid4().hex}")
+    path = f"/api/v1/returns/{rma}/uploaded-photos"
+    anonymous = client.post(path, json={"photo_ids": [photo_id]}, headers={**headers, "Authorization": ""})
+    assert anonymous.status_code == 401
+    assert anonymous.json()["error"]["code"] == "service_token_invalid"
+    no_customer = client.post(path, json={"photo_ids": [photo_id]})
+    assert no_customer.status_code == 401
+    # Another customer (verified for another order) does not see Alice's return.
+    other = client.post(path, json={"photo_ids": [photo_id]}, headers=customer_headers(client, *BEN))
+    assert other.status_code == 404
+    # A photo of another conversation is not Alice's to claim; nothing is attached.
+    stolen = client.post(path, headers=headers, json={"photo_ids": [photo_id],
+                                                      "conversation_id": f"web-{uuid.uuid4().hex}"})
+    assert stolen.status_code == 422 and stolen.json()["error"]["code"] == "photo_not_found"
+    assert stolen.json()["error"]["message_fr"]
+    assert client.get(f"/api/v1/returns/{rma}", headers=headers).json()["status"] == "needs_review"
+    empty = client.post(path, headers=headers, json={"photo_ids": []})
+    assert empty.status_code == 422

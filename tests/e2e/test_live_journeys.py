@@ -1,0 +1,171 @@
+"""Shoppers off the script, live over REST (issue 12): the backend's side of each journey.
+
+Family 1: a return created without its photo waits in review; the photo sent later, in
+the chat, lands on that return, which the policy then approves with its label. Family 8:
+the backend goes down at the confirmation and comes back; the customer's "try again"
+creates the return they confirmed, once. One stack for the module (the backend is
+stopped and started again in place, on the same port and database).
+"""
+from __future__ import annotations
+
+import io
+import sqlite3
+import uuid
+from typing import Iterator
+
+import pytest
+import requests
+from PIL import Image
+
+from tests.e2e.test_live_assistant import Assistant, button, texts
+from tests.live_stack import REST_CHANNEL, LiveStack, live_stack, require_model
+
+TOKEN = "e2e-journeys-service-token"
+
+require_model()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[LiveStack]:
+    with live_stack(tmp_path_factory.mktemp("e2e-journeys"), credentials=REST_CHANNEL,
+                    service_token=TOKEN) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def assistant(stack: LiveStack) -> Assistant:
+    return Assistant(stack.rasa_url, stack.backend_url)
+
+
+def chat_photo(stack: LiveStack, sender: str) -> str:
+    """What the widget does: an upload token for the conversation (rest:<sender>), the upload."""
+    service = {"Authorization": f"Bearer {TOKEN}"}
+    token = requests.post(f"{stack.backend_url}/api/v1/chat/upload-token", headers=service,
+                          json={"conversation_id": f"rest:{sender}"}, timeout=10).json()["upload_token"]
+    image = io.BytesIO()
+    Image.new("RGB", (80, 60), (170, 60, 30)).save(image, "JPEG")
+    up = requests.post(f"{stack.backend_url}/api/v1/chat/photos", headers={"Authorization": f"Bearer {token}"},
+                       files={"file": ("lamp.jpg", image.getvalue(), "image/jpeg")}, timeout=10)
+    assert up.status_code == 201, up.text
+    return up.json()["photo_id"]
+
+
+def query(stack: LiveStack, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(stack.database) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def rma_in(reply: str) -> str:
+    return next(word.strip(".,:") for word in reply.split() if word.startswith("R-"))
+
+
+def to_confirmation(assistant: Assistant, me: str, start: str, order: str, contact: str, item: str,
+                    reason: str, resolution: str | None) -> list[dict]:
+    """Through the return form by its buttons (each test uses its own order: one stack)."""
+    assistant.say(me, start)
+    assistant.say(me, order)
+    answers = assistant.say(me, contact)
+    answers = assistant.say(me, button(answers, item))
+    answers = assistant.say(me, button(answers, reason))
+    return answers if resolution is None else assistant.say(me, button(answers, resolution))
+
+
+# --- family 1 ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_photo_sent_later_releases_the_return_waiting_for_it(assistant, stack, language):
+    me = f"photo-{language}-{uuid.uuid4().hex[:8]}"
+    fr = language == "fr"
+    if fr:  # Ben's earbuds, arrived damaged
+        answers = to_confirmation(assistant, me, "je voudrais retourner un article", "BM-100002",
+                                  "+44 7700 900123", "écouteurs", "endommagé", None)
+    else:  # Alice's lamp
+        answers = to_confirmation(assistant, me, "I want to return an item", "BM-100001",
+                                  "alice.martin@example.com", "lamp", "damaged", None)
+    assert ("attente de vérification" if fr else "stay in review") in texts(answers)
+    answers = assistant.say(me, "/skip_photo")
+    # What "no photo" promises is what happens: the return waits in review.
+    assert ("restera en attente de vérification" if fr else "will stay in review") in texts(answers)
+    answers = assistant.say(me, button(answers, "rembours" if fr else "refund"))
+    reply = texts(assistant.say(me, "oui" if fr else "yes"))
+    rma = rma_in(reply)
+    assert ("photo" in reply) and ("/labels/" not in reply), reply
+    assert query(stack, "select status from return_requests where rma = ?", rma) == [("needs_review",)]
+
+    photo_id = chat_photo(stack, me)
+    # The widget sends a photo alone as /send_photo, with a caption as the caption's text
+    # (which the NLU reads as whatever it reads: "here's the photo" is no known request).
+    caption = "/send_photo" if fr else "here's the photo"
+    reply = texts(assistant.say(me, caption, metadata={"photo_ids": [photo_id]}))
+    assert rma in reply and "/labels/" in reply, reply
+    assert ("maintenant accepté" if fr else "now approved") in reply
+    assert query(stack, "select status from return_requests where rma = ?", rma) == [("label_issued",)]
+    attached = query(stack, "select r.rma from photos p join return_lines l on p.return_line_id = l.id "
+                            "join return_requests r on l.return_id = r.id where p.public_id = ?", photo_id)
+    assert attached == [(rma,)]
+
+    reply = texts(assistant.say(me, "donc mon retour est accepté maintenant ?" if fr
+                                else "so is my return approved now?"))
+    assert rma in reply and ("étiquette" if fr else "label") in reply.lower(), reply
+
+
+# --- family 8 ---------------------------------------------------------------------------------
+
+def test_after_an_outage_a_retry_creates_the_confirmed_return_once(assistant, stack):
+    en, fr = f"outage-en-{uuid.uuid4().hex[:8]}", f"outage-fr-{uuid.uuid4().hex[:8]}"
+    answers = to_confirmation(assistant, en, "I want to return something", "BM-100001",
+                              "alice.martin@example.com", "shirt", "changed my mind", "refund")
+    assert "Shall I go ahead" in texts(answers)
+    answers = to_confirmation(assistant, fr, "je voudrais retourner un article", "BM-100005",
+                              "+1 555 555 0123", "baskets", "changé d'avis", "rembours")
+    assert "Je valide" in texts(answers)
+    before = query(stack, "select count(*) from return_requests")[0][0]
+
+    stack.stop_backend()
+    try:
+        down_en = texts(assistant.say(en, "yes"))
+        down_fr = texts(assistant.say(fr, "oui"))
+    finally:
+        stack.start_backend()
+    assert "can't reach our returns system" in down_en and "kept all your answers" in down_en, down_en
+    assert "n'arrive pas à joindre" in down_fr and "gardé toutes vos réponses" in down_fr, down_fr
+    assert query(stack, "select count(*) from return_requests")[0][0] == before
+
+    reply_en = texts(assistant.say(en, "please go ahead with my return"))
+    assert "R-" in reply_en and "/labels/" in reply_en, reply_en
+    reply_fr = texts(assistant.say(fr, "réessayer"))
+    assert "R-" in reply_fr and "/labels/" in reply_fr, reply_fr
+    assert query(stack, "select count(*) from return_requests")[0][0] == before + 2
+    # Nothing more to retry: a second "try again" creates nothing.
+    assistant.say(fr, "réessayer")
+    assert query(stack, "select count(*) from return_requests")[0][0] == before + 2
+
+
+def test_a_later_conversation_sends_the_photo_then_verifies_with_the_rma(assistant, stack):
+    # Yesterday: Ben's mugs arrived broken, the return was made without a photo.
+    service = {"Authorization": f"Bearer {TOKEN}"}
+    token = requests.post(f"{stack.backend_url}/api/v1/verify", headers={**service, "X-Client-Key": "e2e"},
+                          json={"reference": "BM-100002", "contact": "ben.carter@example.com"},
+                          timeout=10).json()["customer_token"]
+    ben = {**service, "X-Customer-Token": token}
+    lines = requests.get(f"{stack.backend_url}/api/v1/orders/BM-100002/returnable-lines", headers=ben,
+                         timeout=10).json()["lines"]
+    mugs = next(line for line in lines if line["sku"].startswith("MUGS"))
+    made = requests.post(f"{stack.backend_url}/api/v1/returns", headers={**ben, "Idempotency-Key": uuid.uuid4().hex},
+                         json={"order_number": "BM-100002", "lines": [{"order_line_id": mugs["order_line_id"],
+                                                                        "reason_code": "damaged"}]}, timeout=10).json()
+    rma = made["rma"]
+    assert made["status"] == "needs_review"
+
+    # Today, a new conversation: the photo first, then the RMA and the phone number.
+    me = f"later-{uuid.uuid4().hex[:8]}"
+    photo_id = chat_photo(stack, me)
+    assert "kept it" in texts(assistant.say(me, "/send_photo", metadata={"photo_ids": [photo_id]}))
+    assistant.say(me, f"where is my return {rma}?")
+    reply = texts(assistant.say(me, "+44 7700 900123"))
+    assert rma in reply and "now approved" in reply, reply
+    status = query(stack, "select status from return_requests where rma = ?", rma)[0][0]
+    assert status in ("approved", "refunded"), status  # returnless: refunded, nothing to send
+    attached = query(stack, "select r.rma from photos p join return_lines l on p.return_line_id = l.id "
+                            "join return_requests r on l.return_id = r.id where p.public_id = ?", photo_id)
+    assert attached == [(rma,)]
