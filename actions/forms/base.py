@@ -109,9 +109,14 @@ class BoomerangFormValidation(FormValidationAction, ABC):
     def _validate_order_reference(self, value: Any, dispatcher: CollectingDispatcher,
                                   tracker: Tracker) -> Slots:
         reference = find_reference(str(value or ""))
+        previous = previous_value(tracker, "order_reference")
+        if reference is None and find_contact(str(value or "")) is not None:
+            # An email or phone number where the order number was asked (often the
+            # correction after a failed check): it is the contact, and the order number
+            # given before still holds. The contact's own validation verifies them.
+            return {"order_reference": previous}
         if reference is None:
             return self.fail(dispatcher, tracker, "order_reference", "utter_invalid_order_reference")
-        previous = previous_value(tracker, "order_reference")
         if previous and part_of_phone_number(reference, tracker.latest_message.get("text") or ""):
             # "+44 7700 900123" holds six digits that look like an order number: it is
             # the contact being given, not a new order.
@@ -135,6 +140,10 @@ class BoomerangFormValidation(FormValidationAction, ABC):
         if self.is_verified(tracker):
             return {"contact": tracker.get_slot("contact")}
         contact = find_contact(str(value or ""))
+        if contact is None and find_reference(str(value or "")) is not None:
+            # An order number where the contact was asked: a correction of the order number,
+            # which its own slot takes; the contact is still to come.
+            return {"contact": None}
         if contact is None:
             return self.fail(dispatcher, tracker, "contact", "utter_invalid_contact")
         reference = tracker.get_slot("order_reference")
@@ -150,7 +159,7 @@ class BoomerangFormValidation(FormValidationAction, ABC):
             result = get_client().verify(reference, contact, client_key=client,
                                          conversation_id=tracker.sender_id)
         except BackendError as exc:
-            return self._verification_error(exc, dispatcher, tracker)
+            return self._verification_error(exc, dispatcher, tracker, reference)
         slots: Slots = {
             "contact": mask_contact(contact), "verified": True,
             "customer_first_name": result["customer"]["first_name"],
@@ -169,7 +178,7 @@ class BoomerangFormValidation(FormValidationAction, ABC):
         return {}
 
     def _verification_error(self, exc: BackendError, dispatcher: CollectingDispatcher,
-                            tracker: Tracker) -> Slots:
+                            tracker: Tracker, reference: str) -> Slots:
         if exc.unavailable:
             dispatcher.utter_message(response="utter_backend_down")
             return {"contact": None, "flow_aborted": True}
@@ -177,9 +186,12 @@ class BoomerangFormValidation(FormValidationAction, ABC):
             dispatcher.utter_message(response="utter_verify_locked")
             return {"contact": None, "flow_aborted": True}
         failures = int(tracker.get_slot("verify_failures") or 0) + 1
-        dispatcher.utter_message(response="utter_verify_failed")
+        dispatcher.utter_message(response="utter_verify_failed", order_reference=reference)
         if failures >= MAX_VERIFY_FAILURES:
             dispatcher.utter_message(response="utter_offer_handoff")
             return {"contact": None, "order_reference": None, "verify_failures": failures,
                     "flow_aborted": True}
-        return {"contact": None, "order_reference": None, "verify_failures": failures}
+        # One of the two is wrong, and only the customer knows which: the order number is
+        # kept, the contact asked again, and whichever they send next replaces its own
+        # (an order number then is taken as the order's correction, see above).
+        return {"contact": None, "verify_failures": failures}

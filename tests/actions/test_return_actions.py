@@ -549,3 +549,37 @@ def test_a_refund_already_sent_is_answered_with_its_date_and_amount():
     assert money_answer({"status": "received", "expected_refund_by": "2026-12-20", "refunds": []}) == (
         "utter_refund_when_expected", {"date": "2026-12-20"})
     assert money_answer({"status": "exchanged", "money": {"refund_amount_minor": 0}, "refunds": []}) is None
+
+
+# --- one typo loses nothing: a correction replaces only what it corrects --------------------------
+
+def test_a_mistyped_email_keeps_the_order_number_and_the_correction_verifies(backend, domain):
+    t = tracker({"order_reference": "BM-100001", "flow": "return"}, text="alice.martn@example.com",
+                requested_slot="contact", active_loop="return_form", filled={"contact": "alice.martn@example.com"})
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    failed = slot_events(events)
+    assert "utter_verify_failed" in responses(dispatcher)
+    assert dispatcher.messages[0]["order_reference"] == "BM-100001"
+    assert "order_reference" not in failed and failed["contact"] is None  # the order number stays
+    # The corrected email, typed whatever the bot asked next, verifies the same order.
+    earlier = [{"event": "slot", "name": "order_reference", "value": "BM-100001"}]
+    for requested in ("contact", "order_reference"):
+        t = tracker({"order_reference": "BM-100001", "flow": "return", "verify_failures": 1},
+                    text=ALICE["contact"], requested_slot=requested, active_loop="return_form", events=earlier,
+                    filled={requested: ALICE["contact"], "contact": ALICE["contact"]})
+        dispatcher, events = run(ValidateReturnForm(), t, domain)
+        result = slot_events(events)
+        assert result["verified"] is True, (requested, responses(dispatcher))
+        assert "utter_invalid_order_reference" not in responses(dispatcher)
+        assert result["order_reference"] == "BM-100001"
+
+
+def test_an_order_number_sent_as_the_correction_replaces_the_order_not_the_contact_question(backend, domain):
+    t = tracker({"order_reference": "BM-100009", "flow": "return", "verify_failures": 1}, text="BM-100001",
+                requested_slot="contact", active_loop="return_form",
+                filled={"contact": "BM-100001", "order_reference": "BM-100001"})
+    dispatcher, events = run(ValidateReturnForm(), t, domain)
+    result = slot_events(events)
+    assert result["order_reference"] == "BM-100001" and result["contact"] is None
+    assert "utter_invalid_contact" not in responses(dispatcher)
+    assert "failed_answers" not in result or result["failed_answers"] == 0
