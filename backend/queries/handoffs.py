@@ -197,19 +197,23 @@ def before_handoff(turns: list[ConversationEvent], started: dt.datetime) -> list
     """The turns with the bot before this handoff began (the console's "With the bot").
 
     What was said once it began — relayed customer messages, the agent's replies, the
-    "joined" line — is the handoff's own transcript (its messages) and would be shown twice;
-    only the bot's answer to the request itself (said right after it was opened) is kept.
-    A turn without a time is kept. ``started`` is naive UTC cut to the second (the backend
-    keeps no fractions), the tracker's times are epoch with fractions: the message that
-    asked for a person came before the handoff, so within the second after ``started``.
+    "joined" line — is the handoff's own transcript (its messages) and would be shown twice.
+    The cut is the pause Rasa recorded when this handoff opened (the first one from
+    ``started`` on; ``started`` is naive UTC cut to the second, the tracker's times are
+    epoch with fractions, hence the second's allowance). Without a pause in the history
+    (a channel that records none), the cut is by time: after ``started``'s second, only
+    the bot's own answer to the request is kept. The pause markers themselves are not shown.
     """
-    start = started.replace(tzinfo=dt.timezone.utc).timestamp() + 1.0
+    start = started.replace(tzinfo=dt.timezone.utc).timestamp()
+    pauses = [i for i, t in enumerate(turns) if t.details.get("paused") and (t.at is None or t.at >= start - 1.0)]
+    if pauses:
+        return [t for t in turns[:pauses[0]] if not t.details.get("paused")]
     kept: list[ConversationEvent] = []
     for turn in turns:
-        if turn.at is not None and turn.at > start and turn.kind != "bot":
+        if turn.at is not None and turn.at > start + 1.0 and turn.kind != "bot":
             break
         kept.append(turn)
-    return kept
+    return [t for t in kept if not t.details.get("paused")]
 
 
 def conversation(ctx: BackendContext, session: Session, handoff_id: int, language: str = "en") -> dict | None:

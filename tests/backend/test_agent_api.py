@@ -194,3 +194,13 @@ def test_the_bot_phase_ends_where_the_handoff_began():
     kept = before_handoff(turns, started)
     assert [t.text for t in kept] == ["hello", "a person please", "I'm passing you to a member of our team"]
     assert before_handoff([ConversationEvent("customer", "no time")], started)[0].text == "no time"
+    # With Rasa's pause in the history, the cut is there, however fast the agent answered.
+    paused = ConversationEvent("event", None, at=at + 0.9, details={"paused": True})
+    quick = [turns[0], turns[1], turns[2], paused,
+             ConversationEvent("agent", "Alice has joined", at=at + 0.95),
+             ConversationEvent("customer", "here is the crack", at=at + 0.97)]
+    assert [t.text for t in before_handoff(quick, started)] == [
+        "hello", "a person please", "I'm passing you to a member of our team"]
+    # An earlier handoff's pause (before this one began) does not cut this one's history.
+    earlier = ConversationEvent("event", None, at=at - 600, details={"paused": True})
+    assert [t.text for t in before_handoff([earlier, *quick], started)][0] == "hello"

@@ -169,3 +169,71 @@ def test_a_later_conversation_sends_the_photo_then_verifies_with_the_rma(assista
     attached = query(stack, "select r.rma from photos p join return_lines l on p.return_line_id = l.id "
                             "join return_requests r on l.return_id = r.id where p.public_id = ?", photo_id)
     assert attached == [(rma,)]
+
+
+# --- family 2: one typo loses nothing ---------------------------------------------------------
+
+def test_a_mistyped_email_is_corrected_without_giving_the_order_again(assistant):
+    me = f"typo-{uuid.uuid4().hex[:8]}"
+    assistant.say(me, "I want to return an item")
+    assistant.say(me, "BM-100007")
+    failed = texts(assistant.say(me, "frank.hughes@exampel.com"))
+    assert "couldn't verify" in failed and "BM-100007" in failed, failed
+    # The correction alone: the order number given before still holds.
+    reply = texts(assistant.say(me, "frank.hughes@example.com"))
+    assert "Thanks Frank" in reply and "BM-100007" in reply, reply
+
+
+# --- family 3: the reply language does not flip on a code ---------------------------------------
+
+def test_an_rma_typed_alone_keeps_the_conversation_in_its_language(assistant):
+    from bot.nlu.language_id import detect_language
+
+    me = f"lang-{uuid.uuid4().hex[:8]}"
+    assistant.say(me, "hello, where is my refund?")
+    # R-N3Y0-MYGP used to read as French ("n", "y" counted as French words).
+    reply = texts(assistant.say(me, "R-N3Y0-MYGP"))
+    assert reply and detect_language(reply) == "en", reply
+
+
+# --- family 4: the status question asked gets its answer ------------------------------------------
+
+def test_status_questions_are_answered_not_recited(assistant, stack):
+    # A recent apparel order of the demo shop's other customers, returned through the API.
+    number, email, line_id = query(stack, """
+        select o.number, c.email, l.id from orders o join customers c on c.id = o.customer_id
+        join order_lines l on l.order_id = o.id join variants v on v.id = l.variant_id
+        join products p on p.id = v.product_id
+        where p.category = 'apparel' and p.final_sale = 0 and o.delivered_on >= date('now', '-12 day')
+          and o.number not like 'BM-1000%' order by o.number limit 1""")[0]
+    service = {"Authorization": f"Bearer {TOKEN}"}
+    token = requests.post(f"{stack.backend_url}/api/v1/verify", headers={**service, "X-Client-Key": "e2e-status"},
+                          json={"reference": number, "contact": email}, timeout=10).json()["customer_token"]
+    made = requests.post(f"{stack.backend_url}/api/v1/returns",
+                         headers={**service, "X-Customer-Token": token, "Idempotency-Key": uuid.uuid4().hex},
+                         json={"order_number": number, "lines": [{"order_line_id": line_id,
+                                                                  "reason_code": "changed_mind"}]}, timeout=10).json()
+    rma = made["rma"]
+    assert made["status"] == "label_issued", made
+
+    me = f"status-{uuid.uuid4().hex[:8]}"
+    assistant.say(me, f"where is my return {rma}?")
+    first = texts(assistant.say(me, email))
+    assert rma in first and "label issued" in first.lower(), first
+    scan = texts(assistant.say(me, "I posted it yesterday, why does it still say label issued?"))
+    assert "scans it" in scan and f"Return {rma} (" not in scan, scan  # the answer, not the timeline
+    money = texts(assistant.say(me, "When exactly will I get the money?"))
+    assert "received and checked your parcel" in money and f"Return {rma} (" not in money, money
+
+
+# --- family 6: French names from the catalogue ---------------------------------------------------
+
+def test_items_are_named_in_french_with_the_catalogues_colours(assistant):
+    me = f"noms-{uuid.uuid4().hex[:8]}"
+    assistant.say(me, "bonjour, je voudrais retourner un article")
+    assistant.say(me, "BM-100001")
+    answers = assistant.say(me, "alice.martin@example.com")
+    titles = [b["title"] for a in answers for b in a.get("buttons", [])]
+    assert any("Chemise en lin (M, Blanc)" in t for t in titles), titles
+    assert any("Lampe de table (Laiton)" in t for t in titles), titles
+    assert not any("White" in t or "Brass" in t for t in titles), titles

@@ -108,6 +108,10 @@ def events_from_tracker(events: list[dict[str, Any]]) -> list[ConversationEvent]
                 kind="agent" if meta.get("from") == "agent" else "bot", text=event.get("text"),
                 at=event.get("timestamp"), image=data.get("image"),
                 details={"agent_name": meta.get("agent_name")} if meta.get("agent_name") else {}))
+        elif kind == "pause":
+            # Where a person took over (the console cuts the bot's phase there).
+            turns.append(ConversationEvent(kind="event", text=None, at=event.get("timestamp"),
+                                           details={"paused": True}))
         elif kind == "action" and event.get("name") in ("action_default_fallback", "action_two_stage_fallback"):
             turns.append(ConversationEvent(kind="event", text=None, at=event.get("timestamp"),
                                            details={"failed_answer": True}))
