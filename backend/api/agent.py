@@ -21,12 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 
 from backend.api import schemas
 from backend.api.deps import db_session, get_ctx, require_roles
-from backend.api.uploads import read_upload
+from backend.api.uploads import photo_form
 from backend.context import BackendContext
 from backend.db.models import HandoffMessage, HandoffRequest, StaffAccount
 from backend.domain.staff import HANDOFF_ROLES, MANAGERS, StaffPrincipal
@@ -247,6 +245,8 @@ def override_return(body: OverrideIn, handoff_id: int = HandoffId, ctx: BackendC
     is required and audited with the reason codes it overrides."""
     rma, error = return_actions.override(ctx, handoff_id, _acting(who), body.reason)
     return _return_answer(ctx, session, rma, error)
+
+
 @router.post("/handoffs/{handoff_id}/photos", openapi_extra=PHOTO_FORM,
              responses={**ERRORS, 413: {"model": schemas.ErrorOut}, 415: {"model": schemas.ErrorOut}})
 async def send_photo(request: Request, handoff_id: int = HandoffId, ctx: BackendContext = Depends(get_ctx),
@@ -254,23 +254,13 @@ async def send_photo(request: Request, handoff_id: int = HandoffId, ctx: Backend
     """Send the customer a photo (multipart ``file``, optional ``caption``) on their channel,
     as the owner of the claimed conversation; it is checked and re-encoded like a customer's
     photo. The body is read only once the caller is known; ``delivery`` says whether it left."""
-    try:
-        form = await request.form(max_files=1, max_fields=5)
-    except (HTTPException, ValueError):  # python-multipart's parse errors are ValueErrors
-        raise Invalid("upload_malformed") from None
-    try:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise Invalid("photo_missing")
+    async with photo_form(request, ctx.settings.photo_max_bytes) as (form, data, declared_type):
         caption = form.get("caption")
         caption = caption.strip() if isinstance(caption, str) else ""
         if len(caption) > MAX_CAPTION:
             raise Invalid("handoff_caption_too_long", limit=MAX_CAPTION)
-        data = await read_upload(file, ctx.settings.photo_max_bytes)
         return await run_in_threadpool(reply_flow.send_photo, ctx, handoff_id, _actor(who), data,
-                                       file.content_type, caption)
-    finally:
-        await form.close()
+                                       declared_type, caption)
 
 
 @router.get("/handoffs/{handoff_id}/photos/{photo_id}", responses=ERRORS, response_class=FileResponse)

@@ -10,16 +10,13 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 
 from backend.api import schemas
 from backend.api.customer import photo_out
 from backend.api.deps import get_ctx, service_caller
-from backend.api.uploads import read_upload
+from backend.api.uploads import photo_form
 from backend.context import BackendContext
 from backend.services import photos, upload_tokens
-from backend.services.errors import Invalid
 
 router = APIRouter(prefix="/api/v1/chat", tags=["chat"])
 ERRORS = {401: {"model": schemas.ErrorOut}, 403: {"model": schemas.ErrorOut},
@@ -55,17 +52,6 @@ async def upload_chat_photo(request: Request, ctx: BackendContext = Depends(get_
     """
     token = authorization[7:].strip() if authorization and authorization.lower().startswith("bearer ") else ""
     conversation_id = upload_tokens.decode_upload_token(ctx.settings, token)
-    try:
-        form = await request.form(max_files=1, max_fields=5)
-    except (HTTPException, ValueError):  # python-multipart's parse errors are ValueErrors
-        raise Invalid("upload_malformed") from None
-    try:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise Invalid("photo_missing")
-        data = await read_upload(file, ctx.settings.photo_max_bytes)
-        photo = await run_in_threadpool(photos.store_chat_photo, ctx, conversation_id, data,
-                                        file.content_type)
-    finally:
-        await form.close()
+    async with photo_form(request, ctx.settings.photo_max_bytes) as (_, data, declared_type):
+        photo = await run_in_threadpool(photos.store_chat_photo, ctx, conversation_id, data, declared_type)
     return photo_out(photo)

@@ -17,7 +17,6 @@ from sqlalchemy import inspect
 from backend.adapters.email.base import EmailError, OutgoingEmail
 from backend.adapters.email.smtp import SmtpSender
 from backend.app import create_app
-from backend.context import build_context
 from backend.db.migrate import downgrade, upgrade
 from backend.db.models import HandoffMessage, HandoffRequest
 from backend.db.session import session_scope
@@ -25,19 +24,12 @@ from backend.domain.handoff_callback import parse_choice
 from backend.services import sms_opt_outs
 from tests.backend.conftest import SERVICE_TOKEN
 from tests.backend.test_agent_api import add_account, bearer
-from tests.backend.test_notifications import fake_twilio, twilio_settings  # noqa: F401 (fixture)
+from tests.backend.test_notifications import fake_twilio, tctx  # noqa: F401 (fixtures: Twilio's fake API)
 
 SERVICE = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
 CONV = "web-" + "d" * 32
 EMAIL_CHOICE = '/handoff_callback{"callback_via": "email"}'
 SMS_CHOICE = '/handoff_callback{"callback_via": "sms"}'
-
-
-@pytest.fixture
-def tctx(settings, fake_twilio):  # noqa: F811
-    context = build_context(twilio_settings(settings, fake_twilio))
-    yield context
-    context.engine.dispose()
 
 
 @pytest.fixture

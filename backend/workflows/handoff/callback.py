@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.orm import Session
+
 from backend.adapters.conversations.base import AgentMessage, DeliveryFailed
 from backend.adapters.email.base import EmailError, OutgoingEmail
 from backend.adapters.sms.base import SmsError, SmsMessage
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 SMS_CHANNELS = ("twilio_sms",)
 
 
-def _contact(session, handoff: HandoffRequest, via: str) -> str | None:
+def _contact(session: Session, handoff: HandoffRequest, via: str) -> str | None:
     """The number or address the shop holds for the handoff's verified customer, if usable."""
     customer = session.get(Customer, handoff.customer_id) if handoff.customer_id else None
     if customer is None:
@@ -84,7 +86,8 @@ def send_copy(ctx: BackendContext, handoff_id: int, agent_name: str, text: str) 
                 subject, body = words.email_reply(shop, agent_name, text, language)
                 ctx.email.send(OutgoingEmail(to=contact, subject=subject, body=body))
         except (SmsError, EmailError) as exc:
-            log.warning("callback copy of handoff %s by %s failed: %s", handoff_id, via, exc)
+            # The provider's words may quote the number or address: not logged.
+            log.warning("callback copy of handoff %s by %s failed (retryable: %s)", handoff_id, via, exc.retryable)
             outcome = f"callback_failed_{via}"
     with session_scope(ctx.sessions) as session:
         handoffs.add_message(session, handoffs.get(session, handoff_id), "event", text=outcome, at=ctx.now())

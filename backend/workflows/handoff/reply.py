@@ -41,8 +41,10 @@ def reply(ctx: BackendContext, handoff_id: int, staff: StaffActor, text: str) ->
         message = handoffs.add_message(session, handoff, "agent", text=text, staff_id=staff.staff_id,
                                        at=ctx.now(), delivery="pending")
         message_id, conversation_id = message.id, handoff.conversation_id
+        wants_copy = handoff.callback_via is not None
     view = _deliver(ctx, message_id, conversation_id, AgentMessage(text, staff.name))
-    callback.send_copy(ctx, handoff_id, staff.name, text)
+    if wants_copy:  # the customer asked for the answer by SMS or email too
+        callback.send_copy(ctx, handoff_id, staff.name, text)
     return view
 
 
