@@ -11,8 +11,13 @@ both from, so either can change shape without touching its callers.
 from __future__ import annotations
 
 from backend.domain.policy_engine import (
+    ALL_RESOLUTIONS,
+    CONFORMITY_REASONS,
     CUSTOMER_REASONS,
+    JURISDICTIONS,
+    LEGAL_BASES,
     OUTCOMES,
+    REMEDIES,
     REASON_CODES,
     RESOLUTIONS,
     SUPPORTED_CURRENCIES,
@@ -21,6 +26,7 @@ from backend.domain.policy_engine import (
     LineEligibility,
     LineFacts,
     LineRequest,
+    OrderFacts,
     Policy,
     ReasonRule,
     ReturnDecision,
@@ -28,6 +34,7 @@ from backend.domain.policy_engine import (
 from backend.domain.policy_loader import PolicyError, PolicyProblem, load_policy, policy_from_text
 
 __all__ = [
+    "ALL_RESOLUTIONS", "CONFORMITY_REASONS", "JURISDICTIONS", "LEGAL_BASES", "OrderFacts", "REMEDIES",
     "CUSTOMER_REASONS", "OUTCOMES", "REASON_CODES", "RESOLUTIONS", "SUPPORTED_CURRENCIES",
     "CategoryRule", "LineDecision", "LineEligibility", "LineFacts", "LineRequest", "Policy",
     "PolicyError", "PolicyProblem", "ReasonRule", "ReturnDecision", "load_policy",

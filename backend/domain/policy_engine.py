@@ -46,6 +46,18 @@ from common.languages import Localized
 # The customer's reasons, in the order explanations list them: the one table (common.reasons).
 CUSTOMER_REASONS: tuple[str, ...] = reasons.REASON_CODES
 RESOLUTIONS: tuple[str, ...] = ("refund", "exchange", "store_credit")
+# The remedies of the legal guarantee of conformity (jurisdiction FR, issue 13): repair or
+# replacement as the customer chooses; a price reduction when neither is possible. Only for a
+# conformity reason (CONFORMITY_REASONS); "refund" stays the refund remedy.
+REMEDIES: tuple[str, ...] = ("repair", "replacement", "price_reduction")
+ALL_RESOLUTIONS: tuple[str, ...] = RESOLUTIONS + REMEDIES
+# Reasons that are a lack of conformity under the legal guarantee (Code de la consommation
+# L217-3 ff.): whatever the shop's own reasons table says, these are the seller's to fix.
+CONFORMITY_REASONS: tuple[str, ...] = ("damaged", "defective", "wrong_item", "not_as_described")
+JURISDICTIONS: tuple[str, ...] = ("none", "FR")
+# Which rules decided a line: the shop's own policy, the 14-day withdrawal right, or the
+# legal guarantee of conformity. Stored with each return line.
+LEGAL_BASES: tuple[str, ...] = ("commercial", "withdrawal", "guarantee")
 OUTCOMES: tuple[str, ...] = ("approved", "needs_review", "rejected")
 REASON_CODES: tuple[str, ...] = (
     "within_window", "not_delivered", "window_expired", "final_sale", "hygiene",
@@ -68,7 +80,28 @@ class LineFacts:
     hygiene: bool
     unit_paid_minor: int
     quantity: int  # quantity being returned
+    # Delivery of the order's LAST item: the withdrawal right's 14 days count from it
+    # (L221-18). This schema delivers an order at once, so it is the order's delivery date.
     delivered_on: dt.date | None
+    # Product flags the law's exceptions follow (L221-28), from the catalogue (issue 13).
+    # ``hygiene`` above means "sold sealed for hygiene": under FR it is returnable while the
+    # seal is intact. ``sealed_media``: audio, video or software sold sealed.
+    personalised: bool = False
+    perishable: bool = False
+    sealed_media: bool = False
+    used_goods: bool = False  # second-hand: the guarantee's presumption is 12 months (L217-7)
+    # The customer's answer to "is the seal (hygiene liner) intact?"; None: not asked yet.
+    seal_intact: bool | None = None
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the withdrawal refund needs about the whole order (L221-24): the standard
+    delivery cost paid, and whether this request with the order's earlier returns takes
+    back every unit of it (only then is the delivery cost refunded)."""
+
+    delivery_paid_minor: int = 0
+    whole_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +124,10 @@ class LineEligibility:
     reason_codes: tuple[str, ...]
     window_ends_on: dt.date | None
     explanation: dict[str, str]
+    # Under FR: the last day a conformity claim (legal guarantee) can be made, and whether the
+    # item is returnable only if its seal is intact (the bot asks before going on).
+    guarantee_ends_on: dt.date | None = None
+    needs_seal_answer: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +138,7 @@ class LineDecision:
     restocking_fee_minor: int
     refund_amount_minor: int
     explanation: dict[str, str]
+    legal_basis: str = "commercial"  # one of LEGAL_BASES
 
 
 @dataclass(frozen=True)
@@ -121,6 +159,10 @@ class ReturnDecision:
     currency: str
     policy_version: str
     explanation: dict[str, str]
+    # The legal refund deadline (L221-24: 14 days from the customer's request) when any line
+    # is decided under the withdrawal right; None otherwise.
+    refund_due_on: dt.date | None = None
+    delivery_refund_minor: int = 0  # the order's delivery cost refunded (whole order withdrawn)
 
 
 @dataclass(frozen=True)
@@ -271,7 +313,8 @@ class Policy:
 
     # -- decision --
     def decide(self, lines: Sequence[LineRequest], *, customer_returns_90d: int,
-               today: dt.date, item_names: Mapping[int, str | Localized] | None = None) -> ReturnDecision:
+               today: dt.date, item_names: Mapping[int, str | Localized] | None = None,
+               order: "OrderFacts | None" = None) -> ReturnDecision:
         """Decide a whole return request.
 
         ``customer_returns_90d`` counts the customer's earlier returns in the last 90 days,
