@@ -25,4 +25,5 @@ from actions.returns import (  # noqa: F401
     ActionStartExchange,
     ActionStartReturn,
 )
+from actions.route_inform import ActionRouteInform  # noqa: F401
 from actions.status import ActionShowStatus, ActionStartStatus  # noqa: F401

@@ -30,7 +30,7 @@ REASON_PATTERNS: list[tuple[str, str]] = [
                          r"ne correspond pas"),
     ("wrong_size", r"too (small|big|large|tight|loose|short|long|narrow|wide)|does ?n.?t fit|"
                    r"doesnt fit|did ?n.?t fit|wrong size|\bsize|\bfits?\b|trop (petit|grand|serr|large|"
-                   r"court|long|etroit)|taille|ne me va pas|me va pas|va pas|pointure"),
+                   r"court|long|etroit)|taille|\bva pas?\b|pointure"),
     ("arrived_late", r"(arrived|came|delivered) (too )?late|too late|arrive\w* (trop )?en retard|"
                      r"trop tard|livr\w* en retard"),
     ("changed_mind", r"changed? (my )?mind|do ?n.?t (want|need|like)|dont (want|need|like)|"
