@@ -364,3 +364,18 @@ def test_openapi_documents_the_new_fields(client):
     assert {"guarantee_ends_on", "needs_seal_answer"} <= set(schemas["ReturnableLineOut"]["properties"])
     line_in = schemas["ReturnLineIn"]["properties"]
     assert "seal_intact" in line_in and "replacement" in line_in["resolution"]["description"]
+
+
+def test_the_delivery_refund_is_paid_with_the_goods_money():
+    from backend.db.models import ReturnLine
+    from backend.services.refunds import planned_amounts
+
+    def ret(*resolutions: str, delivery: int, fee: int = 0) -> ReturnRequest:
+        return ReturnRequest(delivery_refund_minor=delivery, shipping_fee_minor=fee, lines=[
+            ReturnLine(resolution=r, eligible=True, refund_amount_minor=1000) for r in resolutions])
+
+    assert planned_amounts(ret("refund", delivery=495)) == {"original_payment": 1495, "store_credit": 0}
+    assert planned_amounts(ret("refund", "store_credit", delivery=495)) == {
+        "original_payment": 1495, "store_credit": 1000}
+    assert planned_amounts(ret("store_credit", delivery=495)) == {"original_payment": 0, "store_credit": 1495}
+    assert planned_amounts(ret("refund", delivery=0, fee=300)) == {"original_payment": 700, "store_credit": 0}
