@@ -68,6 +68,8 @@ def returnable_lines(order_number: str, language: str = Query(DEFAULT_LANGUAGE, 
             "eligible": l.eligible, "reason_codes": l.reason_codes,
             "explanation": l.explanation, "window_ends_on": l.eligibility.window_ends_on,
             "exchange_options": [o.__dict__ for o in l.exchange_options],
+            "guarantee_ends_on": l.eligibility.guarantee_ends_on,
+            "needs_seal_answer": l.eligibility.needs_seal_answer,
         } for l in lines],
     }
 
@@ -95,7 +97,8 @@ def create_return(body: schemas.CreateReturnIn, response: Response,
         lines=tuple(LineInput(order_line_id=l.order_line_id, quantity=l.quantity,
                               reason_code=l.reason_code, reason_text=l.reason_text,
                               resolution=l.resolution, exchange_sku=l.exchange_sku,
-                              photo_ids=tuple(l.photo_ids)) for l in body.lines))
+                              photo_ids=tuple(l.photo_ids), seal_intact=l.seal_intact)
+                    for l in body.lines))
     outcome = create_return_workflow(ctx, claims, data, idempotency_key=idempotency_key)
     if outcome.replayed:
         response.headers["Idempotent-Replayed"] = "true"

@@ -124,6 +124,12 @@ class ReturnableLineOut(BaseModel):
     explanation: Texts
     window_ends_on: Optional[dt.date]
     exchange_options: List[ExchangeOptionOut]
+    guarantee_ends_on: Optional[dt.date] = Field(
+        None, description="Last day of the legal guarantee of conformity (a faulty, damaged, "
+                          "wrong or not-as-described item), when the shop's law gives one")
+    needs_seal_answer: bool = Field(
+        False, description="Returnable only if its seal (hygiene liner, sealed media) is intact: "
+                           "ask the customer and send the answer as the line's seal_intact")
 
 
 class ReturnableOut(BaseModel):
@@ -136,9 +142,15 @@ class ReturnLineIn(BaseModel):
     quantity: int = Field(1, ge=1, le=100)
     reason_code: constr(strip_whitespace=True, min_length=1, max_length=30)
     reason_text: Optional[constr(max_length=2000)] = None
-    resolution: constr(strip_whitespace=True, min_length=1, max_length=20) = "refund"
+    resolution: constr(strip_whitespace=True, min_length=1, max_length=20) = Field(
+        "refund", description="refund | exchange | store_credit, or a remedy of the legal "
+                              "guarantee for a faulty, damaged, wrong or not-as-described item: "
+                              "repair | replacement (the same item) | price_reduction")
     exchange_sku: Optional[constr(strip_whitespace=True, max_length=64)] = None
     photo_ids: List[constr(max_length=40)] = Field(default_factory=list, max_items=10)
+    seal_intact: Optional[bool] = Field(
+        None, description="The customer's answer for a sealed item (needs_seal_answer): is the "
+                          "seal intact? null: not asked")
 
 
 class CreateReturnIn(BaseModel):
@@ -155,6 +167,8 @@ class MoneyOut(BaseModel):
     restocking_fee_minor: int
     shipping_fee_minor: int
     refund_amount_minor: int
+    delivery_refund_minor: int = Field(
+        0, description="The order's delivery cost included in the refund (whole order withdrawn)")
 
 
 class DecisionOut(BaseModel):
@@ -181,6 +195,11 @@ class ReturnLineOut(BaseModel):
     photo_count: int
     grade: Optional[str]
     disposition: Optional[str]
+    legal_basis: str = Field("commercial", description="Which rules decided the line: commercial "
+                                                        "(the shop's policy) | withdrawal (the 14-day "
+                                                        "right) | guarantee (legal guarantee of conformity)")
+    seal_intact: Optional[bool] = Field(None, description="The customer's answer about the seal "
+                                                          "(null: not asked)")
 
 
 class LabelOut(BaseModel):
@@ -219,6 +238,11 @@ class ReturnOut(BaseModel):
     label: Optional[LabelOut]
     refunds: List[RefundOut]
     expected_refund_by: Optional[dt.date]
+    refund_due_on: Optional[dt.date] = Field(
+        None, description="The legal refund deadline of a return under the withdrawal right "
+                          "(14 days from the request, Code de la consommation L221-24)")
+    refund_late: bool = Field(
+        False, description="refund_due_on has passed and the refund owed is not issued yet")
     next_step: Texts
     timeline: List[TimelineEntry]
     follow_up_error: Optional[ErrorBody] = None

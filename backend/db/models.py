@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -57,7 +58,14 @@ class Product(Base):
     name_fr = Column(String(200), nullable=True)
     category = Column(String(60), nullable=False, index=True)
     final_sale = Column(Boolean, nullable=False, default=False)
-    hygiene = Column(Boolean, nullable=False, default=False)
+    hygiene = Column(Boolean, nullable=False, default=False)  # sold sealed for hygiene
+    # What the law's exceptions and the guarantee follow (Code de la consommation L221-28,
+    # L217-7): made to the customer's order, perishable, audio/video/software sold sealed,
+    # second-hand. Server defaults: rows from before these flags carry none of them.
+    personalised = Column(Boolean, nullable=False, default=False, server_default=false())
+    perishable = Column(Boolean, nullable=False, default=False, server_default=false())
+    sealed_media = Column(Boolean, nullable=False, default=False, server_default=false())
+    used_goods = Column(Boolean, nullable=False, default=False, server_default=false())
 
     variants = relationship("Variant", back_populates="product", order_by="Variant.id")
 
@@ -114,6 +122,9 @@ class Order(Base):
     ship_postcode = Column(String(20), nullable=False)
     ship_country = Column(String(2), nullable=False)
     payment_reference = Column(String(64), nullable=True)
+    # The standard delivery cost the customer paid: refunded when the whole order is
+    # withdrawn (L221-24).
+    delivery_paid_minor = Column(Integer, nullable=False, default=0, server_default="0")
 
     customer = relationship("Customer", back_populates="orders")
     lines = relationship("OrderLine", back_populates="order", order_by="OrderLine.id")
@@ -163,6 +174,10 @@ class ReturnRequest(Base):
     restocking_fee_minor = Column(Integer, nullable=False, default=0)
     shipping_fee_minor = Column(Integer, nullable=False, default=0)
     refund_amount_minor = Column(Integer, nullable=False, default=0)
+    # Under the withdrawal right: the legal refund deadline (L221-24, 14 days from the
+    # request) and the order's delivery cost included in the refund (whole order withdrawn).
+    refund_due_on = Column(Date, nullable=True)
+    delivery_refund_minor = Column(Integer, nullable=False, default=0, server_default="0")
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -191,13 +206,20 @@ class ReturnLine(Base):
     quantity = Column(Integer, nullable=False)
     reason_code = Column(String(30), nullable=False)
     reason_text = Column(Text, nullable=True)
-    resolution = Column(String(20), nullable=False)  # refund | exchange | store_credit
+    # refund | exchange | store_credit, or a remedy of the legal guarantee: repair |
+    # replacement (the same variant, reserved like an exchange) | price_reduction
+    resolution = Column(String(20), nullable=False)
     exchange_variant_id = Column(ForeignKey("variants.id"), nullable=True)
     exchange_location = Column(String(60), nullable=True)  # where the unit is reserved
     eligible = Column(Boolean, nullable=False, default=True)
     decision_reasons = Column(JSON, nullable=False, default=list)
     restocking_fee_minor = Column(Integer, nullable=False, default=0)
     refund_amount_minor = Column(Integer, nullable=False, default=0)
+    # The customer's answer to "is the seal intact?" (hygiene or sealed media; None: not
+    # asked) and which rules decided the line: commercial | withdrawal | guarantee.
+    seal_intact = Column(Boolean, nullable=True)
+    legal_basis = Column(String(12), nullable=False, default="commercial",
+                         server_default="commercial")
     # Filled by the warehouse: inspection grade (A/B/C/D) and disposition.
     grade = Column(String(1), nullable=True)
     disposition = Column(String(20), nullable=True)
@@ -210,7 +232,8 @@ class ReturnLine(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="ck_return_line_qty"),
         CheckConstraint(
-            "resolution in ('refund', 'exchange', 'store_credit')", name="ck_return_line_resolution"
+            "resolution in ('refund', 'exchange', 'store_credit', 'repair', 'replacement', "
+            "'price_reduction')", name="ck_return_line_resolution"
         ),
     )
 

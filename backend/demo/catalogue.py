@@ -2,7 +2,8 @@
 
 Why it is data: every demo order and seeded return names these SKUs, and the policy
 paths the fixtures show depend on their facts (category, price, final sale, hygiene
-flag) and on the stock the exchange fixtures need (BM-100001's shirt can go to L but
+flag, and the flags the law's exceptions follow: personalised, perishable, sealed media,
+used goods) and on the stock the exchange fixtures need (BM-100001's shirt can go to L but
 not to S). The fixed stock below holds whatever the random seed; every other variant
 gets random stock, and a few random ones (never the fixed ones) are out of stock
 everywhere. Prices are in minor units of the shop's currency, which the policy names.
@@ -35,8 +36,16 @@ class ProductSpec:
     colours: tuple[Optional[str], ...] = (None,)
     sizes: tuple[Optional[str], ...] = (None,)
     final_sale: bool = False
-    hygiene: bool = False
+    hygiene: bool = False  # sold sealed for hygiene
     in_store: bool = False  # also stocked at the Paris store
+    # The law's product exceptions and the guarantee's shorter presumption (issue 13).
+    personalised: bool = False
+    perishable: bool = False
+    sealed_media: bool = False
+    used_goods: bool = False
+    # Sold only in the fixed demo orders: one-off items, kept out of the random orders (and
+    # given fixed stock) so the random shop stays exactly what it was before they existed.
+    in_random_orders: bool = True
 
     def skus(self) -> list[tuple[str, Optional[str], Optional[str]]]:
         """(sku, colour code, size) for every variant, in a stable order."""
@@ -126,6 +135,17 @@ CATALOGUE: tuple[ProductSpec, ...] = (
                 ("GLD",), hygiene=True, in_store=True),
     ProductSpec("JWL-NCK", "Pendant necklace", "Collier pendentif", "jewellery", 8900,
                 ("GLD", "SLV"), in_store=True),
+    # The law's product exceptions (L221-28) and used goods (L217-7): only in fixed orders.
+    ProductSpec("JWL-ENG", "Bracelet engraved with your initials",
+                "Bracelet gravé à vos initiales", "jewellery", 5900, ("SLV",),
+                personalised=True, in_random_orders=False),
+    ProductSpec("FLWR-BQT", "Fresh flower bouquet", "Bouquet de fleurs fraîches", "home", 4500,
+                perishable=True, in_random_orders=False),
+    ProductSpec("VINYL-JAZ", "Vinyl record: Saint-Germain jazz (sealed)",
+                "Disque vinyle : jazz de Saint-Germain (sous blister)", "home", 2990,
+                sealed_media=True, in_random_orders=False),
+    ProductSpec("EREAD-REF", "E-reader, 6 inch (refurbished)", "Liseuse 6 pouces (reconditionnée)",
+                "electronics", 7990, ("BLK",), used_goods=True, in_random_orders=False),
 )
 
 # Stock the fixtures depend on, fixed whatever the seed. Every other variant gets random
@@ -145,6 +165,11 @@ FIXED_STOCK: dict[str, dict[str, int]] = {
     "LAMP-TBL-BRS": {WAREHOUSE: 11},
     "MUGS-CER-WHT": {WAREHOUSE: 40},
     "EARB-WLS-BLK": {WAREHOUSE: 25},
+    # The one-off items (no random stock draw: see ProductSpec.in_random_orders).
+    "JWL-ENG-SLV": {WAREHOUSE: 0},  # made to order: never on the shelf
+    "FLWR-BQT": {WAREHOUSE: 12},
+    "VINYL-JAZ": {WAREHOUSE: 15},
+    "EREAD-REF-BLK": {WAREHOUSE: 3},
 }
 
 
@@ -158,7 +183,9 @@ def add_catalogue(session: Session, rng: random.Random, built: Built, *, currenc
     """Every product and variant of :data:`CATALOGUE`, priced in ``currency``, and its stock."""
     for spec in CATALOGUE:
         product = Product(name=spec.name, name_fr=spec.name_fr, category=spec.category,
-                          final_sale=spec.final_sale, hygiene=spec.hygiene)
+                          final_sale=spec.final_sale, hygiene=spec.hygiene,
+                          personalised=spec.personalised, perishable=spec.perishable,
+                          sealed_media=spec.sealed_media, used_goods=spec.used_goods)
         session.add(product)
         built.products.append(product)
         for sku, colour, size in spec.skus():

@@ -59,6 +59,7 @@ FRANK = DemoCustomer("Frank Hughes", "frank.hughes@example.com", "+447700900456"
                      Address("9 Victoria Road", "Manchester", "M14 5RQ", "GB"))
 
 DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (ALICE, BEN, CHLOE, DAN, EMMA, FRANK)
+DEMO_SIGNED_UP_DAYS_AGO = 900
 
 # --------------------------------------------------------------------------- random people
 
@@ -116,13 +117,14 @@ _US_AREA_CODES = ("212", "312", "415", "503", "512", "617", "206", "303", "718")
 
 
 def add_demo_customers(session: Session, today: dt.date, built: Built) -> dict[str, Customer]:
-    """The fixed demo customers, signed up 200 days ago; the rows by email."""
+    """The fixed demo customers, signed up :data:`DEMO_SIGNED_UP_DAYS_AGO` days ago (before
+    their oldest demo order: the consumer-law fixtures go back 26 months); the rows by email."""
     by_email: dict[str, Customer] = {}
     for who in DEMO_CUSTOMERS:
         customer = Customer(email=who.email, phone=who.phone, name=who.name,
                             preferred_language=who.language, sms_opt_out=False,
-                            created_at=dt.datetime.combine(today - dt.timedelta(days=200),
-                                                           dt.time(9, 15)))
+                            created_at=dt.datetime.combine(
+                                today - dt.timedelta(days=DEMO_SIGNED_UP_DAYS_AGO), dt.time(9, 15)))
         session.add(customer)
         built.customers.append(customer)
         by_email[who.email] = customer

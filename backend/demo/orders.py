@@ -40,17 +40,55 @@ Their lines (SKUs) and the policy path each one shows:
 * BM-100007: SWTR-MER-NVY-L, sweater -> too_many_returns: Frank has 6 closed returns
   created in the last 90 days, on BM-100071 ... BM-100076.
 
+Consumer-law fixtures (issue 13): each shows one legal path under the demo policy's
+``jurisdiction: FR`` (14-day withdrawal right from delivery, L221-18; the 2-year legal
+guarantee of conformity, presumed for 24 months, 12 for used goods, L217-7; the product
+exceptions of L221-28). They belong to the same demo customers, in both languages:
+
+=========  ========================  =============  ====  =========  ============================
+Order      Email                     Phone          Lang  Delivered  Demonstrates
+=========  ========================  =============  ====  =========  ============================
+BM-100011  ben.carter@example.com    +447700900123  en    45 days    defect past 30 days: guarantee
+BM-100012  chloe.dubois@example.net   +33639985678   fr    10 days    final sale, within withdrawal
+BM-100013  dan.wright@example.org    +15555550123   en    10 days    electronics, no fee (withdrawal)
+BM-100014  alice.martin@example.com  +33639981234   fr    790 days   guarantee expired (26 months)
+BM-100015  ben.carter@example.com    +447700900123  en    548 days   used goods past 12 months
+BM-100016  chloe.dubois@example.net   +33639985678   fr    5 days     personalised (engraved)
+BM-100017  dan.wright@example.org    +15555550123   en    5 days     sealed hygiene: seal asked
+BM-100018  alice.martin@example.com  +33639981234   fr    2 days     perishable; sealed media
+=========  ========================  =============  ====  =========  ============================
+
+* BM-100011: JEAN-STR-IND-40, jeans delivered 45 days ago: "the zip broke" (defective) ->
+  the legal guarantee's remedies (repair, replacement) although the 30-day window ended.
+* BM-100012: JCKT-OUT-KHK-L, outlet jacket (final sale, 40 % off) delivered 10 days ago ->
+  returnable under the 14-day withdrawal right (final sale cannot remove it).
+* BM-100013: EREAD-6IN-BLK, e-reader delivered 10 days ago -> a change of mind is a
+  withdrawal: no restocking fee.
+* BM-100014: LAMP-TBL-BLK, table lamp delivered 790 days ago -> past the 2-year guarantee:
+  refused, with the reason.
+* BM-100015: EREAD-REF-BLK, refurbished e-reader (used goods) delivered 548 days ago ->
+  a defect past the 12-month presumption: the team reviews the proof.
+* BM-100016: JWL-ENG-SLV, bracelet engraved with the customer's initials -> personalised:
+  no withdrawal right (a defect is still covered by the guarantee).
+* BM-100017: UNDR-BRF-BLK-M, briefs (hygiene, sold sealed) -> returnable only if the seal
+  is intact: the assistant asks.
+* BM-100018: FLWR-BQT, fresh flowers -> perishable, no withdrawal right; VINYL-JAZ,
+  a sealed vinyl record -> returnable while still sealed.
+
+Every order records the standard delivery it paid: EUR 4.95 below EUR 100 of goods, free
+from EUR 100 (refunded with a withdrawal of the whole order, L221-24).
+
 Frank's history orders BM-100071 ... BM-100076 were delivered 85, 75, 65, 55, 45 and 35
 days ago; each carries one "closed" return created 3 days after delivery (made by
 :mod:`backend.demo.returns`).
 
-The demo customers have no other orders, and none of them except Frank has a return, so
-each fixture shows exactly one policy path.
+The demo customers have no other orders than these, and none of them except Frank has a
+return, so each fixture shows exactly one policy path.
 
 Random part (driven by ``rng_seed``)
 ------------------------------------
 ~187 more orders ("BM-" + 6 digits, increasing with time) delivered 2-6 days after they
-were ordered, deliveries spread over the last 120 days, a few recent ones not delivered
+were ordered (never the one-off products, see ``ProductSpec.in_random_orders``), deliveries spread over the last 120 days, a few recent ones not delivered
 yet; 1-4 lines each, some discounted. Every random customer ordered at least once.
 """
 from __future__ import annotations
@@ -65,7 +103,7 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import Customer, Order, OrderLine
 from backend.demo.built import Built
-from backend.demo.catalogue import CATALOGUE
+from backend.demo.catalogue import CATALOGUE, ProductSpec
 from backend.demo.customers import (
     ALICE,
     BEN,
@@ -83,6 +121,14 @@ DELIVERY_SPREAD_DAYS = 120
 # Size of the random part; with the fixtures this gives ~200 orders.
 RANDOM_ORDERS = 187
 RANDOM_UNDELIVERED_ORDERS = 5
+# Standard delivery: paid below the threshold of goods, free from it (minor units).
+DELIVERY_FEE_MINOR = 495
+FREE_DELIVERY_FROM_MINOR = 10000
+
+
+def delivery_cost(goods_paid_minor: int) -> int:
+    """What the customer paid for standard delivery of an order worth ``goods_paid_minor``."""
+    return 0 if goods_paid_minor >= FREE_DELIVERY_FROM_MINOR else DELIVERY_FEE_MINOR
 
 
 @dataclass(frozen=True)
@@ -144,6 +190,26 @@ DEMO_ORDERS: tuple[DemoOrder, ...] = (
           "6 returns in the last 90 days -> too_many_returns (review)"),
 )
 
+# The consumer-law paths (issue 13), documented in the module's docstring.
+LAW_DEMO_ORDERS: tuple[DemoOrder, ...] = (
+    _demo("BM-100011", BEN, 48, 45, (DemoLine("JEAN-STR-IND-40"),),
+          "defect 45 days after delivery, past the 30-day window -> legal guarantee"),
+    _demo("BM-100012", CHLOE, 13, 10, (DemoLine("JCKT-OUT-KHK-L", discount_minor=5160),),
+          "final sale delivered 10 days ago -> withdrawal right (final sale overridden)"),
+    _demo("BM-100013", DAN, 13, 10, (DemoLine("EREAD-6IN-BLK"),),
+          "electronics delivered 10 days ago -> withdrawal, no restocking fee"),
+    _demo("BM-100014", ALICE, 793, 790, (DemoLine("LAMP-TBL-BLK"),),
+          "delivered 26 months ago -> legal guarantee expired"),
+    _demo("BM-100015", BEN, 551, 548, (DemoLine("EREAD-REF-BLK"),),
+          "used goods delivered 18 months ago -> past the 12-month presumption (review)"),
+    _demo("BM-100016", CHLOE, 8, 5, (DemoLine("JWL-ENG-SLV"),),
+          "personalised item -> no withdrawal right"),
+    _demo("BM-100017", DAN, 8, 5, (DemoLine("UNDR-BRF-BLK-M"),),
+          "sealed hygiene item -> returnable only with the seal intact"),
+    _demo("BM-100018", ALICE, 4, 2, (DemoLine("FLWR-BQT"), DemoLine("VINYL-JAZ")),
+          "perishable flowers -> no withdrawal right; sealed record -> only while sealed"),
+)
+
 # Frank's earlier orders, each with one closed return created 3 days after delivery.
 FRANK_HISTORY: tuple[tuple[str, int, str, str], ...] = (
     # number, delivered days ago, sku, reason code
@@ -180,6 +246,7 @@ def add_order(session: Session, built: Built, *, number: str, customer: Customer
         order.lines.append(OrderLine(variant=variant, quantity=quantity,
                                      unit_price_minor=variant.price_minor,
                                      discount_minor=discount, paid_minor=gross - discount))
+    order.delivery_paid_minor = delivery_cost(sum(line.paid_minor for line in order.lines))
     session.add(order)
     built.orders.append(order)
     return order
@@ -191,9 +258,10 @@ def _fixed_payment_reference(number: str) -> str:
 
 def add_demo_orders(session: Session, today: dt.date, built: Built,
                     customers: dict[str, Customer], *, currency: str) -> None:
-    """The fixed demo orders and Frank's history orders; ``customers`` by email."""
+    """The fixed demo orders, the consumer-law ones and Frank's history orders;
+    ``customers`` by email."""
     addresses = {who.email: who.address for who in DEMO_CUSTOMERS}
-    for demo in DEMO_ORDERS + FRANK_HISTORY_ORDERS:
+    for demo in DEMO_ORDERS + LAW_DEMO_ORDERS + FRANK_HISTORY_ORDERS:
         unknown = [sku for sku in demo.skus if sku not in built.variants]
         if unknown:
             raise ValueError(f"{demo.number} names unknown SKUs: {unknown}")
@@ -216,16 +284,18 @@ _CATEGORY_WEIGHT: dict[str, int] = {
 # Buying two or three of the same thing is plausible only for these.
 _MULTI_QUANTITY_CATEGORIES = frozenset({"apparel", "home", "beauty", "underwear"})
 FINAL_SALE_DISCOUNT_PERCENT = 40
+# What random orders may hold (the one-off products are sold only in the fixed orders).
+_RANDOM_CATALOGUE: tuple[ProductSpec, ...] = tuple(s for s in CATALOGUE if s.in_random_orders)
 
 
 def _random_lines(rng: random.Random) -> list[tuple[str, int, int]]:
     """1-4 distinct variants; quantity mostly 1; ~1 line in 5 discounted, outlet 40 % off."""
     count = rng.choices((1, 2, 3, 4), weights=(45, 30, 17, 8))[0]
-    weights = [_CATEGORY_WEIGHT[spec.category] for spec in CATALOGUE]
+    weights = [_CATEGORY_WEIGHT[spec.category] for spec in _RANDOM_CATALOGUE]
     lines: list[tuple[str, int, int]] = []
     chosen: set[str] = set()
     while len(lines) < count:
-        spec = rng.choices(CATALOGUE, weights=weights)[0]
+        spec = rng.choices(_RANDOM_CATALOGUE, weights=weights)[0]
         sku = rng.choice(spec.skus())[0]
         if sku in chosen:
             continue

@@ -21,6 +21,7 @@ label validity.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -296,13 +297,22 @@ def _taken_rmas(built: Built) -> set[str]:
 def _accepted_skus(policy: Policy) -> frozenset[str]:
     """The SKUs the policy lets a customer return at all, asked of the policy engine itself
     (final sale, hygiene flag or category): on its day of delivery only an exclusion can
-    refuse an item, so a seeded return never holds one the live backend would refuse."""
+    refuse an item, so a seeded return never holds one the live backend would refuse.
+
+    The shop's own (commercial) rules are asked, not the law's floor: a seeded return may
+    start on any day of the commercial window, after the 14 days of the withdrawal right
+    that would accept a final-sale item (issue 13), and no seal answer is on record.
+    """
     delivered = dt.date(2000, 1, 1)
+    if getattr(policy, "jurisdiction", "none") != "none":
+        policy = dataclasses.replace(policy, jurisdiction="none")
     accepted = set()
     for sku, spec in SPEC_BY_SKU.items():
         facts = LineFacts(order_line_id=0, sku=sku, category=spec.category,
                           final_sale=spec.final_sale, hygiene=spec.hygiene,
-                          unit_paid_minor=spec.price_minor, quantity=1, delivered_on=delivered)
+                          unit_paid_minor=spec.price_minor, quantity=1, delivered_on=delivered,
+                          personalised=spec.personalised, perishable=spec.perishable,
+                          sealed_media=spec.sealed_media, used_goods=spec.used_goods)
         if policy.line_eligibility(facts, delivered).eligible:
             accepted.add(sku)
     return frozenset(accepted)

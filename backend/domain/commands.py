@@ -21,6 +21,9 @@ class LineInput:
     reason_text: str | None = None
     exchange_sku: str | None = None
     photo_ids: tuple[str, ...] = ()
+    # The customer's answer to "is the seal intact?" (hygiene items, sealed media; the law's
+    # exception applies only once unsealed); None: not asked.
+    seal_intact: bool | None = None
 
 
 @dataclass(frozen=True)

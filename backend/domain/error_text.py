@@ -145,6 +145,21 @@ ERRORS: dict[str, Localized] = {
     },
     "invalid_exchange": {"en": "An exchange needs another size or colour of the same product.",
                          "fr": "Un échange demande une autre taille ou couleur du même article."},
+    "invalid_replacement": {
+        "en": "A replacement is the same item again; for another size or colour, ask for an "
+              "exchange.",
+        "fr": "Un remplacement est le même article à l'identique ; pour une autre taille ou "
+              "couleur, demandez un échange.",
+    },
+    "remedy_needs_conformity_reason": {
+        "en": "A {resolution} is a remedy of the legal guarantee: it is only for an item that "
+              "is faulty, damaged, not as described or not what was ordered (reasons: "
+              "{reasons}). Otherwise choose a refund, an exchange or store credit.",
+        "fr": "Le recours « {resolution} » relève de la garantie légale de conformité : il ne vaut "
+              "que pour un article défectueux, abîmé, non conforme à sa description ou qui "
+              "n'est pas celui commandé (motifs : {reasons}). Sinon, choisissez un "
+              "remboursement, un échange ou un avoir.",
+    },
     "photo_not_found": {"en": "Photo {photo_id} was not found.",
                         "fr": "Photo {photo_id} introuvable."},
     "photo_in_use": {"en": "Photo {photo_id} is already attached to a return.",
@@ -152,6 +167,12 @@ ERRORS: dict[str, Localized] = {
     "idempotency_key_reused": {
         "en": "This Idempotency-Key was already used for a different request.",
         "fr": "Cette clé d'idempotence a déjà servi pour une autre demande.",
+    },
+    "replacement_out_of_stock": {
+        "en": "This item is out of stock, so it cannot be replaced right now. Please choose a "
+              "repair or a refund.",
+        "fr": "Cet article est en rupture de stock : il ne peut pas être remplacé pour "
+              "l'instant. Choisissez une réparation ou un remboursement.",
     },
     "exchange_out_of_stock": {
         "en": "That size or colour just went out of stock. Please choose another option or a "

@@ -67,8 +67,12 @@ class LineMoney:
 
     @property
     def refund_minor(self) -> int:
-        # An exchange sends an item back, not money (as under the policy).
-        return 0 if self.resolution == "exchange" else self.unit_paid_minor * self.quantity
+        # Money only for a refund or store credit (as under the policy): an exchange or a
+        # replacement sends an item, a repair mends it, a price reduction's amount is the
+        # team's to decide (issue 13).
+        if self.resolution not in ("refund", "store_credit"):
+            return 0
+        return self.unit_paid_minor * self.quantity
 
 
 def override_amounts(lines: Iterable[LineMoney]) -> tuple[list[int], int]:

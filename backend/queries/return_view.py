@@ -40,6 +40,21 @@ def expected_refund_by(ctx: BackendContext, ret: ReturnRequest) -> dt.date | Non
     return None
 
 
+# A return in these states owes nothing any more: its refund cannot be late.
+_NOTHING_OWED = (S.CANCELLED.value, S.EXPIRED.value, S.REJECTED.value)
+
+
+def refund_late(ctx: BackendContext, ret: ReturnRequest) -> bool:
+    """Is the refund late against its legal deadline (a withdrawal: ``refund_due_on``,
+    L221-24)? Late once the deadline has passed while money is owed and not every refund
+    of the return is issued. Staff see it flagged; the customer sees the same answer."""
+    if ret.refund_due_on is None or ctx.today() <= ret.refund_due_on:
+        return False
+    if ret.status in _NOTHING_OWED or ret.refund_amount_minor <= 0:
+        return False
+    return not (ret.refunds and all(r.status == "issued" for r in ret.refunds))
+
+
 def next_step(ctx: BackendContext, ret: ReturnRequest) -> dict[str, str]:
     """What the customer should do or expect now (the words: ``status_text.NEXT_STEPS``)."""
     status = S(ret.status)
@@ -121,7 +136,8 @@ def _customer_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dic
         },
         "money": {"currency": ret.currency, "restocking_fee_minor": ret.restocking_fee_minor,
                   "shipping_fee_minor": ret.shipping_fee_minor,
-                  "refund_amount_minor": ret.refund_amount_minor},
+                  "refund_amount_minor": ret.refund_amount_minor,
+                  "delivery_refund_minor": ret.delivery_refund_minor or 0},
         "lines": [{
             "id": l.id, "order_line_id": l.order_line_id, "sku": l.order_line.variant.sku,
             "name": item_names(l.order_line),
@@ -131,6 +147,7 @@ def _customer_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dic
             "eligible": l.eligible, "reason_codes": list(l.decision_reasons or []),
             "restocking_fee_minor": l.restocking_fee_minor, "refund_amount_minor": l.refund_amount_minor,
             "photo_count": len(l.photos), "grade": l.grade, "disposition": l.disposition,
+            "legal_basis": l.legal_basis or "commercial", "seal_intact": l.seal_intact,
         } for l in ret.lines],
         "label": None if label is None else {
             "url": label_url(ctx, label), "carrier": label.carrier,
@@ -139,6 +156,8 @@ def _customer_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dic
                      "method": r.method, "status": r.status, "issued_at": r.issued_at}
                     for r in ret.refunds],
         "expected_refund_by": expected_refund_by(ctx, ret),
+        "refund_due_on": ret.refund_due_on,
+        "refund_late": refund_late(ctx, ret),
         "next_step": next_step(ctx, ret),
         "timeline": [{"status": h.to_status, "text": localized(lambda lang, s=h.to_status: status_text(s, lang)),
                       "at": h.created_at} for h in ret.history],

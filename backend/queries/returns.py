@@ -15,7 +15,7 @@ from backend.context import BackendContext
 from backend.db.models import Order, OrderLine, ReturnLine, ReturnRequest, Variant
 from backend.domain import status_text
 from backend.domain.lifecycle import ReturnStatus as S
-from backend.domain.policy import LineEligibility, LineFacts
+from backend.domain.policy import LineEligibility, LineFacts, OrderFacts
 from backend.domain.claims import CustomerClaims
 from backend.queries.stock import available
 from backend.services.errors import NotFound
@@ -90,7 +90,10 @@ def item_names(line: OrderLine) -> dict[str, str]:
     return localized(lambda language: item_name(line, language))
 
 
-def line_facts(line: OrderLine, quantity: int | None = None) -> LineFacts:
+def line_facts(line: OrderLine, quantity: int | None = None,
+               seal_intact: bool | None = None) -> LineFacts:
+    """What the policy needs about one order line: the catalogue's flags (the law's
+    exceptions follow the product) and, once asked, the customer's answer about the seal."""
     product = line.variant.product
     return LineFacts(
         order_line_id=line.id, sku=line.variant.sku, category=product.category,
@@ -98,18 +101,37 @@ def line_facts(line: OrderLine, quantity: int | None = None) -> LineFacts:
         unit_paid_minor=line.unit_paid_minor,
         quantity=quantity if quantity is not None else line.quantity,
         delivered_on=line.order.delivered_on,
+        personalised=bool(product.personalised), perishable=bool(product.perishable),
+        sealed_media=bool(product.sealed_media), used_goods=bool(product.used_goods),
+        seal_intact=seal_intact,
     )
 
 
-def quantities_in_returns(session: Session, order_id: int) -> dict[int, int]:
-    """Units of each order line already in a return that still holds them."""
+def quantities_in_returns(session: Session, order_id: int,
+                          exclude_return_id: int | None = None) -> dict[int, int]:
+    """Units of each order line already in a return that still holds them (but for
+    ``exclude_return_id``)."""
     stmt = (
         select(ReturnLine.order_line_id, func.sum(ReturnLine.quantity))
         .join(ReturnRequest, ReturnRequest.id == ReturnLine.return_id)
         .where(ReturnRequest.order_id == order_id, ReturnRequest.status.not_in(INACTIVE_STATUSES))
         .group_by(ReturnLine.order_line_id)
     )
+    if exclude_return_id is not None:
+        stmt = stmt.where(ReturnRequest.id != exclude_return_id)
     return {line_id: int(qty) for line_id, qty in session.execute(stmt)}
+
+
+def order_facts(session: Session, ret: ReturnRequest) -> OrderFacts:
+    """What the withdrawal refund needs about the whole order (L221-24): the delivery cost
+    paid, and whether this return with the order's other active returns takes back every
+    unit of it (only then is the delivery cost refunded)."""
+    order = ret.order
+    taken = quantities_in_returns(session, order.id, exclude_return_id=ret.id)
+    for rline in ret.lines:
+        taken[rline.order_line_id] = taken.get(rline.order_line_id, 0) + rline.quantity
+    whole = bool(order.lines) and all(taken.get(l.id, 0) >= l.quantity for l in order.lines)
+    return OrderFacts(delivery_paid_minor=order.delivery_paid_minor or 0, whole_order=whole)
 
 
 def exchange_options(session: Session, line: OrderLine) -> tuple[ExchangeOption, ...]:

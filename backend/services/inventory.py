@@ -12,6 +12,10 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import InventoryItem, ReturnLine, Variant
 
+# Resolutions that send the customer a unit from stock, reserved when the return is made: an
+# exchange (another size or colour) and the legal guarantee's replacement (the same SKU).
+STOCK_RESOLUTIONS: tuple[str, ...] = ("exchange", "replacement")
+
 
 def reserve(session: Session, variant: Variant, quantity: int) -> str | None:
     """Reserve ``quantity`` units at one location; the location, or None when out of stock."""

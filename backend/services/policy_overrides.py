@@ -50,7 +50,7 @@ def override(ctx: BackendContext, session: Session, ret: ReturnRequest, *, actor
         rline.decision_reasons = [rules.OVERRIDE_CODE]
         rline.restocking_fee_minor = 0
         rline.refund_amount_minor = refund
-        if rline.resolution == "exchange" and rline.exchange_location is None:
+        if rline.resolution in inventory.STOCK_RESOLUTIONS and rline.exchange_location is None:
             rline.exchange_location = inventory.reserve(session, rline.exchange_variant, rline.quantity)
             if rline.exchange_location is None:
                 raise Conflict("exchange_out_of_stock")

@@ -36,9 +36,19 @@ def final_status(ret: ReturnRequest) -> S:
 
 
 def planned_amounts(ret: ReturnRequest) -> dict[str, int]:
-    """Amount per refund method; the shipping fee comes off the card refund first."""
+    """Amount per refund method; the shipping fee comes off the card refund first.
+
+    The order's delivery cost refunded with a withdrawal of the whole order (L221-24) is no
+    line's: it goes back the way the goods' money goes, to the original payment unless the
+    customer chose store credit for everything.
+    """
     card = sum(l.refund_amount_minor for l in ret.lines if l.eligible and l.resolution == "refund")
     credit = sum(l.refund_amount_minor for l in ret.lines if l.eligible and l.resolution == "store_credit")
+    delivery = ret.delivery_refund_minor or 0
+    if delivery and (card or not credit):
+        card += delivery
+    elif delivery:
+        credit += delivery
     fee = ret.shipping_fee_minor
     from_card = min(fee, card)
     card -= from_card

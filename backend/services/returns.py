@@ -25,11 +25,19 @@ from backend.db.models import (
 from backend.domain.claims import CustomerClaims
 from backend.domain.commands import CreateReturnInput, LineInput
 from backend.domain.lifecycle import CANCELLABLE, ReturnStatus as S
-from backend.domain.policy import CUSTOMER_REASONS, RESOLUTIONS, LineRequest, ReturnDecision
+from backend.domain.policy import (
+    ALL_RESOLUTIONS,
+    CONFORMITY_REASONS,
+    CUSTOMER_REASONS,
+    REMEDIES,
+    LineRequest,
+    ReturnDecision,
+)
 from backend.queries.returns import (
     customer_returns_90d,
     item_names,
     line_facts,
+    order_facts,
     order_for_claims,
     quantities_in_returns,
 )
@@ -41,6 +49,12 @@ from common.languages import LANGUAGES
 from backend.services.transitions import apply_transition, record_initial_status
 
 IDEMPOTENCY_SCOPE = "create_return"
+# The legal guarantee's remedies as an error names them to the customer.
+REMEDY_WORDS: dict[str, dict[str, str]] = {
+    "repair": {"en": "repair", "fr": "réparation"},
+    "replacement": {"en": "replacement", "fr": "remplacement"},
+    "price_reduction": {"en": "price reduction", "fr": "réduction du prix"},
+}
 
 
 # --- creating ------------------------------------------------------------------------
@@ -79,8 +93,14 @@ def _validate_line(session: Session, order: Order, item: LineInput, remaining: d
         raise Invalid("line_not_in_order", line_id=item.order_line_id, order_number=order.number)
     if item.reason_code not in CUSTOMER_REASONS:
         raise Invalid("unknown_reason", reason=item.reason_code, codes=", ".join(CUSTOMER_REASONS))
-    if item.resolution not in RESOLUTIONS:
-        raise Invalid("unknown_resolution", resolution=item.resolution, codes=", ".join(RESOLUTIONS))
+    if item.resolution not in ALL_RESOLUTIONS:
+        raise Invalid("unknown_resolution", resolution=item.resolution,
+                      codes=", ".join(ALL_RESOLUTIONS))
+    # The legal guarantee's remedies answer a lack of conformity only (L217-9): asking a
+    # repair of an item that fits badly is a caller's mistake, said before anything is made.
+    if item.resolution in REMEDIES and item.reason_code not in CONFORMITY_REASONS:
+        raise Invalid("remedy_needs_conformity_reason", resolution=REMEDY_WORDS[item.resolution],
+                      reasons=", ".join(CONFORMITY_REASONS))
     if item.quantity < 1 or item.quantity > remaining.get(line.id, 0):
         raise Invalid("quantity_not_returnable", count=remaining.get(line.id, 0))
     remaining[line.id] -= item.quantity
@@ -90,6 +110,11 @@ def _validate_line(session: Session, order: Order, item: LineInput, remaining: d
                                  if item.exchange_sku and v.sku == item.exchange_sku.strip().upper()), None)
         if exchange_variant is None or exchange_variant.id == line.variant_id:
             raise Invalid("invalid_exchange")
+    elif item.resolution == "replacement":
+        # The same item again (the SKU the customer bought): reserved like an exchange's.
+        if item.exchange_sku and item.exchange_sku.strip().upper() != line.variant.sku:
+            raise Invalid("invalid_replacement")
+        exchange_variant = line.variant
     photos = [claim_photo(session, public_id, claims, conversation_id)
               for public_id in dict.fromkeys(item.photo_ids)]
     return line, exchange_variant, photos
@@ -106,6 +131,13 @@ def apply_decision(ret: ReturnRequest, decision: ReturnDecision) -> None:
     ret.restocking_fee_minor = decision.restocking_fee_minor
     ret.shipping_fee_minor = decision.return_shipping_fee_minor
     ret.refund_amount_minor = decision.refund_amount_minor
+    ret.delivery_refund_minor = decision.delivery_refund_minor
+    # The legal refund deadline counts from the customer's request (L221-24): a later look
+    # at the same return (a photo arrived) never pushes it back.
+    due = decision.refund_due_on
+    if due is not None and ret.refund_due_on is not None:
+        due = min(due, ret.refund_due_on)
+    ret.refund_due_on = due
     by_line = {d.order_line_id: d for d in decision.lines}
     for rline in ret.lines:
         d = by_line[rline.order_line_id]
@@ -113,6 +145,7 @@ def apply_decision(ret: ReturnRequest, decision: ReturnDecision) -> None:
         rline.decision_reasons = list(d.reason_codes)
         rline.restocking_fee_minor = d.restocking_fee_minor
         rline.refund_amount_minor = d.refund_amount_minor
+        rline.legal_basis = d.legal_basis
 
 
 def decide_for(ctx: BackendContext, session: Session, ret: ReturnRequest) -> ReturnDecision:
@@ -122,16 +155,16 @@ def decide_for(ctx: BackendContext, session: Session, ret: ReturnRequest) -> Ret
     requests = []
     for rl in ret.lines:
         in_stock = None
-        if rl.resolution == "exchange":
+        if rl.resolution in inventory.STOCK_RESOLUTIONS:
             in_stock = rl.exchange_location is not None or (
                 rl.exchange_variant_id is not None
                 and available(session, rl.exchange_variant_id) >= rl.quantity)
-        requests.append(LineRequest(facts=line_facts(rl.order_line, rl.quantity),
+        requests.append(LineRequest(facts=line_facts(rl.order_line, rl.quantity, rl.seal_intact),
                                     reason_code=rl.reason_code, resolution=rl.resolution,
                                     photo_count=len(rl.photos), exchange_in_stock=in_stock))
     count = customer_returns_90d(session, ret.customer_id, ctx.today(), exclude_return_id=ret.id)
     return ctx.policy.decide(requests, customer_returns_90d=count, today=ctx.today(),
-                             item_names=names)
+                             item_names=names, order=order_facts(session, ret))
 
 
 def replayed_rma(session: Session, key: str, fingerprint: str) -> str | None:
@@ -179,7 +212,8 @@ def create_in_session(ctx: BackendContext, session: Session, claims: CustomerCla
                                                         data.conversation_id)
         rline = ReturnLine(order_line=line, quantity=item.quantity, reason_code=item.reason_code,
                            reason_text=(item.reason_text or None) and item.reason_text[:2000],
-                           resolution=item.resolution, exchange_variant=exchange_variant)
+                           resolution=item.resolution, exchange_variant=exchange_variant,
+                           seal_intact=item.seal_intact)
         ret.lines.append(rline)
         for photo in photos:
             photo.return_line = rline
@@ -189,10 +223,12 @@ def create_in_session(ctx: BackendContext, session: Session, claims: CustomerCla
     apply_decision(ret, decision)
     if decision.outcome != "rejected":
         for rline in ret.lines:
-            if rline.resolution == "exchange":
+            if rline.resolution in inventory.STOCK_RESOLUTIONS:
                 rline.exchange_location = inventory.reserve(session, rline.exchange_variant, rline.quantity)
-                if rline.exchange_location is None:
+                if rline.exchange_location is None and rline.resolution == "exchange":
                     raise Conflict("exchange_out_of_stock")
+                if rline.exchange_location is None:
+                    raise Conflict("replacement_out_of_stock")
     apply_transition(session, ret, decision.outcome, actor="policy", at=now,
                      note=", ".join(decision.reason_codes) or None)
     return ret

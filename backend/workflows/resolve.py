@@ -34,7 +34,7 @@ def resolve_return(ctx: BackendContext, rma: str, *, actor: str) -> str:
         if ret.status == target.value:
             return ret.status
         for line in ret.lines:
-            if line.eligible and line.resolution == "exchange":
+            if line.eligible and line.resolution in inventory.STOCK_RESOLUTIONS:
                 inventory.consume(session, line)
         apply_transition(session, ret, target, actor=actor, at=ctx.now())
         notifications.queue_for_status(ctx, session, ret)

@@ -106,7 +106,8 @@ def test_erase_customer_leaves_no_trace_but_keeps_the_books(client, ctx, staff_h
 
     assert main(["erase-customer", "--email", EMAIL, "--no-rasa-api"]) == 0
     out = capsys.readouterr().out
-    for line in ("customers: 1", "orders: 1", "reason texts: 1", "status notes: 1", "photos: 2",
+    # Alice's orders: BM-100001 and the consumer-law fixtures BM-100014 and BM-100018.
+    for line in ("customers: 1", "orders: 3", "reason texts: 1", "status notes: 1", "photos: 2",
                  "photo files: 2", "label files: 1", "handoffs: 1", "conversation sessions: 1",
                  "opt outs hashed: 1", "conversations: 2"):
         assert f"  {line}\n" in out, out

@@ -27,7 +27,7 @@ from backend.db.models import (
 )
 from backend.domain.lifecycle import ReturnStatus, can_transition
 from backend.demo import SeedSummary, seed
-from backend.demo.orders import DEMO_ORDERS, FRANK_HISTORY_ORDERS
+from backend.demo.orders import DEMO_ORDERS, FRANK_HISTORY_ORDERS, LAW_DEMO_ORDERS
 from backend.demo.returns import REASON_CODES, RESOLUTIONS, check_path
 from common.identifiers import normalize_rma
 
@@ -144,9 +144,9 @@ def test_another_seed_changes_the_random_part_but_not_the_fixtures(db):
     numbers = set(db.execute(select(Order.number)).scalars())
     other_numbers = set(other.execute(select(Order.number)).scalars())
     assert numbers != other_numbers
-    fixtures = {d.number for d in DEMO_ORDERS + FRANK_HISTORY_ORDERS}
+    fixtures = {d.number for d in DEMO_ORDERS + LAW_DEMO_ORDERS + FRANK_HISTORY_ORDERS}
     assert fixtures <= numbers and fixtures <= other_numbers
-    for demo in DEMO_ORDERS:
+    for demo in DEMO_ORDERS + LAW_DEMO_ORDERS:
         mine, theirs = _order(db, demo.number), _order(other, demo.number)
         assert mine.payment_reference == theirs.payment_reference
         assert [(l.variant.sku, l.paid_minor) for l in mine.lines] == \
@@ -186,7 +186,8 @@ def test_without_today_the_dates_count_back_from_the_utc_date():
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.mark.parametrize("demo", DEMO_ORDERS + FRANK_HISTORY_ORDERS, ids=lambda d: d.number)
+@pytest.mark.parametrize("demo", DEMO_ORDERS + LAW_DEMO_ORDERS + FRANK_HISTORY_ORDERS,
+                         ids=lambda d: d.number)
 def test_demo_order_is_seeded_as_documented(db, demo):
     order = _order(db, demo.number)
     assert order.customer.email == demo.email
@@ -216,7 +217,7 @@ def test_the_fixture_table_matches_the_brief(db):
 
 def test_module_docstring_documents_every_demo_order():
     doc = demo_orders.__doc__ or ""
-    for demo in DEMO_ORDERS:
+    for demo in DEMO_ORDERS + LAW_DEMO_ORDERS:
         row = next(line for line in doc.splitlines() if line.startswith(demo.number))
         assert demo.email in row
         assert (demo.phone or "(none)") in row
@@ -249,7 +250,7 @@ def test_fixtures_carry_the_facts_their_policy_path_needs(db):
 
 
 def test_demo_customers_have_only_their_fixture_orders_and_only_frank_has_returns(db):
-    fixture_numbers = {d.number for d in DEMO_ORDERS + FRANK_HISTORY_ORDERS}
+    fixture_numbers = {d.number for d in DEMO_ORDERS + LAW_DEMO_ORDERS + FRANK_HISTORY_ORDERS}
     demo_emails = {d.email for d in DEMO_ORDERS}
     orders = db.execute(select(Order).join(Customer).where(Customer.email.in_(demo_emails)))
     assert {o.number for o in orders.scalars()} == fixture_numbers
@@ -355,7 +356,10 @@ def test_line_amounts_are_consistent(db):
 
 
 def test_deliveries_fall_in_the_last_120_days(db):
-    orders = db.execute(select(Order)).scalars().all()
+    # The consumer-law fixtures go further back on purpose (the 2-year guarantee).
+    old_on_purpose = {d.number for d in LAW_DEMO_ORDERS if d.delivered_days_ago > 120}
+    assert old_on_purpose == {"BM-100014", "BM-100015"}
+    orders = [o for o in db.execute(select(Order)).scalars() if o.number not in old_on_purpose]
     oldest = TODAY - dt.timedelta(days=120)
     for order in orders:
         assert order.ordered_at < HORIZON
@@ -613,3 +617,82 @@ def test_no_returnless_demo_return_when_the_policy_has_none():
 def test_frank_has_enough_returns_for_the_policys_review_threshold():
     """BM-100007 shows too_many_returns only while Frank's history reaches the limit."""
     assert len(FRANK_HISTORY_ORDERS) >= _default_policy().max_returns_90d
+
+
+# --------------------------------------------------------------------------- consumer law
+
+
+def test_the_law_fixtures_are_the_documented_paths(db):
+    """Issue 13: one fixed order per legal path, at the age that path needs."""
+    expected = {  # number: (contact, delivered days ago, SKUs)
+        "BM-100011": ("ben.carter@example.com", 45, ["JEAN-STR-IND-40"]),
+        "BM-100012": ("chloe.dubois@example.net", 10, ["JCKT-OUT-KHK-L"]),
+        "BM-100013": ("dan.wright@example.org", 10, ["EREAD-6IN-BLK"]),
+        "BM-100014": ("alice.martin@example.com", 790, ["LAMP-TBL-BLK"]),
+        "BM-100015": ("ben.carter@example.com", 548, ["EREAD-REF-BLK"]),
+        "BM-100016": ("chloe.dubois@example.net", 5, ["JWL-ENG-SLV"]),
+        "BM-100017": ("dan.wright@example.org", 5, ["UNDR-BRF-BLK-M"]),
+        "BM-100018": ("alice.martin@example.com", 2, ["FLWR-BQT", "VINYL-JAZ"]),
+    }
+    assert {d.number: (d.email, d.delivered_days_ago, list(d.skus)) for d in LAW_DEMO_ORDERS} \
+        == expected
+    for number, (_email, days, _skus) in expected.items():
+        assert _order(db, number).delivered_on == TODAY - dt.timedelta(days=days)
+    # The ages each path needs, whatever day the demo is seeded on.
+    assert 30 < expected["BM-100011"][1] <= 730  # past the commercial window, in the guarantee
+    assert TODAY - dt.timedelta(days=790) < dt.date(TODAY.year - 2, TODAY.month, TODAY.day)
+    assert 365 < expected["BM-100015"][1] < 730  # past 12 months of presumption, within 2 years
+    assert all(expected[n][1] <= 14 for n in ("BM-100012", "BM-100013", "BM-100016",
+                                              "BM-100017", "BM-100018"))
+
+
+def test_the_law_fixtures_carry_the_product_flags_their_path_needs(db):
+    def product(number: str, sku: str) -> Product:
+        return next(l for l in _order(db, number).lines if l.variant.sku == sku).variant.product
+
+    assert product("BM-100011", "JEAN-STR-IND-40").category == "apparel"
+    jacket = product("BM-100012", "JCKT-OUT-KHK-L")
+    assert jacket.final_sale and not (jacket.personalised or jacket.hygiene)
+    assert product("BM-100013", "EREAD-6IN-BLK").category == "electronics"
+    refurbished = product("BM-100015", "EREAD-REF-BLK")
+    assert refurbished.used_goods and refurbished.category == "electronics"
+    assert product("BM-100016", "JWL-ENG-SLV").personalised
+    briefs = product("BM-100017", "UNDR-BRF-BLK-M")
+    assert briefs.hygiene and not briefs.sealed_media
+    assert product("BM-100018", "FLWR-BQT").perishable
+    record = product("BM-100018", "VINYL-JAZ")
+    assert record.sealed_media and not record.hygiene
+    flags = ("personalised", "perishable", "sealed_media", "used_goods")
+    flagged = {p.name for p in db.execute(select(Product)).scalars()
+               if any(getattr(p, f) for f in flags)}
+    assert len(flagged) == 4  # only the one-off products: the rest of the shop is ordinary
+    # The one-off products are sold only in the fixed orders.
+    law_numbers = {d.number for d in LAW_DEMO_ORDERS}
+    for line in db.execute(select(OrderLine)).scalars():
+        if any(getattr(line.variant.product, f) for f in flags):
+            assert line.order.number in law_numbers
+
+
+def test_every_order_records_its_standard_delivery_cost(db):
+    for order in db.execute(select(Order)).scalars():
+        goods = sum(line.paid_minor for line in order.lines)
+        assert order.delivery_paid_minor == (0 if goods >= 10000 else 495), order.number
+    assert _order(db, "BM-100012").delivery_paid_minor == 495  # EUR 77.40 of goods
+    assert _order(db, "BM-100013").delivery_paid_minor == 0  # EUR 129.90: free delivery
+
+
+def test_demo_customers_signed_up_before_their_oldest_demo_order(db):
+    oldest = max(d.ordered_days_ago for d in DEMO_ORDERS + LAW_DEMO_ORDERS)
+    for email in {d.email for d in DEMO_ORDERS}:
+        customer = db.execute(select(Customer).where(Customer.email == email)).scalar_one()
+        assert customer.created_at.date() < TODAY - dt.timedelta(days=oldest)
+
+
+def test_the_random_orders_never_hold_the_one_off_products():
+    """Kept out of the random part so it stays what it was (tests elsewhere rely on it)."""
+    from backend.demo.catalogue import CATALOGUE, FIXED_STOCK
+
+    one_off = [s for s in CATALOGUE if not s.in_random_orders]
+    assert {s.code for s in one_off} == {"JWL-ENG", "FLWR-BQT", "VINYL-JAZ", "EREAD-REF"}
+    for spec in one_off:  # fixed stock: no random draw for them either
+        assert all(sku in FIXED_STOCK for sku, _, _ in spec.skus())

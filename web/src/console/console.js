@@ -45,6 +45,14 @@ function localized(value) {
   if (value && typeof value === "object") return value[lang] || value.en || "";
   return value == null ? "" : String(value);
 }
+// A calendar day from the API ("2026-12-19") in the agent's language, without a time zone
+// shift (a date, not an instant).
+function dayOf(day) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day || "");
+  if (!m) return day || "";
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]))
+    .toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" });
+}
 function timeOf(at) {
   if (!at) return "";
   const d = new Date(/Z|[+-]\d\d:?\d\d$/.test(at) ? at : `${at}Z`);
@@ -330,7 +338,10 @@ function renderContext() {
     h("p", {}, h("strong", { text: r.rma }), " · ", h("span", { class: "badge", text: localized(r.status_text) || r.status })),
     h("p", {}, `${T.decision}: `, h("span", { id: "reason-codes", text: (r.decision.reason_codes || []).join(", ") || "—" })),
     r.decision.explanation ? h("p", { class: "muted", text: localized(r.decision.explanation) }) : null,
-    h("ul", {}, (r.lines || []).map((l) => h("li", { text: `${l.quantity}× ${l.sku} · ${l.reason_code}${l.reason_codes && l.reason_codes.length ? " · " + l.reason_codes.join(", ") : ""}` }))),
+    // The withdrawal right's legal refund deadline (L221-24), flagged once it has passed unpaid.
+    r.refund_due_on ? h("p", { id: "refund-due" }, fill(T.refund_due, { date: dayOf(r.refund_due_on) }),
+      r.refund_late ? [" ", h("span", { class: "badge late", id: "refund-late", text: T.refund_late })] : null) : null,
+    h("ul", {}, (r.lines || []).map((l) => h("li", { text: `${l.quantity}× ${l.sku} · ${l.reason_code}${l.reason_codes && l.reason_codes.length ? " · " + l.reason_codes.join(", ") : ""}${l.legal_basis ? " · " + (T.legal_basis[l.legal_basis] || l.legal_basis) : ""}` }))),
   ] : h("p", { class: "muted", text: T.no_return })));
   const acting = r && returnActions({ h, api, T, handoff: d.handoff, ret: r, showError, reload: load });
   if (acting) pane.append(acting);
