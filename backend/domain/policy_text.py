@@ -415,8 +415,8 @@ FAQ_QUESTIONS: dict[str, Localized] = {
 FAQ_TOPICS: tuple[str, ...] = ("window", "exclusions", "fees", "returnless", "exchanges",
                                "refund_time", "label_validity", "photos")
 LEGAL_FAQ_TOPICS: tuple[str, ...] = ("withdrawal", "legal_guarantee")
-# The legal guarantee's reasons, as policy_engine.CONFORMITY_REASONS (which imports this
-# module, so it cannot be imported here; a test keeps the two equal).
+# The reasons that are a lack of conformity under the legal guarantee: defined here because the
+# FAQ names them and this module cannot import the engine; the engine exports the same tuple.
 CONFORMITY_REASONS: tuple[str, ...] = ("damaged", "defective", "wrong_item", "not_as_described")
 
 FAQ_TEMPLATES: dict[str, Localized] = {
