@@ -6,6 +6,11 @@ silently change what customers are told. Every problem is reported as
 must be a positive integer``), unknown keys included, so the owner can go straight to the
 line. The YAML is *composed* (node tree with line marks) rather than loaded, which is what
 makes line numbers possible.
+
+With ``jurisdiction: FR`` the loader also refuses a policy below French consumer law (issue
+13), naming the rule and the article, e.g. ``default.yml:48: categories.electronics.window_days:
+10 days is below the 14-day withdrawal right (Code de la consommation L221-18)``: start-up and
+``check-policy`` both load through here, so a shop cannot run on an unlawful file.
 """
 from __future__ import annotations
 
@@ -21,8 +26,10 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from backend.domain import consumer_law as law
 from backend.domain.policy_engine import (
     CUSTOMER_REASONS,
+    JURISDICTIONS,
     SUPPORTED_CURRENCIES,
     CategoryRule,
     Policy,
@@ -242,10 +249,11 @@ class _Reader:
 
 _TOP_REQUIRED = ("version", "shop_name", "currency", "categories", "reasons",
                  "return_shipping", "label", "refunds")
-_TOP_OPTIONAL = ("exclusions", "returnless", "review", "store_credit")
+_TOP_OPTIONAL = ("exclusions", "returnless", "review", "store_credit", "jurisdiction",
+                 "withdrawal")
 
 
-def _read_categories(r: _Reader, node: Node) -> dict[str, CategoryRule]:
+def _read_categories(r: _Reader, node: Node, french: bool) -> dict[str, CategoryRule]:
     path = "categories"
     fields = r.mapping(node, path, free_keys=True)
     rules: dict[str, CategoryRule] = {}
@@ -258,7 +266,8 @@ def _read_categories(r: _Reader, node: Node) -> dict[str, CategoryRule]:
             continue
         try:
             cat = r.mapping(value, cat_path, required=("window_days",),
-                            optional=("restocking_fee_percent", "names"))
+                            optional=("restocking_fee_percent", "restocking_fee_from_day",
+                                      "names"))
         except _Problem as problem:
             r.record(problem)
             continue
@@ -270,11 +279,60 @@ def _read_categories(r: _Reader, node: Node) -> dict[str, CategoryRule]:
             restocking_fee_percent=r.get(cat, "restocking_fee_percent", cat_path, r.percent,
                                          Decimal(0)),
             names=r.get(cat, "names", cat_path, r.bilingual, default_names),
+            restocking_fee_from_day=r.get(cat, "restocking_fee_from_day", cat_path,
+                                          r.non_negative_int, 0),
         )
+        if french:
+            _check_category_floor(r, cat, cat_path, rules[key])
     if "default" not in fields:
         r.record(_Problem(node, _join(path, "default"),
                           "required: the rule for products whose category is not listed"))
     return rules
+
+
+def _check_category_floor(r: _Reader, cat: Mapping[str, Node], path: str,
+                          rule: CategoryRule) -> None:
+    """FR: a window of at least the 14 days of withdrawal (L221-18) and no restocking fee on
+    a withdrawal (L221-23). A value already refused as malformed is not judged again."""
+    window_node = cat.get("window_days")
+    if (window_node is not None and _was_read(r, window_node)
+            and rule.window_days < law.WITHDRAWAL_DAYS):
+        r.record(_Problem(window_node, _join(path, "window_days"),
+                          f"{rule.window_days} days is below the {law.WITHDRAWAL_DAYS}-day "
+                          f"withdrawal right ({law.article(law.ART_WITHDRAWAL)})"))
+    fee_node, from_node = cat.get("restocking_fee_percent"), cat.get("restocking_fee_from_day")
+    if rule.restocking_fee_percent <= 0 or rule.restocking_fee_from_day >= \
+            law.FIRST_DAY_AFTER_WITHDRAWAL:
+        return
+    rule_text = (f"no restocking fee may be charged on a withdrawal, within "
+                 f"{law.WITHDRAWAL_DAYS} days of delivery "
+                 f"({law.article(law.ART_WITHDRAWAL_COSTS)})")
+    percent = format(rule.restocking_fee_percent.normalize(), "f")
+    if from_node is not None and _was_read(r, from_node):
+        r.record(_Problem(from_node, _join(path, "restocking_fee_from_day"),
+                          f"a restocking fee from day {rule.restocking_fee_from_day} could "
+                          f"apply to a withdrawal: {rule_text}; use "
+                          f"{law.FIRST_DAY_AFTER_WITHDRAWAL} or later"))
+    elif from_node is None and fee_node is not None:
+        r.record(_Problem(fee_node, _join(path, "restocking_fee_percent"),
+                          f"a {percent}% restocking fee without restocking_fee_from_day would "
+                          f"apply to withdrawals too: {rule_text}; add restocking_fee_from_day: "
+                          f"{law.FIRST_DAY_AFTER_WITHDRAWAL} (or later)"))
+
+
+def _was_read(r: _Reader, node: Node) -> bool:
+    """Whether ``node`` was read without a problem (no problem recorded on its line)."""
+    line = node.start_mark.line + 1
+    return not any(p.line == line for p in r.problems)
+
+
+def _key_node(mapping: Node, key: str) -> Node | None:
+    """The key node of ``key`` in a mapping (its line is where the owner wrote the key)."""
+    if isinstance(mapping, MappingNode):
+        for key_node, _ in mapping.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return key_node
+    return None
 
 
 def _read_reasons(r: _Reader, node: Node) -> dict[str, ReasonRule]:
@@ -313,6 +371,17 @@ def _section(r: _Reader, top: Mapping[str, Node], key: str, *, required: Sequenc
         return {}
 
 
+def _jurisdiction(r: _Reader) -> Callable[[Node, str], str]:
+    def convert(node: Node, path: str) -> str:
+        value = r.text(node, path)
+        for known in JURISDICTIONS:
+            if value.lower() == known.lower():
+                return known
+        raise _Problem(node, path, f"unknown jurisdiction {value!r}; expected one of: "
+                                   f"{', '.join(JURISDICTIONS)}")
+    return convert
+
+
 def policy_from_text(text: str, file: str = "<policy>") -> Policy:
     """Parse and validate policy YAML; ``file`` names it in error messages."""
     r = _Reader()
@@ -336,19 +405,21 @@ def policy_from_text(text: str, file: str = "<policy>") -> Policy:
     except _Problem as problem:
         raise PolicyError(file, [PolicyProblem(problem.line, problem.path, problem.problem)])
 
+    jurisdiction = r.get(top, "jurisdiction", "", _jurisdiction(r), "none")
+    french = jurisdiction == "FR"
     version = r.get(top, "version", "", r.text, "")
     if len(version) > 40:
         r.record(_Problem(top["version"], "version", "must be at most 40 characters"))
     shop_name = r.get(top, "shop_name", "", r.text, "")
     currency = r.get(top, "currency", "", r.currency, "EUR")
-    categories = (r.get(top, "categories", "", lambda n, p: _read_categories(r, n), {})
+    categories = (r.get(top, "categories", "", lambda n, p: _read_categories(r, n, french), {})
                   if "categories" in top else {})
     reasons = (r.get(top, "reasons", "", lambda n, p: _read_reasons(r, n), {})
                if "reasons" in top else {})
 
     exc_fields = _section(r, top, "exclusions", optional=(
         "final_sale", "hygiene_categories", "hygiene_products_text",
-        "faulty_items_go_to_review"))
+        "faulty_items_go_to_review", "hygiene_seal_condition"))
     final_sale = r.get(exc_fields, "final_sale", "exclusions", r.boolean, True)
     hygiene: list[str] = []
     hyg_node = exc_fields.get("hygiene_categories")
@@ -372,6 +443,35 @@ def policy_from_text(text: str, file: str = "<policy>") -> Policy:
     hygiene_text = r.get(exc_fields, "hygiene_products_text", "exclusions", r.bilingual, None)
     faulty_review = r.get(exc_fields, "faulty_items_go_to_review", "exclusions", r.boolean,
                           False)
+    seal_condition = r.get(exc_fields, "hygiene_seal_condition", "exclusions", r.boolean, False)
+    if french and (hygiene or hygiene_text) and not seal_condition:
+        where = (exc_fields.get("hygiene_seal_condition") or hyg_node
+                 or exc_fields.get("hygiene_products_text"))
+        key = ("hygiene_seal_condition" if "hygiene_seal_condition" in exc_fields
+               else "hygiene_categories" if hyg_node is not None else "hygiene_products_text")
+        if where is None or _was_read(r, where):
+            r.record(_Problem(where, _join("exclusions", key),
+                              "hygiene items may be refused only once unsealed after delivery "
+                              f"({law.article(law.ART_HYGIENE_EXCEPTION)}): set "
+                              "exclusions.hygiene_seal_condition: true"))
+
+    withdrawal = _section(r, top, "withdrawal",
+                          required=("customer_informed", "customer_pays_return_shipping"))
+    informed = r.get(withdrawal, "customer_informed", "withdrawal", r.boolean, True)
+    customer_pays = r.get(withdrawal, "customer_pays_return_shipping", "withdrawal", r.boolean,
+                          True)
+    if "withdrawal" in top and not french:
+        r.record(_Problem(_key_node(root, "withdrawal"), "withdrawal",
+                          "only with jurisdiction: FR (the right of withdrawal is French "
+                          "consumer law); remove this section or set jurisdiction: FR"))
+    elif french and "withdrawal" not in top:
+        r.record(_Problem(_key_node(root, "jurisdiction"), "withdrawal",
+                          "required with jurisdiction: FR: say whether customers are told about "
+                          "their 14-day right of withdrawal (customer_informed: true|false; "
+                          f"false adds 12 months, {law.article(law.ART_NOT_INFORMED)}) and "
+                          "whether they pay the return shipping of a withdrawal "
+                          "(customer_pays_return_shipping: true|false, "
+                          f"{law.article(law.ART_WITHDRAWAL_COSTS)})"))
 
     ship = _section(r, top, "return_shipping", required=("customer_fee_minor",),
                     optional=("free_for_exchanges",))
@@ -411,6 +511,9 @@ def policy_from_text(text: str, file: str = "<policy>") -> Policy:
         exchanges_free_shipping=free_exchanges, returnless_enabled=rl_enabled,
         returnless_max_value_minor=rl_max, returnless_reasons=rl_reasons,
         max_returns_90d=max_returns, store_credit_bonus_percent=bonus, source=file,
+        jurisdiction=jurisdiction, withdrawal_customer_informed=informed,
+        withdrawal_customer_pays_return_shipping=customer_pays,
+        hygiene_seal_condition=seal_condition,
     )
 
 

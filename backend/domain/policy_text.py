@@ -212,6 +212,173 @@ TEMPLATES: dict[str, Localized] = {
         "en": "If it is approved, you will receive {amount}.",
         "fr": "Si elle est acceptée, vous recevrez {amount}.",
     },
+    # --- Issue 13: French consumer law (jurisdiction FR). Each sentence names the legal basis
+    # and its article in the customer's words.
+    "withdrawal": {
+        "en": "Under your 14-day right of withdrawal (Consumer Code, article L221-18), you can "
+              "return {item} for any reason until {ends} (delivered on {delivered}).",
+        "fr": "Au titre de votre droit de rétractation de 14 jours (article L221-18 du Code de "
+              "la consommation), vous pouvez retourner {item} sans avoir à vous justifier "
+              "jusqu'au {ends} (livraison le {delivered}).",
+    },
+    "withdrawal_extended": {
+        "en": "Under your right of withdrawal, extended by 12 months as you were not informed "
+              "of it (Consumer Code, articles L221-18 and L221-20), you can return {item} for "
+              "any reason until {ends} (delivered on {delivered}).",
+        "fr": "Au titre de votre droit de rétractation, prolongé de 12 mois faute d'en avoir été "
+              "informé (articles L221-18 et L221-20 du Code de la consommation), vous pouvez "
+              "retourner {item} sans avoir à vous justifier jusqu'au {ends} (livraison le "
+              "{delivered}).",
+    },
+    "withdrawal_expired": {
+        "en": "{Item} was delivered on {delivered} and the period to return it under your right "
+              "of withdrawal ended on {ends}.",
+        "fr": "{Item} a été livré le {delivered} et le délai pour le retourner au titre de votre "
+              "droit de rétractation a pris fin le {ends}.",
+    },
+    "commercial_after_withdrawal": {
+        "en": "After that, our {days}-day return window lets you return it until {ends}.",
+        "fr": "Ensuite, notre délai de retour de {days} jours vous permet de le retourner "
+              "jusqu'au {ends}.",
+    },
+    "final_sale_overridden_by_law": {
+        "en": "{Item} was sold as final sale, but that does not limit your legal right of "
+              "withdrawal.",
+        "fr": "{Item} a été vendu en vente finale, mais cela ne limite pas votre droit légal de "
+              "rétractation.",
+    },
+    "personalised": {
+        "en": "{Item} was made to your specifications or personalised for you, so it cannot be "
+              "returned (the right of withdrawal does not apply to it: Consumer Code, article "
+              "L221-28).",
+        "fr": "{Item} a été fabriqué selon vos spécifications ou personnalisé pour vous : il ne "
+              "peut donc pas être retourné (le droit de rétractation ne s'applique pas : "
+              "article L221-28 du Code de la consommation).",
+    },
+    "perishable": {
+        "en": "{Item} is perishable, so it cannot be returned (the right of withdrawal does not "
+              "apply to it: Consumer Code, article L221-28).",
+        "fr": "{Item} est périssable : il ne peut donc pas être retourné (le droit de "
+              "rétractation ne s'applique pas : article L221-28 du Code de la consommation).",
+    },
+    "seal_broken": {
+        "en": "{Item} was sold sealed and has been unsealed since delivery, so it cannot be "
+              "returned (the right of withdrawal does not apply to it: Consumer Code, article "
+              "L221-28).",
+        "fr": "{Item} était vendu scellé et a été descellé depuis la livraison : il ne peut donc "
+              "pas être retourné (le droit de rétractation ne s'applique pas : article L221-28 "
+              "du Code de la consommation).",
+    },
+    "seal_question": {
+        "en": "{Item} is sold sealed: it can be returned only if its seal (or hygiene "
+              "protection) is still intact.",
+        "fr": "{Item} est vendu scellé : il ne peut être retourné que si son scellé (ou sa "
+              "protection d'hygiène) est encore intact.",
+    },
+    "seal_intact": {
+        "en": "As its seal is intact, {item} can be returned.",
+        "fr": "Comme son scellé est intact, {item} peut être retourné.",
+    },
+    "seal_unknown": {
+        "en": "{Item} is sold sealed and can be returned only if its seal is still intact; our "
+              "team will check it.",
+        "fr": "{Item} est vendu scellé et ne peut être retourné que si son scellé est encore "
+              "intact ; notre équipe va le vérifier.",
+    },
+    "guarantee": {
+        "en": "Under the legal guarantee of conformity (2 years from delivery, Consumer Code, "
+              "article L217-3), a problem with {item} ({reason}) is ours to put right until "
+              "{ends}.",
+        "fr": "Au titre de la garantie légale de conformité (2 ans à compter de la livraison, "
+              "article L217-3 du Code de la consommation), un problème sur {item} ({reason}) "
+              "est à notre charge jusqu'au {ends}.",
+    },
+    "guarantee_available": {
+        "en": "If there is a problem with {item} ({reasons}), the legal guarantee of conformity "
+              "(2 years) covers it until {ends}: tell us and we will repair or replace it.",
+        "fr": "Si {item} présente un problème ({reasons}), la garantie légale de conformité "
+              "(2 ans) le couvre jusqu'au {ends} : signalez-le, nous le réparerons ou le "
+              "remplacerons.",
+    },
+    "guarantee_expired": {
+        "en": "{Item} was delivered on {delivered}: the legal guarantee of conformity (2 years) "
+              "ended on {ends}, so we cannot accept this claim.",
+        "fr": "{Item} a été livré le {delivered} : la garantie légale de conformité (2 ans) a "
+              "pris fin le {ends}, nous ne pouvons donc pas accepter cette demande.",
+    },
+    "guarantee_proof_needed": {
+        "en": "More than {months} months after delivery, a defect is no longer presumed to have "
+              "existed on delivery (Consumer Code, article L217-7): our team will review your "
+              "claim.",
+        "fr": "Plus de {months} mois après la livraison, un défaut n'est plus présumé exister "
+              "dès la livraison (article L217-7 du Code de la consommation) : notre équipe va "
+              "examiner votre demande.",
+    },
+    "guarantee_refund_review": {
+        "en": "Under the legal guarantee, a refund is due when {item} can be neither repaired "
+              "nor replaced (Consumer Code, article L217-14): our team will check this first.",
+        "fr": "Au titre de la garantie légale, un remboursement est dû lorsque {item} ne peut "
+              "être ni réparé ni remplacé (article L217-14 du Code de la consommation) : notre "
+              "équipe va d'abord le vérifier.",
+    },
+    "price_reduction_review": {
+        "en": "Our team will propose the amount of the price reduction for {item} (legal "
+              "guarantee of conformity, Consumer Code, article L217-14).",
+        "fr": "Notre équipe vous proposera le montant de la réduction de prix pour {item} "
+              "(garantie légale de conformité, article L217-14 du Code de la consommation).",
+    },
+    "line_repair": {
+        "en": "We will repair {item} free of charge and send it back to you.",
+        "fr": "Nous réparerons {item} gratuitement et vous le renverrons.",
+    },
+    "line_replacement": {
+        "en": "We will replace {item} with the same item, free of charge.",
+        "fr": "Nous remplacerons {item} par un article identique, gratuitement.",
+    },
+    "line_price_reduction": {
+        "en": "You asked for a price reduction on {item}.",
+        "fr": "Vous avez demandé une réduction de prix pour {item}.",
+    },
+    "total_repair": {
+        "en": "We will put the item right within 30 days of receiving it, at no cost to you.",
+        "fr": "Nous remettrons l'article en état sous 30 jours après sa réception, sans frais "
+              "pour vous.",
+    },
+    "total_replacement": {
+        "en": "We will send you the replacement within 30 days of receiving your return, at no "
+              "cost to you.",
+        "fr": "Nous vous enverrons le remplacement sous 30 jours après réception de votre "
+              "retour, sans frais pour vous.",
+    },
+    "restocking_fee_from_day": {
+        "en": "A {percent} restocking fee of {fee} applies to {item} ({category}): it is "
+              "returned {day} days after delivery (the fee applies from day {from_day}) for a "
+              "reason that is not a problem on our side.",
+        "fr": "Des frais de remise en stock de {percent} ({fee}) s'appliquent à {item} "
+              "({category}) : il est retourné {day} jours après la livraison (les frais "
+              "s'appliquent à partir du jour {from_day}) pour un motif qui n'est pas un "
+              "problème de notre côté.",
+    },
+    "shipping_free_withdrawal": {
+        "en": "Return shipping is on us.",
+        "fr": "Les frais de retour sont à notre charge.",
+    },
+    "delivery_cost_refunded": {
+        "en": "As you are returning your whole order under the right of withdrawal, the "
+              "delivery cost you paid ({amount}) is refunded too (Consumer Code, article "
+              "L221-24).",
+        "fr": "Comme vous retournez toute votre commande au titre du droit de rétractation, "
+              "les frais de livraison payés ({amount}) vous sont aussi remboursés (article "
+              "L221-24 du Code de la consommation).",
+    },
+    "refund_due": {
+        "en": "Under the right of withdrawal, you will be refunded by {date} at the latest (14 "
+              "days from your request); we may wait until we receive the items or your proof "
+              "of sending them, whichever comes first.",
+        "fr": "Au titre du droit de rétractation, vous serez remboursé au plus tard le {date} "
+              "(14 jours après votre demande) ; nous pouvons attendre la réception des articles "
+              "ou votre preuve d'expédition, selon ce qui arrive en premier.",
+    },
     "rejected_others": {
         "en": "You can still return the other items in a new request without the items "
               "mentioned above.",
@@ -238,8 +405,19 @@ FAQ_QUESTIONS: dict[str, Localized] = {
                        "fr": "Combien de temps mon étiquette de retour est-elle valable ?"},
     "photos": {"en": "Do I need to send photos?",
                "fr": "Dois-je envoyer des photos ?"},
+    # Under jurisdiction FR only: the customer's rights (the information L221-5 requires).
+    "withdrawal": {"en": "What is my right of withdrawal?",
+                   "fr": "Quel est mon droit de rétractation ?"},
+    "legal_guarantee": {"en": "What if my item is faulty or not as described?",
+                        "fr": "Que faire si mon article est défectueux ou non conforme ?"},
 }
-FAQ_TOPICS: tuple[str, ...] = tuple(FAQ_QUESTIONS)
+# Every policy answers these; a jurisdiction-FR policy adds LEGAL_FAQ_TOPICS after them.
+FAQ_TOPICS: tuple[str, ...] = ("window", "exclusions", "fees", "returnless", "exchanges",
+                               "refund_time", "label_validity", "photos")
+LEGAL_FAQ_TOPICS: tuple[str, ...] = ("withdrawal", "legal_guarantee")
+# The reasons that are a lack of conformity under the legal guarantee: defined here because the
+# FAQ names them and this module cannot import the engine; the engine exports the same tuple.
+CONFORMITY_REASONS: tuple[str, ...] = ("damaged", "defective", "wrong_item", "not_as_described")
 
 FAQ_TEMPLATES: dict[str, Localized] = {
     "window_intro": {
@@ -342,6 +520,125 @@ FAQ_TEMPLATES: dict[str, Localized] = {
         "fr": "Oui, pour ces motifs : {reasons}. Ajoutez au moins une photo de l'article ; "
               "sans photo, notre équipe doit examiner la demande manuellement, ce qui prend "
               "plus de temps.",
+    },
+    # --- Issue 13: the customer's rights under French consumer law (jurisdiction FR).
+    "window_withdrawal": {
+        "en": "You can return any item within 14 days of delivery, for any reason: that is "
+              "your legal right of withdrawal.",
+        "fr": "Vous pouvez retourner tout article dans les 14 jours suivant la livraison, sans "
+              "avoir à vous justifier : c'est votre droit légal de rétractation.",
+    },
+    "final_sale_after_withdrawal": {
+        "en": "Final-sale items can be returned only within the 14-day withdrawal period.",
+        "fr": "Les articles en vente finale ne peuvent être retournés que pendant le délai de "
+              "rétractation de 14 jours.",
+    },
+    "hygiene_sealed": {
+        "en": "For hygiene reasons, these items can be returned only if their seal (or hygiene "
+              "protection) is intact: {names}.",
+        "fr": "Pour des raisons d'hygiène, ces articles ne peuvent être retournés que si leur "
+              "scellé (ou leur protection d'hygiène) est intact : {names}.",
+    },
+    "legal_exceptions": {
+        "en": "Items made to your specifications or personalised, perishable goods, and sealed "
+              "audio, video or software opened after delivery cannot be returned (the right of "
+              "withdrawal does not apply to them: Consumer Code, article L221-28).",
+        "fr": "Les articles fabriqués selon vos spécifications ou personnalisés, les biens "
+              "périssables et les enregistrements audio, vidéo ou logiciels scellés ouverts "
+              "après la livraison ne peuvent pas être retournés (le droit de rétractation ne "
+              "s'applique pas : article L221-28 du Code de la consommation).",
+    },
+    "guarantee_note": {
+        "en": "A problem on our side ({reasons}) is always covered by the 2-year legal "
+              "guarantee of conformity, whatever the item.",
+        "fr": "Un problème de notre côté ({reasons}) est toujours couvert par la garantie légale "
+              "de conformité de 2 ans, quel que soit l'article.",
+    },
+    "restocking_item_from_day": {
+        "en": "{percent} of the price paid for {name}, on returns from day {day} after delivery",
+        "fr": "{percent} du prix payé pour : {name}, pour les retours à partir du jour {day} "
+              "après la livraison",
+    },
+    "no_fee_withdrawal": {
+        "en": "There is never a restocking fee on a return within the 14-day withdrawal period.",
+        "fr": "Aucuns frais de remise en stock ne s'appliquent à un retour pendant le délai de "
+              "rétractation de 14 jours.",
+    },
+    "withdrawal_shipping_free": {
+        "en": "Return shipping is on us for a return within the 14-day withdrawal period.",
+        "fr": "Les frais de retour sont à notre charge pour un retour pendant le délai de "
+              "rétractation de 14 jours.",
+    },
+    "refund_time_withdrawal": {
+        "en": "Under the right of withdrawal, we refund you at the latest 14 days after your "
+              "request, including the standard delivery cost when you return your whole order "
+              "(Consumer Code, article L221-24); we may wait until we receive the items or your "
+              "proof of sending them, whichever comes first.",
+        "fr": "Au titre du droit de rétractation, nous vous remboursons au plus tard 14 jours "
+              "après votre demande, frais de livraison standard compris si vous retournez "
+              "toute votre commande (article L221-24 du Code de la consommation) ; nous pouvons "
+              "attendre la réception des articles ou votre preuve d'expédition, selon ce qui "
+              "arrive en premier.",
+    },
+    "withdrawal_right": {
+        "en": "You have 14 days from the delivery of your order's last item to withdraw from "
+              "your purchase, without giving any reason (Consumer Code, article L221-18). To do "
+              "so, start a return here in the chat or on our returns page, or send us any clear "
+              "statement that you are withdrawing (the EU model withdrawal form also works); "
+              "then send the items back within 14 days.",
+        "fr": "Vous disposez de 14 jours à compter de la livraison du dernier article de votre "
+              "commande pour vous rétracter, sans avoir à vous justifier (article L221-18 du "
+              "Code de la consommation). Pour cela, faites une demande de retour ici dans le "
+              "chat ou sur notre page de retours, ou envoyez-nous toute déclaration claire de "
+              "rétractation (le formulaire type de rétractation convient aussi) ; renvoyez "
+              "ensuite les articles dans les 14 jours.",
+    },
+    "withdrawal_shipping_customer": {
+        "en": "The return shipping is at your cost: {fee}, deducted from your refund.",
+        "fr": "Les frais de retour sont à votre charge : {fee}, déduits de votre "
+              "remboursement.",
+    },
+    "withdrawal_shipping_shop": {
+        "en": "The return shipping is on us.",
+        "fr": "Les frais de retour sont à notre charge.",
+    },
+    "withdrawal_refund": {
+        "en": "We refund everything you paid, with no restocking fee, including the standard "
+              "delivery cost if you return the whole order, within 14 days of your request "
+              "(article L221-24), to your original payment method unless you choose store "
+              "credit.",
+        "fr": "Nous remboursons tout ce que vous avez payé, sans frais de remise en stock, y "
+              "compris les frais de livraison standard si vous retournez toute la commande, "
+              "dans les 14 jours suivant votre demande (article L221-24), sur votre moyen de "
+              "paiement d'origine sauf si vous choisissez un avoir.",
+    },
+    "withdrawal_exceptions": {
+        "en": "Exceptions (article L221-28): personalised or made-to-measure items, perishable "
+              "goods, and sealed hygiene items, audio, video or software once opened after "
+              "delivery.",
+        "fr": "Exceptions (article L221-28) : les articles personnalisés ou sur mesure, les "
+              "biens périssables, et les articles d'hygiène, enregistrements audio, vidéo ou "
+              "logiciels scellés une fois ouverts après la livraison.",
+    },
+    "guarantee_right": {
+        "en": "For 2 years after delivery, any lack of conformity (a defective, damaged or wrong "
+              "item, or one not as described) is ours to put right, whatever our return window: "
+              "that is the legal guarantee of conformity (Consumer Code, article L217-3). A "
+              "defect that appears within 2 years is presumed to have existed on delivery (1 "
+              "year for second-hand goods, article L217-7). You choose between repair and "
+              "replacement; if neither is possible, you can have a price reduction or a refund "
+              "(article L217-14). It costs you nothing: we pay the shipping, and the item is "
+              "put right within 30 days. Please add photos when you tell us about the problem.",
+        "fr": "Pendant 2 ans après la livraison, tout défaut de conformité (article défectueux, "
+              "endommagé, erroné ou non conforme à sa description) est à notre charge, quel que "
+              "soit notre délai de retour : c'est la garantie légale de conformité (article "
+              "L217-3 du Code de la consommation). Un défaut qui apparaît dans les 2 ans est "
+              "présumé exister dès la livraison (1 an pour les biens d'occasion, article "
+              "L217-7). Vous choisissez entre la réparation et le remplacement ; si aucun des "
+              "deux n'est possible, vous pouvez obtenir une réduction du prix ou un "
+              "remboursement (article L217-14). Cela ne vous coûte rien : nous payons le "
+              "transport, et l'article est remis en conformité sous 30 jours. Merci d'ajouter "
+              "des photos en nous signalant le problème.",
     },
     "photos_off": {
         "en": "No, photos are not required, although they help us handle a problem faster.",
@@ -475,6 +772,8 @@ class _CategoryFacts(Protocol):
     @property
     def restocking_fee_percent(self) -> Decimal: ...
     @property
+    def restocking_fee_from_day(self) -> int: ...
+    @property
     def names(self) -> Mapping[str, str]: ...
 
 
@@ -528,6 +827,12 @@ class PolicyFacts(Protocol):
     def store_credit_bonus_percent(self) -> Decimal: ...
     @property
     def shop_fault_reasons(self) -> tuple[str, ...]: ...
+    @property
+    def jurisdiction(self) -> str: ...
+    @property
+    def withdrawal_customer_pays_return_shipping(self) -> bool: ...
+    @property
+    def hygiene_seal_condition(self) -> bool: ...
 
     def category(self, category: str) -> _CategoryFacts: ...
 
@@ -536,31 +841,53 @@ def render_faq(policy: PolicyFacts, language: str) -> list[dict[str, str]]:
     """The policy's FAQ, written from the values of the loaded file.
 
     Nothing here is a hard-coded number: change ``window_days`` or a fee in the YAML and
-    the answers change with it, so the bot can never quote an outdated policy.
+    the answers change with it, so the bot can never quote an outdated policy. Under
+    jurisdiction FR the answers state the customer's legal rights too (withdrawal, refund
+    deadline, legal guarantee, exceptions: the information L221-5 requires before a sale).
     """
     check_language(language)
+    french = policy.jurisdiction == "FR"
+    refund_time = [render_faq_part("refund_time", min=policy.refund_days_min,
+                                   max=policy.refund_days_max)]
+    if french:
+        refund_time.append(render_faq_part("refund_time_withdrawal"))
     answers: dict[str, Localized] = {
         "window": _faq_window(policy),
         "exclusions": _faq_exclusions(policy),
         "fees": _faq_fees(policy),
         "returnless": _faq_returnless(policy),
         "exchanges": _faq_exchanges(policy),
-        "refund_time": render_faq_part("refund_time", min=policy.refund_days_min,
-                                       max=policy.refund_days_max),
+        "refund_time": join(refund_time),
         "label_validity": render_faq_part("label_validity", days=policy.label_valid_days),
         "photos": _faq_photos(policy),
     }
+    topics = FAQ_TOPICS
+    if french:
+        answers["withdrawal"] = _faq_withdrawal(policy)
+        answers["legal_guarantee"] = render_faq_part("guarantee_right")
+        topics += LEGAL_FAQ_TOPICS
     return [
         {"topic": topic, "question": FAQ_QUESTIONS[topic][language],
          "answer": answers[topic][language]}
-        for topic in FAQ_TOPICS
+        for topic in topics
     ]
+
+
+def _faq_withdrawal(policy: PolicyFacts) -> Localized:
+    if policy.withdrawal_customer_pays_return_shipping and policy.return_shipping_fee_minor:
+        shipping = render_faq_part("withdrawal_shipping_customer",
+                                   fee=Money(policy.return_shipping_fee_minor, policy.currency))
+    else:
+        shipping = render_faq_part("withdrawal_shipping_shop")
+    return join([render_faq_part("withdrawal_right"), shipping,
+                 render_faq_part("withdrawal_refund"), render_faq_part("withdrawal_exceptions")])
 
 
 def _faq_window(policy: PolicyFacts) -> Localized:
     groups: dict[int, list[Mapping[str, str]]] = {}
     for rule in policy.categories.values():
-        if rule.key == "default" or rule.key in policy.hygiene_categories:
+        if rule.key == "default" or (rule.key in policy.hygiene_categories
+                                     and not policy.hygiene_seal_condition):
             continue  # hygiene categories are not returnable at all: see "exclusions"
         groups.setdefault(rule.window_days, []).append(rule.names)
     default = policy.categories["default"]
@@ -568,21 +895,30 @@ def _faq_window(policy: PolicyFacts) -> Localized:
     group_texts = [render_faq_part("window_group", days=days, names=Words(tuple(names)))
                    for days, names in groups.items()]
     joined = localized(lambda lang: SEMICOLONS[lang].join(g[lang] for g in group_texts))
-    return render_faq_part("window_intro", shop=policy.shop_name, groups=joined)
+    intro = render_faq_part("window_intro", shop=policy.shop_name, groups=joined)
+    if policy.jurisdiction == "FR":
+        return join([render_faq_part("window_withdrawal"), intro])
+    return intro
 
 
 def _faq_exclusions(policy: PolicyFacts) -> Localized:
+    french = policy.jurisdiction == "FR"
     parts: list[Localized] = []
     if policy.final_sale_excluded:
-        parts.append(render_faq_part("final_sale"))
+        parts.append(render_faq_part("final_sale_after_withdrawal" if french else "final_sale"))
     hygiene_names: list[Mapping[str, str]] = [
         policy.category(key).names for key in policy.hygiene_categories
     ]
     if policy.hygiene_products_text:
         hygiene_names.append(policy.hygiene_products_text)
     if hygiene_names:
-        parts.append(render_faq_part("hygiene", names=Words(tuple(hygiene_names))))
-    if parts and policy.faulty_items_go_to_review and policy.shop_fault_reasons:
+        key = "hygiene_sealed" if policy.hygiene_seal_condition else "hygiene"
+        parts.append(render_faq_part(key, names=Words(tuple(hygiene_names))))
+    if french:
+        parts.append(render_faq_part("legal_exceptions"))
+        parts.append(render_faq_part("guarantee_note",
+                                     reasons=reason_words(CONFORMITY_REASONS)))
+    elif parts and policy.faulty_items_go_to_review and policy.shop_fault_reasons:
         parts.append(render_faq_part("faulty_review",
                                      reasons=reason_words(policy.shop_fault_reasons)))
     if not parts:
@@ -593,6 +929,9 @@ def _faq_exclusions(policy: PolicyFacts) -> Localized:
 def _faq_fees(policy: PolicyFacts) -> Localized:
     parts: list[Localized] = []
     fee_items = [
+        render_faq_part("restocking_item_from_day", percent=rule.restocking_fee_percent,
+                        name=rule.names, day=rule.restocking_fee_from_day)
+        if rule.restocking_fee_from_day else
         render_faq_part("restocking_item", percent=rule.restocking_fee_percent, name=rule.names)
         for rule in policy.categories.values() if rule.restocking_fee_percent > 0
     ]
@@ -601,6 +940,12 @@ def _faq_fees(policy: PolicyFacts) -> Localized:
         parts.append(render_faq_part("restocking", items=joined))
     else:
         parts.append(render_faq_part("no_restocking"))
+    if policy.jurisdiction == "FR":
+        if fee_items:
+            parts.append(render_faq_part("no_fee_withdrawal"))
+        if (not policy.withdrawal_customer_pays_return_shipping
+                and policy.return_shipping_fee_minor > 0):
+            parts.append(render_faq_part("withdrawal_shipping_free"))
     customer_reasons = [c for c in policy.reasons if not policy.reasons[c].shop_fault]
     if policy.return_shipping_fee_minor > 0 and customer_reasons:
         parts.append(render_faq_part(

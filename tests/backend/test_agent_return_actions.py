@@ -4,6 +4,7 @@ conversation's holder or a supervisor), and what each action leaves behind."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from backend.app import create_app
 from backend.db.models import OrderLine, PolicyOverride, ReturnRequest
 from backend.domain import policy_override
+from backend.domain.policy import load_policy
 from tests.backend.conftest import SERVICE_TOKEN, STAFF_TOKEN
 from tests.backend.test_agent_api import add_account, bearer
 from tests.backend.test_api_returns import ALICE, create, line_by_category, returnable
@@ -21,10 +23,16 @@ CHLOE = ("BM-100004", "chloe.dubois@example.net")
 ACTIONS = ("approve", "reject", "label", "override")
 REASON = "Loyal customer, swimsuit unworn with tags: one-off goodwill."
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+COMMERCIAL_POLICY = Path(__file__).resolve().parent / "policies" / "commercial.yml"
 
 
 @pytest.fixture
 def anon(ctx):
+    # The override is of a refusal by the shop's own rules (a swimsuit refused outright for
+    # hygiene): these tests run on a jurisdiction-none policy, the demo policy before issue
+    # 13. Under French law (the demo policy) that swimsuit is refused only once its seal is
+    # broken, which the customer has not said here.
+    ctx.policy = load_policy(COMMERCIAL_POLICY)
     with TestClient(create_app(ctx)) as c:
         yield c
 

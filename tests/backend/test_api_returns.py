@@ -256,15 +256,33 @@ def test_exchange_to_out_of_stock_variant_is_refused_with_alternatives(client):
     assert body["decision"]["explanation"]["fr"]
 
 
-def test_hygiene_item_changed_mind_is_rejected_but_recorded(client):
+def test_hygiene_item_within_14_days_depends_on_its_seal_and_is_recorded(client):
+    """Issue 13: under French law (the demo policy's jurisdiction) a swimsuit delivered 3 days
+    ago can be withdrawn while its hygiene seal is intact (L221-28 5°); without the customer's
+    answer the return is recorded for the team to check, not refused."""
     headers = customer_headers(client, "BM-100004", "chloe.dubois@example.net")
     swimsuit = line_by_category(returnable(client, headers, "BM-100004"), "swimwear")
-    assert swimsuit["eligible"] is False
+    assert swimsuit["eligible"] is True
+    assert "basis_withdrawal" in swimsuit["reason_codes"]
     r = create(client, headers, "BM-100004", [{"order_line_id": swimsuit["order_line_id"],
                                                "reason_code": "changed_mind", "resolution": "refund"}], language="fr")
     body = r.json()
-    assert body["status"] == "rejected"
-    assert body["next_step"]["fr"] == body["decision"]["explanation"]["fr"]
+    assert body["status"] == "needs_review"
+    assert "seal_unknown" in body["decision"]["reason_codes"]
+    assert "scellé" in body["decision"]["explanation"]["fr"]
+
+
+def test_final_sale_item_within_14_days_is_a_withdrawal(client):
+    """Issue 13: "final sale" cannot remove the 14-day right of withdrawal (L221-18)."""
+    headers = customer_headers(client, "BM-100004", "chloe.dubois@example.net")
+    jacket = line_by_category(returnable(client, headers, "BM-100004"), "apparel")
+    assert jacket["eligible"] is True
+    r = create(client, headers, "BM-100004", [{"order_line_id": jacket["order_line_id"],
+                                               "reason_code": "changed_mind", "resolution": "refund"}], language="fr")
+    body = r.json()
+    assert body["status"] in ("approved", "label_issued"), body
+    assert {"basis_withdrawal", "final_sale_overridden_by_law"} <= set(body["decision"]["reason_codes"])
+    assert "droit de rétractation" in body["decision"]["explanation"]["fr"]
 
 
 def test_frequent_returner_goes_to_review(client):

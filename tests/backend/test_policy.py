@@ -1,5 +1,8 @@
 """Tests of the returns policy: loading/validation, every decision rule, both languages, FAQ.
 
+The shop's own (commercial) rules, on a jurisdiction-none policy: French consumer law as a
+floor is tested in test_consumer_law.py.
+
 Dates are fixed (no clock) and amounts are asserted to the cent, so a wrong rule fails.
 """
 from __future__ import annotations
@@ -25,8 +28,10 @@ from common import formatting, reasons
 from common.languages import LANGUAGES
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_YML = REPO / "backend" / "domain" / "policies" / "default.yml"
 FIXTURES = Path(__file__).resolve().parent / "policies"
+# The shop's own rules without a legal floor (jurisdiction none): the demo policy before
+# issue 13. The demo policy itself (jurisdiction FR) is tested in test_consumer_law.py.
+DEFAULT_YML = FIXTURES / "commercial.yml"
 
 DELIVERED = dt.date(2026, 3, 1)
 IN_WINDOW = dt.date(2026, 3, 10)
