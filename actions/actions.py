@@ -9,6 +9,7 @@ from actions.forms.return_form import (  # noqa: F401
     ValidateReturnForm,
 )
 from actions.fallback import ActionDefaultFallback  # noqa: F401
+from actions.forms.consumer_law import ActionAskReturnReason, ActionAskReturnSealIntact  # noqa: F401
 from actions.forms.status_form import ValidateStatusForm  # noqa: F401
 from actions.handoff import (  # noqa: F401
     ActionAnswerYesNo,

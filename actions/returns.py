@@ -128,6 +128,7 @@ class ActionCreateReturn(BackendAction):
                 "resolution": tracker.get_slot("return_resolution") or "refund",
                 "exchange_sku": tracker.get_slot("exchange_sku"),
                 "photo_ids": photos,
+                "seal_intact": tracker.get_slot("return_seal_intact"),
             }],
         }
         key = tracker.get_slot("idempotency_key") or f"{tracker.sender_id}-{uuid.uuid4().hex}"

@@ -46,10 +46,26 @@ RESOLUTION_PATTERNS: list[tuple[str, str]] = [
     ("refund", r"refund|money back|reimburs|rembours|argent|repay"),
 ]
 
+# The legal guarantee's remedies (issue 13), read only where they are offered (a faulty,
+# damaged, wrong or not-as-described item under French law): there "a new one" or "replace
+# it" is a replacement of the same item, not an exchange for another size.
+REMEDY_PATTERNS: list[tuple[str, str]] = [
+    ("repair", r"repair|fix (it|them)|mend|repar"),
+    ("replacement", r"replac|a new one|new (one|pair)|same (one|item)|remplac|un neuf|une neuve|"
+                    r"le meme|la meme|un autre identique"),
+    ("price_reduction", r"price reduction|reduc|discount|partial refund|keep (it|them).*(discount|reduc)|"
+                        r"baisse|remise|garde\w*.*(reduc|remise)"),
+]
+CONFORMITY_REASONS = ("damaged", "defective", "wrong_item", "not_as_described")
+
 RESOLUTION_NAMES = {
-    "en": {"refund": "refund", "exchange": "exchange for {exchange}", "store_credit": "store credit"},
+    "en": {"refund": "refund", "exchange": "exchange for {exchange}", "store_credit": "store credit",
+           "repair": "free repair", "replacement": "free replacement (the same item)",
+           "price_reduction": "price reduction, keeping the item"},
     "fr": {"refund": "remboursement", "exchange": "échange contre {exchange}",
-           "store_credit": "avoir en boutique"},
+           "store_credit": "avoir en boutique", "repair": "réparation gratuite",
+           "replacement": "remplacement gratuit (le même article)",
+           "price_reduction": "réduction du prix, en gardant l'article"},
 }
 
 NUMBER_WORDS = {
@@ -69,6 +85,15 @@ def fold(text: str) -> str:
 def reason_from_text(text: str) -> str | None:
     folded = fold(text)
     for code, pattern in REASON_PATTERNS:
+        if re.search(pattern, folded):
+            return code
+    return None
+
+
+def remedy_from_text(text: str) -> str | None:
+    """A remedy of the legal guarantee said in words, or None (see REMEDY_PATTERNS)."""
+    folded = fold(text)
+    for code, pattern in REMEDY_PATTERNS:
         if re.search(pattern, folded):
             return code
     return None

@@ -16,14 +16,24 @@ from common.backend_client import BackendError, get_client
 from actions.answers import is_question
 from actions.forms.base import INTERRUPTIONS, UNVERIFIED, BoomerangFormValidation, Slots
 from actions.language import language_of
+from actions.forms.consumer_law import (
+    REMEDIES,
+    asks_seal,
+    choosable,
+    legal_fields,
+    remedies_offered,
+    resolution_buttons,
+)
 from actions.photos import give_photos_to_waiting_return, rma_of
 from common.languages import pick
 from common.reasons import PHOTO_REASONS, REASONS_BY_CODE
 from actions.vocabulary import (
+    CONFORMITY_REASONS,
     RESOLUTION_NAMES,
     fold,
     number_from_text,
     reason_from_text,
+    remedy_from_text,
     resolution_from_text,
     size_after,
     size_step_from_text,
@@ -31,7 +41,7 @@ from actions.vocabulary import (
 )
 
 RETURN_SLOTS = ("return_item", "return_quantity", "return_reason", "return_reason_text",
-                "return_photos", "return_resolution", "exchange_sku", "return_confirmed")
+                "return_seal_intact", "return_photos", "return_resolution", "exchange_sku", "return_confirmed")
 
 
 def colour_in(entry: dict, language: str) -> str | None:
@@ -59,6 +69,7 @@ def compact_items(lines: list[dict]) -> list[dict]:
             "max_quantity": int(line["quantity_returnable"]),
             "size": line.get("size"), "colour": line.get("colour"), "colour_fr": line.get("colour_fr"),
             "exchange_options": line.get("exchange_options", []),
+            **legal_fields(line),
         })
     return items
 
@@ -77,7 +88,7 @@ def load_items(tracker: Tracker, dispatcher: CollectingDispatcher, order_number:
             dispatcher.utter_message(text=exc.message(language_of(tracker)))
         return {"flow_aborted": True}
     items = compact_items(lines)
-    if not any(i["eligible"] for i in items):
+    if not any(choosable(i) for i in items):
         lang = language_of(tracker)
         dispatcher.utter_message(response="utter_no_returnable_items", order_number=order_number)
         for item in items:
@@ -184,6 +195,8 @@ class ValidateReturnForm(BoomerangFormValidation):
         if item and item["max_quantity"] > 1:
             slots.append("return_quantity")
         slots.append("return_reason")
+        if asks_seal(item, tracker.get_slot("return_reason")):
+            slots.append("return_seal_intact")
         if tracker.get_slot("return_reason") in PHOTO_REASONS:
             slots.append("return_photos")
         slots.append("return_resolution")
@@ -227,7 +240,9 @@ class ValidateReturnForm(BoomerangFormValidation):
         lang = language_of(tracker)
         if item is None:
             return self.fail(dispatcher, tracker, "return_item", "utter_not_understood_choice")
-        if not item["eligible"]:
+        said = tracker.get_slot("return_reason")
+        fault_refused = item.get("guarantee_only") and said is not None and said not in CONFORMITY_REASONS
+        if not choosable(item) or fault_refused:
             # Understood, and refused with its reason: not a misunderstanding, so it never
             # leads to "I'm having trouble helping with this".
             dispatcher.utter_message(response="utter_item_not_eligible", item=pick(item["name"], lang),
@@ -269,7 +284,45 @@ class ValidateReturnForm(BoomerangFormValidation):
             code = "other"  # a real explanation we can't classify: keep it for the team
         if code is None:
             return self.fail(dispatcher, tracker, "return_reason", "utter_not_understood_choice")
+        item = current_item(tracker)
+        if item and item.get("guarantee_only") and code not in CONFORMITY_REASONS:
+            # Past the return windows, only a fault can bring it back (the legal guarantee):
+            # said with the item's own explanation, and another item can be chosen.
+            lang = language_of(tracker)
+            dispatcher.utter_message(response="utter_item_not_eligible", item=pick(item["name"], lang),
+                                     explanation=pick(item["explanation"], lang))
+            return {"return_reason": None, "return_reason_text": None, "return_item": None}
         return self.ok({"return_reason": code, "return_reason_text": text[:2000], **self._kept_photos(tracker, code)})
+
+    # --- the seal of a sealed item (hygiene liner, sealed media) ---------------------------
+
+    async def extract_return_seal_intact(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                         domain: dict) -> Slots:
+        if tracker.get_slot("requested_slot") != "return_seal_intact":
+            return {}
+        intent = tracker.get_intent_of_latest_message()
+        if intent == "affirm" and not is_question(tracker.latest_message.get("text")):
+            return {"return_seal_intact": True}
+        if intent == "deny":
+            return {"return_seal_intact": False}
+        if intent in INTERRUPTIONS:
+            return {}
+        return self.fail(dispatcher, tracker, "return_seal_intact")
+
+    def validate_return_seal_intact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: dict) -> Slots:
+        if value is None:
+            return {"return_seal_intact": None}
+        if value is False:
+            # Opened, it cannot come back under the withdrawal right (L221-28): said before
+            # anything is created, with the way that stays open (a fault), and another item
+            # can be chosen.
+            item = current_item(tracker)
+            dispatcher.utter_message(response="utter_seal_broken",
+                                     item=pick(item["name"], language_of(tracker)) if item else "")
+            return {"return_seal_intact": None, "return_item": None, "return_reason": None,
+                    "return_reason_text": None}
+        return self.ok({"return_seal_intact": True})
 
     @staticmethod
     def _kept_photos(tracker: Tracker, reason: str) -> Slots:
@@ -314,10 +367,16 @@ class ValidateReturnForm(BoomerangFormValidation):
     def validate_return_resolution(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: dict) -> Slots:
         text = str(value or "").strip()
-        code = text if text in ("refund", "exchange", "store_credit") else resolution_from_text(text)
+        item = current_item(tracker)
+        remedies = remedies_offered(item, tracker.get_slot("return_reason"))
+        code = text if text in ("refund", "exchange", "store_credit", *REMEDIES) else (
+            (remedy_from_text(text) if remedies else None) or resolution_from_text(text))
         if code is None:
             return self.fail(dispatcher, tracker, "return_resolution", "utter_not_understood_choice")
-        item = current_item(tracker)
+        if code in REMEDIES and not remedies:
+            return self.fail(dispatcher, tracker, "return_resolution")
+        if item and item.get("guarantee_only") and code in ("exchange", "store_credit"):
+            return self.fail(dispatcher, tracker, "return_resolution")
         if code == "exchange" and not (item and item["exchange_options"]):
             return self.fail(dispatcher, tracker, "return_resolution")
         return self.ok({"return_resolution": code, "exchange_sku": None if code != "exchange"
@@ -397,11 +456,11 @@ class ActionAskReturnItem(Action):
         buttons = []
         for item in items:
             label = f"{item['number']}. {pick(item['name'], lang)}"
-            if item["eligible"]:
+            if choosable(item):
                 buttons.append({"title": label, "payload": f'/choose{{"return_item": "{item["id"]}"}}'})
         dispatcher.utter_message(response="utter_ask_return_item", buttons=buttons)
         for item in items:
-            if not item["eligible"]:
+            if not item["eligible"]:  # refused, or returnable for a fault only: said why
                 dispatcher.utter_message(response="utter_item_not_eligible", item=pick(item["name"], lang),
                                          explanation=pick(item["explanation"], lang))
         return []
@@ -425,6 +484,11 @@ class ActionAskReturnResolution(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         item = current_item(tracker)
+        if remedies_offered(item, tracker.get_slot("return_reason")):
+            lang = language_of(tracker)
+            response = "utter_ask_return_remedy_past_windows" if item.get("guarantee_only") else "utter_ask_return_remedy"
+            dispatcher.utter_message(response=response, buttons=resolution_buttons(item, tracker.get_slot("return_reason"), lang))
+            return []
         has_options = bool(item and item["exchange_options"])
         dispatcher.utter_message(
             response="utter_ask_return_resolution" if has_options else "utter_ask_return_resolution_no_exchange")

@@ -30,7 +30,6 @@ ALICE = ("BM-100001", "alice.martin@example.com")
 DAN_SEALED = ("BM-100017", "dan.wright@example.org")
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 ORIGINAL_DECIDE = policy_engine.Policy.decide
-ORIGINAL_ELIGIBILITY = policy_engine.Policy.line_eligibility
 
 
 def law_engine(monkeypatch, *, basis: str = "withdrawal", due_in_days: int | None = 14,
@@ -152,15 +151,18 @@ def test_a_withdrawal_decision_is_stored_and_served(client, ctx, monkeypatch):
         assert view["lines"][0]["legal_basis"] == "withdrawal"
 
 
-def test_a_commercial_decision_keeps_todays_answer(client):
+def test_the_real_engine_stores_a_withdrawal_with_its_deadline(client):
+    """Alice's shirt, delivered days ago, back for a change of mind: the 14-day right of
+    withdrawal, refund due within 14 days of the request (the demo shop is FR)."""
     headers = _headers(client, ALICE)
     shirt = _line(client, headers, "BM-100001", "SHIRT-LIN-WHT-M")
     body = create(client, headers, "BM-100001", [{"order_line_id": shirt["order_line_id"],
                                                   "reason_code": "changed_mind"}]).json()
-    assert [l["legal_basis"] for l in body["lines"]] == ["commercial"]
+    assert [l["legal_basis"] for l in body["lines"]] == ["withdrawal"]
     assert [l["seal_intact"] for l in body["lines"]] == [None]
-    assert body["refund_due_on"] is None and body["refund_late"] is False
-    assert body["money"]["delivery_refund_minor"] == 0
+    assert body["refund_due_on"] == (today() + dt.timedelta(days=14)).isoformat()
+    assert body["refund_late"] is False
+    assert body["money"]["delivery_refund_minor"] == 0  # the lamp stays: not the whole order
 
 
 def test_a_later_look_never_pushes_the_refund_deadline_back():
@@ -336,24 +338,14 @@ def test_a_repair_carries_no_refund(client, monkeypatch):
 
 # --- eligibility --------------------------------------------------------------------------
 
-def test_eligibility_answers_show_the_guarantee_end_and_the_seal_question(client, monkeypatch):
-    seen = []
+def test_eligibility_answers_show_the_guarantee_end_and_the_seal_question(client):
+    from backend.domain.consumer_law import guarantee_ends_on
 
-    def line_eligibility(self, facts, today_, **kwargs):
-        seen.append(facts)
-        answer = ORIGINAL_ELIGIBILITY(self, facts, today_, **kwargs)
-        return dataclasses.replace(
-            answer, guarantee_ends_on=facts.delivered_on + dt.timedelta(days=730),
-            needs_seal_answer=facts.hygiene or facts.sealed_media)
-
-    headers = _headers(client, DAN_SEALED)
-    plain = returnable(client, headers, "BM-100017")[0]
-    assert plain["guarantee_ends_on"] is None and plain["needs_seal_answer"] is False
-    monkeypatch.setattr(policy_engine.Policy, "line_eligibility", line_eligibility)
-    (briefs,) = returnable(client, headers, "BM-100017")
+    (briefs,) = returnable(client, _headers(client, DAN_SEALED), "BM-100017")  # sealed, delivered 5 days ago
     assert briefs["needs_seal_answer"] is True
-    assert briefs["guarantee_ends_on"] == (today() - dt.timedelta(days=5) + dt.timedelta(days=730)).isoformat()
-    assert seen[-1].hygiene and seen[-1].seal_intact is None
+    assert briefs["guarantee_ends_on"] == guarantee_ends_on(today() - dt.timedelta(days=5)).isoformat()
+    shirt = _line(client, _headers(client, ALICE), "BM-100001", "SHIRT-LIN-WHT-M")
+    assert shirt["needs_seal_answer"] is False
 
 
 def test_openapi_documents_the_new_fields(client):
