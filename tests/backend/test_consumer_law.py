@@ -734,3 +734,38 @@ def test_faq_states_the_customers_rights_in_french() -> None:
 def test_conformity_reasons_are_the_engines() -> None:
     assert txt.CONFORMITY_REASONS == CONFORMITY_REASONS == (
         "damaged", "defective", "wrong_item", "not_as_described")
+
+
+# --- the floor at start-up and in check-policy ----------------------------------------------------
+
+def below_floor_file(tmp_path) -> str:
+    """The demo policy with electronics' window cut to 10 days: below the withdrawal right."""
+    from backend.settings import DEFAULT_POLICY_FILE
+
+    text = DEFAULT_POLICY_FILE.read_text(encoding="utf-8")
+    start = text.index("  electronics:")
+    window = text.index("window_days: 30", start)
+    path = tmp_path / "shop.yml"
+    path.write_text(text[:window] + "window_days: 10" + text[window + len("window_days: 30"):], encoding="utf-8")
+    return str(path)
+
+
+def test_check_policy_refuses_a_policy_below_the_law_naming_the_article(tmp_path, capsys) -> None:
+    from backend.__main__ import _check_policy
+
+    assert _check_policy(below_floor_file(tmp_path)) == 1
+    error = capsys.readouterr().err
+    assert "shop.yml:" in error and "electronics.window_days" in error and "L221-18" in error, error
+
+
+def test_the_backend_refuses_to_start_on_a_policy_below_the_law(tmp_path) -> None:
+    import dataclasses
+    from pathlib import Path
+
+    from backend.context import build_context
+    from backend.settings import Settings
+
+    settings = dataclasses.replace(Settings(), database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
+                                   policy_file=Path(below_floor_file(tmp_path)))
+    with pytest.raises(PolicyError, match="L221-18"):
+        build_context(settings)
