@@ -5,11 +5,12 @@ from actions.forms.return_form import (  # noqa: F401
     ActionAskReturnItem,
     ActionAskReturnPhotos,
     ActionAskReturnQuantity,
+    ActionAskReturnReason,
     ActionAskReturnResolution,
+    ActionAskReturnSealIntact,
     ValidateReturnForm,
 )
 from actions.fallback import ActionDefaultFallback  # noqa: F401
-from actions.forms.consumer_law import ActionAskReturnReason, ActionAskReturnSealIntact  # noqa: F401
 from actions.forms.status_form import ValidateStatusForm  # noqa: F401
 from actions.handoff import (  # noqa: F401
     ActionAnswerYesNo,

@@ -17,10 +17,6 @@ item, and the eligibility code ``guarantee_available`` marks an item returnable 
 """
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.language import language_of
 from actions.vocabulary import CONFORMITY_REASONS
 
 REMEDIES = ("repair", "replacement", "price_reduction")
@@ -70,32 +66,3 @@ def resolution_buttons(item: dict | None, reason: str | None, language: str) -> 
             codes.append("exchange")
         codes.append("store_credit")
     return [{"title": names[c], "payload": f'/choose{{"return_resolution": "{c}"}}'} for c in codes]
-
-
-class ActionAskReturnReason(Action):
-    """The reason question; for an item the guarantee alone covers, only the faults."""
-
-    def name(self) -> str:
-        return "action_ask_return_reason"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        from actions.forms.return_form import current_item
-
-        item = current_item(tracker)
-        fault_only = bool(item and item.get("guarantee_only"))
-        dispatcher.utter_message(response="utter_ask_return_reason_fault" if fault_only else "utter_ask_return_reason")
-        return []
-
-
-class ActionAskReturnSealIntact(Action):
-    def name(self) -> str:
-        return "action_ask_return_seal_intact"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        from actions.forms.return_form import current_item
-        from common.languages import pick
-
-        item = current_item(tracker)
-        dispatcher.utter_message(response="utter_ask_return_seal_intact",
-                                 item=pick(item["name"], language_of(tracker)) if item else "")
-        return []

@@ -466,6 +466,32 @@ class ActionAskReturnItem(Action):
         return []
 
 
+class ActionAskReturnReason(Action):
+    """The reason question; for an item the legal guarantee alone covers, only the faults."""
+
+    def name(self) -> str:
+        return "action_ask_return_reason"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        item = current_item(tracker)
+        fault_only = bool(item and item.get("guarantee_only"))
+        dispatcher.utter_message(response="utter_ask_return_reason_fault" if fault_only else "utter_ask_return_reason")
+        return []
+
+
+class ActionAskReturnSealIntact(Action):
+    """Is the sealed item's seal intact? (See actions/forms/consumer_law.py.)"""
+
+    def name(self) -> str:
+        return "action_ask_return_seal_intact"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        item = current_item(tracker)
+        dispatcher.utter_message(response="utter_ask_return_seal_intact",
+                                 item=pick(item["name"], language_of(tracker)) if item else "")
+        return []
+
+
 class ActionAskReturnQuantity(Action):
     def name(self) -> str:
         return "action_ask_return_quantity"

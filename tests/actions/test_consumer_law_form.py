@@ -8,10 +8,11 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from actions.forms.consumer_law import ActionAskReturnReason, ActionAskReturnSealIntact
 from actions.forms.return_form import (
     ActionAskReturnItem,
+    ActionAskReturnReason,
     ActionAskReturnResolution,
+    ActionAskReturnSealIntact,
     ValidateReturnForm,
 )
 from actions.returns import ActionCreateReturn
