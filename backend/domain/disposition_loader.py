@@ -126,32 +126,37 @@ def _read_rules(r: _Reader, node: Node, categories: dict[str, CategoryFacts]) ->
     for index, item in enumerate(items):
         path = f"rules[{index}]"
         line = item.start_mark.line + 1
+        start = len(r.problems)
         try:
             fields = r.mapping(item, path, required=_RULE_KEYS, optional=_RULE_OPTIONAL)
+            before = len(r.problems)
             when = (_read_when(r, fields["when"], _join(path, "when"), list(categories))
                     if "when" in fields else Conditions())
         except _Problem as problem:
             r.record(problem)
             continue
+        # A "when" emptied by its own mistakes is not a catch-all.
+        catches_all = when.matches_everything and len(r.problems) == before
         name = r.get(fields, "name", path, r.text, f"rule {index + 1}")
-        if name in names:
-            r.record(_Problem(fields["name"], _join(path, "name"),
-                              f"duplicate rule name (first given on line {names[name]})"))
-        names.setdefault(name, line)
         rule = Rule(name=name, line=line, when=when,
                     disposition=r.get(fields, "then", path,
                                       _choice(r, DISPOSITIONS, "disposition"), "resale_hold"),
                     exception=r.get(fields, "exception", path,
                                     _choice(r, EXCEPTION_CODES, "exception code"), None),
                     recovery_percent=r.get(fields, "recovery_percent", path, r.percent, None))
+        # The law is judged on a rule read without mistakes (else it judges a guess).
+        if len(r.problems) == start and "then" in fields:
+            for key, problem in disposition_law.rule_problems(rule, categories):
+                r.record(_Problem(fields.get(key, fields["then"]), _join(path, key), problem))
+        if name in names:
+            r.record(_Problem(fields["name"], _join(path, "name"),
+                              f"duplicate rule name (first given on line {names[name]})"))
+        names.setdefault(name, line)
         if catch_all is not None:
             r.record(_Problem(item, path, f"never reached: rule {catch_all.name!r} on line "
                                           f"{catch_all.line} already matches everything"))
-        elif when.matches_everything:
+        elif catches_all:
             catch_all = rule
-        if "then" in fields and _was_read(r, fields["then"]):
-            for key, problem in disposition_law.rule_problems(rule, categories):
-                r.record(_Problem(fields.get(key, fields["then"]), _join(path, key), problem))
         rules.append(rule)
     if items and catch_all is None:
         r.record(_Problem(items[-1], f"rules[{len(items) - 1}]",
@@ -160,11 +165,6 @@ def _read_rules(r: _Reader, node: Node, categories: dict[str, CategoryFacts]) ->
     elif not items:
         r.record(_Problem(node, "rules", "at least one rule is needed"))
     return rules
-
-
-def _was_read(r: _Reader, node: Node) -> bool:
-    line = node.start_mark.line + 1
-    return not any(p.line == line for p in r.problems)
 
 
 def _problem(file: str, line: int, text: str) -> DispositionRulesError:
