@@ -37,6 +37,7 @@ from backend.domain.disposition_rules import (
     Rule,
     check_line,
 )
+from common.languages import localized
 
 __all__ = [
     "DEFAULT_DISPOSITION_FILE", "DISPOSITIONS", "EXCEPTION_CODES", "FLAGS", "GRADES",
@@ -47,7 +48,8 @@ __all__ = [
 ]
 
 
-def decide(rules: DispositionRules, line: InspectedLine, decided_on: dt.date) -> DispositionDecision:
+def decide(rules: DispositionRules, line: InspectedLine,
+           decided_on: dt.date) -> DispositionDecision:
     """Where ``line`` goes: the first rule that matches, then the law's guards.
 
     ``decided_on`` is the inspection date (the law changes with it: ESPR from 19 July 2026);
@@ -68,6 +70,7 @@ def decide(rules: DispositionRules, line: InspectedLine, decided_on: dt.date) ->
     decision = DispositionDecision(
         disposition=verdict.disposition, recovery_percent=percent,
         value_recovered_minor=recovered, rule=rule.name, rule_line=rule.line,
+        rule_names=MappingProxyType(dict(rule.names or localized(lambda _: rule.name))),
         rules_file=rules.source, rules_version=rules.version, rule_disposition=rule.disposition,
         exception=rule.exception if verdict.disposition == "dispose" else None,
         guards=verdict.guards, battery_hazard=verdict.battery_hazard,

@@ -160,6 +160,11 @@ def rule_problems(rule: Rule, categories: Mapping[str, CategoryFacts]) -> list[t
         problems.append(("then", f"grades {', '.join(when.grades)} are resellable: they are "
                                  f"never recycled nor disposed of without a safety reason; use "
                                  f"restock, resale_hold or donate ({AGEC}, AGEC law)"))
+    hygiene = "hygiene" in required_flags or (named and all(c.hygiene for c in named))
+    if (hygiene and "seal_broken" in required_flags and not required_flags & set(SAFETY_FLAGS)
+            and then in ("restock", "resale_hold") + _DESTROYED):
+        problems.append(("then", f"an opened hygiene item cannot be sold again and is "
+                                 f"donated, not restocked nor destroyed: use donate ({AGEC})"))
     electrical = (required_flags & set(_E_WASTE_FLAGS)
                   or (named and all(c.electrical for c in named)))
     if then == "dispose" and electrical:

@@ -49,7 +49,7 @@ class DispositionRulesError(PolicyError):
 _TOP = ("version", "currency", "categories", "recovery_percent", "rules")
 _CATEGORY_KEYS = ("apparel_or_footwear", "hygiene", "electrical")
 _RULE_KEYS = ("name", "then")
-_RULE_OPTIONAL = ("when", "exception", "recovery_percent")
+_RULE_OPTIONAL = ("when", "exception", "recovery_percent", "names")
 _WHEN_KEYS = ("grade", "category", "reason", "flags", "not_flags", "value_minor_below",
               "value_minor_above")
 
@@ -143,7 +143,8 @@ def _read_rules(r: _Reader, node: Node, categories: dict[str, CategoryFacts]) ->
                                       _choice(r, DISPOSITIONS, "disposition"), "resale_hold"),
                     exception=r.get(fields, "exception", path,
                                     _choice(r, EXCEPTION_CODES, "exception code"), None),
-                    recovery_percent=r.get(fields, "recovery_percent", path, r.percent, None))
+                    recovery_percent=r.get(fields, "recovery_percent", path, r.percent, None),
+                    names=r.get(fields, "names", path, r.bilingual, None))
         # The law is judged on a rule read without mistakes (else it judges a guess).
         if len(r.problems) == start and "then" in fields:
             for key, problem in disposition_law.rule_problems(rule, categories):

@@ -106,6 +106,8 @@ class Rule:
     disposition: str
     exception: str | None = None
     recovery_percent: Decimal | None = None  # overrides the file's table for this rule
+    # How the rule reads to the team in each language; ``name`` is its stable identifier.
+    names: Localized | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class DispositionDecision:
     recovery_percent: Decimal
     value_recovered_minor: int
     rule: str
+    rule_names: Localized
     rule_line: int
     rules_file: str
     rules_version: str

@@ -62,7 +62,7 @@ def _sentences(decision: DispositionDecision, language: str, currency: str,
     t = {key: template[language] for key, template in TEMPLATES.items()}
     name = {key: names[language] for key, names in DISPOSITION_NAMES.items()}
     file = decision.rules_file.rsplit("/", 1)[-1]
-    out = [t["rule"].format(rule=decision.rule, file=file, line=decision.rule_line,
+    out = [t["rule"].format(rule=decision.rule_names[language], file=file, line=decision.rule_line,
                             disposition=name[decision.rule_disposition])]
     for guard in decision.guards:
         why = GUARD_REASONS[guard.code][language]

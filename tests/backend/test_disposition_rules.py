@@ -289,7 +289,8 @@ def test_a_damaged_lithium_battery_is_flagged_and_never_resold() -> None:
         ("battery_hazard", "restock"), ("e_waste_route", None)]
     assert decision.guards[0].article == "ADR special provision 376"
     # Sent back to the brand, it keeps the flag the label code reads (no standard postal label).
-    recalled = decide(rules, line("A", "home", 5000, "other", "battery_damaged", "recalled"), TODAY)
+    recalled = decide(rules, line("A", "home", 5000, "other", "battery_damaged", "recalled"),
+                      TODAY)
     assert (recalled.disposition, recalled.battery_hazard) == ("return_to_vendor", True)
     assert recalled.flags == ("battery_hazard",)
 
@@ -308,8 +309,18 @@ def test_explanation_of_a_kept_rule(default) -> None:
         f"Rule “as-new apparel and shoes” (default.yml, line {rule_line}): back to stock. "
         "Value recovered: 100% of €45.00, that is €45.00.")
     assert decision.explanation["fr"] == (
-        f"Règle « as-new apparel and shoes » (default.yml, ligne {rule_line}) : remise en "
-        "stock. Valeur récupérée : 100 % de 45,00 €, soit 45,00 €.")
+        f"Règle « vêtements et chaussures comme neufs » (default.yml, ligne {rule_line}) : "
+        "remise en stock. Valeur récupérée : 100 % de 45,00 €, soit 45,00 €.")
+    assert decision.rule == "as-new apparel and shoes"  # the stable name, stored
+
+
+def test_a_rule_without_names_reads_as_its_name_and_names_need_both_languages() -> None:
+    rules = load("  - {name: everything, then: refurbish}\n")
+    decision = decide(rules, line("C", "home", 1000), TODAY)
+    assert decision.explanation["fr"].startswith("Règle « everything » (test.yml, ligne 14) : ")
+    body = "  - {name: x, names: {en: x}, then: refurbish}\n"
+    error = refused(body)
+    assert (error.path, error.problem) == ("rules[0].names.fr", "required key is missing")
 
 
 def test_explanation_says_what_the_law_changed_and_why(default) -> None:
@@ -317,8 +328,9 @@ def test_explanation_says_what_the_law_changed_and_why(default) -> None:
     en, fr = decision.explanation["en"], decision.explanation["fr"]
     assert "The law changed disposal to recycling: apparel and footwear are not destroyed " \
            "since 19 July 2026 (Regulation (EU) 2024/1781 (ESPR) art. 25)." in en
-    assert "La loi a remplacé élimination par recyclage : les vêtements et chaussures ne sont " \
-           "plus détruits depuis le 19 juillet 2026 (Règlement (UE) 2024/1781 (ESPR) art. 25)." in fr
+    assert "La loi a remplacé élimination par recyclage : les vêtements et chaussures ne " \
+           "sont plus détruits depuis le 19 juillet 2026 (Règlement (UE) 2024/1781 (ESPR) " \
+           "art. 25)." in fr
     assert "2% of €80.00, that is €1.60" in en and "2 % de 80,00 €, soit 1,60 €" in fr
 
 
@@ -343,7 +355,8 @@ def test_invalid_input_is_a_caller_error(default) -> None:
 
 # --- The loader: every problem with file:line -----------------------------------------------
 def test_a_misspelt_key_is_refused_with_a_suggestion() -> None:
-    body = "  - name: sealed\n    when: {grade: [N]}\n    thne: restock\n  - {name: rest, then: refurbish}\n"
+    body = ("  - name: sealed\n    when: {grade: [N]}\n    thne: restock\n"
+            "  - {name: rest, then: refurbish}\n")
     error = refused(body)
     assert error.line == line_of(rules_text(body), "thne:")
     assert "rules[0].thne: unknown key (did you mean 'then'?)" in str(error)
@@ -360,7 +373,8 @@ def test_an_unknown_disposition_is_refused() -> None:
 
 
 def test_dispose_without_an_exception_is_refused_with_the_article() -> None:
-    body = "  - name: broken\n    when: {grade: [D]}\n    then: dispose\n  - {name: rest, then: recycle}\n"
+    body = ("  - name: broken\n    when: {grade: [D]}\n    then: dispose\n"
+            "  - {name: rest, then: recycle}\n")
     error = refused(body)
     assert error.line == line_of(rules_text(body), "then: dispose")
     assert "rules[0].then: dispose needs an exception code" in str(error)
@@ -377,7 +391,8 @@ def test_a_rule_disposing_of_apparel_without_exception_is_refused_naming_espr() 
 
 
 def test_apparel_disposal_as_unrecyclable_is_refused_a_derogation_is_not() -> None:
-    body = ("  - name: worn out\n    when: {grade: [D], category: [shoes], flags: [unrecyclable]}\n"
+    body = ("  - name: worn out\n"
+            "    when: {grade: [D], category: [shoes], flags: [unrecyclable]}\n"
             "    then: dispose\n    exception: unrecyclable\n  - {name: rest, then: recycle}\n")
     error = refused(body)
     assert error.line == line_of(rules_text(body), "exception: unrecyclable")
@@ -394,6 +409,10 @@ def test_apparel_disposal_as_unrecyclable_is_refused_a_derogation_is_not() -> No
      "rules[0].then", "then: recycle", "grades A, B are resellable"),
     ("  - {name: x, when: {category: [electronics], flags: [hazardous]}, then: dispose, "
      "exception: hazardous}\n", "rules[0].then", "[electronics]", "e-waste route"),
+    ("  - {name: x, when: {category: [underwear, beauty], flags: [seal_broken]}, "
+     "then: resale_hold}\n", "rules[0].then", "[underwear", "is donated, not restocked"),
+    ("  - {name: x, when: {flags: [hygiene, seal_broken]}, then: recycle}\n",
+     "rules[0].then", "seal_broken", "use donate (Code de l'environnement L541-15-8)"),
     ("  - {name: x, when: {grade: [F]}, then: recycle}\n",
      "rules[0].when.grade[0]", "[F]", "unknown grade 'F'"),
     ("  - {name: x, when: {category: [aparel]}, then: restock}\n",
