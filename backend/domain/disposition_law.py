@@ -14,7 +14,9 @@ Sources:
   reuse or they put health or safety at risk; unsold hygiene goods must be donated.
 - Regulation (EU) 2024/1781 (ESPR) art. 25 and Annex VII: from 19 July 2026, a large company
   may not destroy unsold apparel, clothing accessories or footwear (returns included), save
-  for the derogations (health, hygiene, safety, counterfeit, recall...).
+  for the derogations (health, hygiene, safety, counterfeit, recall...). The ban binds large
+  companies (medium ones from 2030); the guard applies it to every shop, so that a shop's
+  size is not one more setting a rules file could get wrong.
 - Directive 2012/19/EU (WEEE) and Regulation (EU) 2023/1542 (batteries): electrical goods and
   batteries are collected and treated as e-waste by an approved operator, with a record.
 - ADR special provision 376: a damaged or defective lithium battery travels only as

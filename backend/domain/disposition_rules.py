@@ -15,7 +15,8 @@ the file said. What can be known from the file alone is also refused at load
 
 Pure: no database, no clock. The caller passes the inspected line and the decision date.
 
-Guard codes (stable, stored with a decision; see :data:`GUARD_CODES`):
+Guard codes (stable, stored with a decision; see :data:`GUARD_CODES`), in the order they run.
+A guard that only adds a record or a flag is listed with ``changed_from`` None:
 
 ================================ ===========================================================
 code                             meaning
@@ -29,10 +30,10 @@ hygiene_donated                  an unsold hygiene item that cannot be resold is
                                  not destroyed nor restocked (L541-15-8)
 apparel_footwear_not_destroyed   from 19 July 2026, apparel and footwear are destroyed only
                                  for a safety or legal reason (Regulation (EU) 2024/1781 art. 25)
-e_waste_route                    electrical goods and batteries leave through the WEEE
-                                 e-waste route, with a disposal record (Directive 2012/19/EU)
 battery_hazard                   a damaged lithium battery: never with a standard postal
                                  label, never back on sale (ADR special provision 376)
+e_waste_route                    electrical goods and batteries leave through the WEEE
+                                 e-waste route, with a disposal record (Directive 2012/19/EU)
 ================================ ===========================================================
 """
 from __future__ import annotations
@@ -64,9 +65,10 @@ EXCEPTION_CODES: tuple[str, ...] = tuple(EXCEPTION_FLAGS)
 # Flags under which even a resellable item may leave the market (the law's own exceptions).
 SAFETY_FLAGS: tuple[str, ...] = ("hazardous", "recalled", "counterfeit", "unsafe",
                                  "battery_damaged")
+# In the order the guards run (and appear in a decision).
 GUARD_CODES: tuple[str, ...] = ("dispose_exception_missing", "resellable_not_destroyed",
                                 "hygiene_donated", "apparel_footwear_not_destroyed",
-                                "e_waste_route", "battery_hazard")
+                                "battery_hazard", "e_waste_route")
 # Output flags the warehouse and label code read.
 OUTPUT_FLAGS: tuple[str, ...] = ("battery_hazard", "e_waste_record_required")
 
