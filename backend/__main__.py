@@ -7,6 +7,7 @@
   expire-labels   expire returns whose label went unused past the policy's validity
   send-notifications  send the SMS still owed from the outbox (retries failed ones)
   check-policy    validate a policy file and print its FAQ
+  check-dispositions  validate a disposition rules file and print its rules, in order
   erase-customer  erase one customer's personal data (backend and Rasa's tracker store)
   staff           staff accounts: add EMAIL --role ROLE [--name NAME] [--lang fr], list,
                   disable EMAIL, enable EMAIL, set-password EMAIL (passwords from stdin:
@@ -93,6 +94,24 @@ def _check_policy(path: str | None) -> int:
     print(f"policy version {policy.version}: OK")
     for entry in policy.faq("en"):
         print(f"- {entry['question']}\n  {entry['answer']}")
+    return 0
+
+
+def _check_dispositions(path: str | None) -> int:
+    from backend.domain.disposition import (
+        DEFAULT_DISPOSITION_FILE,
+        DispositionRulesError,
+        describe_rules,
+        load_disposition_rules,
+    )
+
+    try:
+        rules = load_disposition_rules(Path(path) if path else DEFAULT_DISPOSITION_FILE)
+    except DispositionRulesError as exc:
+        print(f"disposition rules error: {exc}", file=sys.stderr)
+        return 1
+    print(f"disposition rules version {rules.version}: OK")
+    print("\n".join(describe_rules(rules)))
     return 0
 
 
@@ -208,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     check = sub.add_parser("check-policy")
     check.add_argument("path", nargs="?")
+    sub.add_parser("check-dispositions").add_argument("path", nargs="?")
     erase = sub.add_parser("erase-customer", help="erase one customer's personal data")
     erase.add_argument("--email")
     erase.add_argument("--phone", help="in international form, e.g. +33639981234")
@@ -246,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         _send_notifications()
     if args.command == "check-policy":
         return _check_policy(args.path)
+    if args.command == "check-dispositions":
+        return _check_dispositions(args.path)
     if args.command == "erase-customer":
         return _erase_customer(args)
     if args.command == "staff":
