@@ -294,20 +294,25 @@ class ValidateReturnForm(BoomerangFormValidation):
             return {"return_reason": None, "return_reason_text": None, "return_item": None}
         return self.ok({"return_reason": code, "return_reason_text": text[:2000], **self._kept_photos(tracker, code)})
 
+    def yes_or_no(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Slots:
+        """A yes/no question's answer: True or False, nothing for an interruption (a policy
+        question, say), and a failed answer otherwise. A question ("why?") is never a yes."""
+        if tracker.get_slot("requested_slot") != slot:
+            return {}
+        intent = tracker.get_intent_of_latest_message()
+        if intent == "affirm" and not is_question(tracker.latest_message.get("text")):
+            return {slot: True}
+        if intent == "deny":
+            return {slot: False}
+        if intent in INTERRUPTIONS:
+            return {}
+        return self.fail(dispatcher, tracker, slot)
+
     # --- the seal of a sealed item (hygiene liner, sealed media) ---------------------------
 
     async def extract_return_seal_intact(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                          domain: dict) -> Slots:
-        if tracker.get_slot("requested_slot") != "return_seal_intact":
-            return {}
-        intent = tracker.get_intent_of_latest_message()
-        if intent == "affirm" and not is_question(tracker.latest_message.get("text")):
-            return {"return_seal_intact": True}
-        if intent == "deny":
-            return {"return_seal_intact": False}
-        if intent in INTERRUPTIONS:
-            return {}
-        return self.fail(dispatcher, tracker, "return_seal_intact")
+        return self.yes_or_no(dispatcher, tracker, "return_seal_intact")
 
     def validate_return_seal_intact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: dict) -> Slots:
@@ -426,16 +431,7 @@ class ValidateReturnForm(BoomerangFormValidation):
 
     async def extract_return_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: dict) -> Slots:
-        if tracker.get_slot("requested_slot") != "return_confirmed":
-            return {}
-        intent = tracker.get_intent_of_latest_message()
-        if intent == "affirm" and not is_question(tracker.latest_message.get("text")):
-            return {"return_confirmed": True}
-        if intent == "deny":
-            return {"return_confirmed": False}
-        if intent in INTERRUPTIONS:
-            return {}
-        return self.fail(dispatcher, tracker, "return_confirmed")
+        return self.yes_or_no(dispatcher, tracker, "return_confirmed")
 
     def validate_return_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                   tracker: Tracker, domain: dict) -> Slots:
