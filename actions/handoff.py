@@ -256,7 +256,7 @@ class ActionHandoff(BackendAction):
 
 # Bot messages after which "yes" means "yes, pass me to a person".
 OFFERS_OF_A_PERSON = {"utter_offer_handoff", "utter_backend_down", "utter_verify_locked", "utter_iamabot",
-                      "utter_offer_handoff_why", "utter_offer_handoff_after_refusal"}
+                      "utter_offer_handoff_why", "utter_offer_handoff_after_refusal", "utter_refund_late"}
 ANYTHING_ELSE = {"utter_anything_else", "utter_policy_more", "utter_return_label", "utter_return_next_step",
                  "utter_csat_thanks", "utter_csat_skipped", "utter_handback_idle"}
 
