@@ -147,10 +147,13 @@ class ActionShowStatus(BackendAction):
             if not already_told(tracker, ret["rma"]):
                 describe(dispatcher, ret, lang, with_refund_date=not answered)
             elif not answered:
-                # Said a moment ago: what it is now, not the whole timeline again.
+                # Said a moment ago: what it is now, not the whole timeline again; a refund
+                # late against its legal deadline is said again, with the person offered.
                 dispatcher.utter_message(response="utter_status_unchanged", rma=ret["rma"],
                                          status_text=pick(ret["status_text"], lang).lower(),
                                          next_step=pick(ret["next_step"], lang))
+                if (legal_refund(ret) or ("",))[0] == "late":
+                    say_legal_refund(dispatcher, ret, lang)
         return events
 
 

@@ -110,6 +110,15 @@ def test_a_late_refund_is_said_plainly_and_a_yes_opens_a_handoff(backend, domain
     with backend.ctx.sessions() as s:
         handoff = s.execute(select(HandoffRequest)).scalar_one()
     assert handoff.conversation_id == "late-1"
+    assert "refund is late" in handoff.summary and "L221-24" in handoff.summary
+
+    # Asked again a moment later: one line on the status, and the late refund again.
+    told = [{"event": "bot", "text": f"Return {rma} (E-reader): return label issued.",
+             "metadata": {"utter_action": "utter_status"}}]
+    t = tracker({**slots, "language": "en", "order_reference": rma, "flow": "status"}, text="any news?",
+                intent="return_status", events=told)
+    dispatcher, _ = run(ActionShowStatus(), t, domain)
+    assert responses(dispatcher) == ["utter_status_unchanged", "utter_refund_late"]
 
 
 def test_a_late_refund_in_french_keeps_french_typography(backend, domain):
