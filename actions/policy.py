@@ -117,6 +117,10 @@ class ActionAnswerPolicy(BackendAction):
             return []
         by_topic = {e["topic"]: e["answer"] for e in entries}
         answers = [by_topic[t] for t in topics_for(tracker.latest_message.get("text") or "") if t in by_topic]
+        if not answers:
+            # Only topics this shop's FAQ lacks (the legal ones exist under a jurisdiction that
+            # has them): the general answers, as for a question naming no topic.
+            answers = [by_topic[t] for t in DEFAULT_TOPICS if t in by_topic]
         dispatcher.utter_message(response="utter_policy_answer", answer="\n".join(answers) or entries[0]["answer"])
         if tracker.active_loop_name is None:
             dispatcher.utter_message(response="utter_policy_more")

@@ -435,6 +435,24 @@ def test_a_question_about_the_law_gets_the_customers_rights(backend, domain, lan
         assert absent not in answer, answer
 
 
+def test_a_legal_question_to_a_shop_without_a_jurisdiction_gets_the_general_answers(domain):
+    from common.backend_client import set_client
+
+    class NoLawFaq:
+        """A shop whose policy declares no jurisdiction: its FAQ has no legal topics."""
+
+        def policy_faq(self, language):
+            return {"entries": [{"topic": t, "question": t, "answer": f"<{t}>"}
+                                for t in ("window", "exclusions", "fees", "refund_time")]}
+
+    set_client(NoLawFaq())
+    try:
+        dispatcher, _ = run(ActionAnswerPolicy(), tracker(text="what are my rights?", intent="return_policy"), domain)
+    finally:
+        set_client(None)
+    assert dispatcher.messages[0]["answer"] == "<window>\n<fees>\n<refund_time>"
+
+
 def test_handoff_pauses_the_bot_and_opens_a_request(backend, domain):
     events = [{"event": "user", "text": "my lamp is broken", "parse_data": {}},
               {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_offer_handoff"}}]
