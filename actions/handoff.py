@@ -141,6 +141,10 @@ def conversation_summary(tracker: Tracker, reason: str = ASKED, limit: int = 6) 
     if tracker.get_slot("last_rma"):
         lines.append(f"Return made in this conversation: {tracker.get_slot('last_rma')}")
     lines.append(f"Handed off because {REASON_LABELS.get(reason, reason)}.")
+    if "utter_refund_late" in previous_turn(tracker):
+        # The person taken up on the offer should know what it is about before asking.
+        lines.append("The assistant told the customer their refund is late: its legal deadline under the "
+                     "right of withdrawal (Code de la consommation L221-24) has passed with the money owed.")
     texts = [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")]
     said = [t for t in texts[-limit:] if not t.startswith("/")]
     if said:
@@ -256,7 +260,7 @@ class ActionHandoff(BackendAction):
 
 # Bot messages after which "yes" means "yes, pass me to a person".
 OFFERS_OF_A_PERSON = {"utter_offer_handoff", "utter_backend_down", "utter_verify_locked", "utter_iamabot",
-                      "utter_offer_handoff_why", "utter_offer_handoff_after_refusal"}
+                      "utter_offer_handoff_why", "utter_offer_handoff_after_refusal", "utter_refund_late"}
 ANYTHING_ELSE = {"utter_anything_else", "utter_policy_more", "utter_return_label", "utter_return_next_step",
                  "utter_csat_thanks", "utter_csat_skipped", "utter_handback_idle"}
 

@@ -16,7 +16,16 @@ from common.formatting import format_date, format_money, labelled
 from common.languages import pick
 from actions.forms.return_form import photo_ids_of, with_early_photos
 from actions.returns import ActionCreateReturn, journey_reset, pending_return
-from actions.status_questions import SCAN_DELAY, WHEN_MONEY, already_told, money_answer, question_kind, scan_answer
+from actions.status_questions import (
+    SCAN_DELAY,
+    WHEN_MONEY,
+    already_told,
+    later_than_the_law,
+    legal_refund,
+    money_answer,
+    question_kind,
+    scan_answer,
+)
 
 MAX_SHOWN = 3
 
@@ -33,8 +42,25 @@ def describe(dispatcher: CollectingDispatcher, ret: dict, lang: str, with_refund
     dispatcher.utter_message(response="utter_status", rma=ret["rma"], items=items,
                              status_text=pick(ret["status_text"], lang).lower(), timeline=timeline,
                              next_step=pick(ret["next_step"], lang))
-    if with_refund_date and ret.get("expected_refund_by") and ret["status"] not in ("refunded", "credited", "closed"):
-        dispatcher.utter_message(response="utter_refund_expected", date=say_date(ret["expected_refund_by"], lang))
+    if not with_refund_date:
+        return
+    expected = ret.get("expected_refund_by")
+    if expected and ret["status"] not in ("refunded", "credited", "closed") and not later_than_the_law(ret, expected):
+        dispatcher.utter_message(response="utter_refund_expected", date=say_date(expected, lang))
+    say_legal_refund(dispatcher, ret, lang)
+
+
+def say_legal_refund(dispatcher: CollectingDispatcher, ret: dict, lang: str) -> bool:
+    """The legal refund deadline of a withdrawal (L221-24), or that it has passed with the
+    money still owed, with a person offered: a late refund is the shop's fault, not something
+    the customer should have to chase. False when the return has no deadline to tell."""
+    legal = legal_refund(ret)
+    if legal is None:
+        return False
+    kind, due = legal
+    response = "utter_refund_late" if kind == "late" else "utter_refund_due_by_law"
+    dispatcher.utter_message(response=response, date=say_date(due, lang))
+    return True
 
 
 class ActionStartStatus(Action):
@@ -121,10 +147,13 @@ class ActionShowStatus(BackendAction):
             if not already_told(tracker, ret["rma"]):
                 describe(dispatcher, ret, lang, with_refund_date=not answered)
             elif not answered:
-                # Said a moment ago: what it is now, not the whole timeline again.
+                # Said a moment ago: what it is now, not the whole timeline again; a refund
+                # late against its legal deadline is said again, with the person offered.
                 dispatcher.utter_message(response="utter_status_unchanged", rma=ret["rma"],
                                          status_text=pick(ret["status_text"], lang).lower(),
                                          next_step=pick(ret["next_step"], lang))
+                if (legal_refund(ret) or ("",))[0] == "late":
+                    say_legal_refund(dispatcher, ret, lang)
         return events
 
 
@@ -133,7 +162,7 @@ def answer_question(dispatcher: CollectingDispatcher, ret: dict, kind: str | Non
     if kind == WHEN_MONEY:
         found = money_answer(ret)
         if found is None:
-            return False
+            return say_legal_refund(dispatcher, ret, lang)
         response, fields = found
         if response == "utter_refund_when_issued":
             dispatcher.utter_message(response=response, date=say_date(fields["issued_at"], lang),
@@ -142,6 +171,7 @@ def answer_question(dispatcher: CollectingDispatcher, ret: dict, kind: str | Non
             dispatcher.utter_message(response=response, date=say_date(fields["date"], lang))
         else:
             dispatcher.utter_message(response=response)
+        say_legal_refund(dispatcher, ret, lang)
         return True
     if kind == SCAN_DELAY:
         response = scan_answer(ret)

@@ -46,12 +46,40 @@ def money_answer(ret: dict) -> tuple[str, dict[str, Any]] | None:
         latest = max(issued, key=lambda r: r["issued_at"])
         return "utter_refund_when_issued", {"issued_at": latest["issued_at"], "amount_minor": latest["amount_minor"],
                                             "currency": latest["currency"]}
-    if ret.get("expected_refund_by"):
+    if ret.get("expected_refund_by") and not later_than_the_law(ret, ret["expected_refund_by"]):
         return "utter_refund_when_expected", {"date": ret["expected_refund_by"]}
     refundable = (ret.get("money") or {}).get("refund_amount_minor", 0) > 0
     if refundable and ret.get("status") in ("approved", "label_issued", "in_transit"):
         return "utter_refund_when_after_receipt", {}
     return None
+
+
+# A return in these states owes no money any more (the backend's refund_late reads the same).
+_NOTHING_OWED = ("cancelled", "expired", "rejected")
+
+
+def legal_refund(ret: dict) -> tuple[str, str] | None:
+    """("late" or "due", the legal deadline) for a return under the right of withdrawal whose
+    money is still owed (Code de la consommation L221-24: within 14 days of the request);
+    None when there is no legal deadline or nothing is owed any more."""
+    due = ret.get("refund_due_on")
+    if not due:
+        return None
+    if ret.get("refund_late"):
+        return "late", due
+    refunds = ret.get("refunds") or []
+    if refunds and all(r.get("status") == "issued" for r in refunds):
+        return None
+    if ret.get("status") in _NOTHING_OWED or (ret.get("money") or {}).get("refund_amount_minor", 0) <= 0:
+        return None
+    return "due", due
+
+
+def later_than_the_law(ret: dict, date: str | None) -> bool:
+    """The shop's own expected date falls after the legal deadline: only the deadline is
+    said, not two dates that contradict each other."""
+    legal = legal_refund(ret)
+    return bool(date and legal and date[:10] > legal[1][:10])
 
 
 def scan_answer(ret: dict) -> str | None:

@@ -183,14 +183,20 @@ def test_policy_question_during_photo_step_is_left_to_its_rule(backend, domain):
 
 
 def test_ineligible_item_is_explained(backend, domain):
-    slots = verified_slots(backend, domain, reference="BM-100005", contact="dan.wright@example.org")
-    swimsuit = next(i for i in slots["returnable_items"] if not i["eligible"])  # speaker past 14 days
-    t = tracker({**slots, "language": "fr"}, text=swimsuit["id"], requested_slot="return_item",
-                active_loop="return_form", filled={"return_item": swimsuit["id"]})
+    # Since issue 13 (French consumer law) no demo order mixes a returnable item with one
+    # refused by every rule: BM-100005's speaker is now in its 30-day window. The lamp of
+    # BM-100014 (delivered 26 months ago) is refused by the shop's window, the withdrawal
+    # right and the 2-year guarantee alike: the customer names it anyway.
+    slots = verified_slots(backend, domain, reference="BM-100014", contact="alice.martin@example.com")
+    lamp = next(i for i in slots["returnable_items"] if not i["eligible"])
+    slots = {k: v for k, v in slots.items() if k != "flow_aborted"}
+    t = tracker({**slots, "language": "fr"}, text=lamp["id"], requested_slot="return_item",
+                active_loop="return_form", filled={"return_item": lamp["id"]})
     dispatcher, events = run(ValidateReturnForm(), t, domain)
     message = dispatcher.messages[0]
     assert message["response"] == "utter_item_not_eligible"
-    assert message["explanation"] == swimsuit["explanation"]["fr"]
+    assert message["explanation"] == lamp["explanation"]["fr"]
+    assert "6 octobre 2024" in message["explanation"]
     assert slot_events(events)["return_item"] is None
     # Understood and refused: not a failed answer, so no offer of a person "for trouble".
     assert "failed_answers" not in slot_events(events)
@@ -360,9 +366,11 @@ def test_status_form_only_asks_verification(backend, domain):
 
 
 def test_order_whose_items_are_all_excluded_ends_with_explanations(backend, domain):
-    t = tracker({"order_reference": "BM-100004", "flow": "return", "language": "fr"},
-                text="chloe.dubois@example.net", requested_slot="contact", active_loop="return_form",
-                filled={"contact": "chloe.dubois@example.net"})
+    # BM-100004's swimsuit and final-sale jacket are returnable within the 14-day withdrawal
+    # right since issue 13; two undelivered items are refused by every rule.
+    t = tracker({"order_reference": "BM-100006", "flow": "return", "language": "fr"},
+                text="emma.leroy@example.net", requested_slot="contact", active_loop="return_form",
+                filled={"contact": "emma.leroy@example.net"})
     dispatcher, events = run(ValidateReturnForm(), t, domain)
     said = responses(dispatcher)
     assert said[:2] == ["utter_verified", "utter_no_returnable_items"]
@@ -389,9 +397,60 @@ def test_policy_answers_come_from_the_backend_faq(backend, domain):
     ("how long does a refund take", ["refund_time"]),
     # Short words inside others are not keywords: "support" has no "port", "feedback" no "fee".
     ("I need support with feedback", ["window", "fees", "refund_time"]),
+    # Issue 13: the customer's legal rights. A "how many days" about a right is that right's
+    # time (its answer says it), not the shop's windows as well.
+    ("how many days do I have to withdraw?", ["withdrawal"]),
+    ("can I cancel my purchase and is the return shipping free?", ["withdrawal", "fees"]),
+    ("combien de jours pour exercer mon droit de rétractation ?", ["withdrawal"]),
+    ("what is the legal guarantee?", ["legal_guarantee"]),
+    ("la garantie légale dure combien de temps ?", ["legal_guarantee"]),
+    ("my item broke after 3 months, what can I do?", ["legal_guarantee"]),
+    ("ma bouilloire ne marche plus au bout de 5 mois", ["legal_guarantee"]),
+    ("what are my rights?", ["withdrawal", "legal_guarantee"]),
+    ("quels sont mes droits ?", ["withdrawal", "legal_guarantee"]),
+    ("can I return swimwear, and what about the warranty?", ["exclusions", "legal_guarantee"]),
+    # A shop's promise is not the legal guarantee.
+    ("is there a money back guarantee?", ["window"]),
 ])
 def test_a_question_asking_several_things_gets_every_answer_in_order(text, topics):
     assert topics_for(text) == topics
+
+
+@pytest.mark.parametrize("language, text, expected, absent", [
+    ("fr", "droit de rétractation ?", ["14 jours", "L221-18", "rétractation"], "2 ans après la livraison"),
+    ("en", "what are my rights?", ["14 days from the delivery", "legal guarantee of conformity", "L217-3"],
+     None),
+    ("en", "my blender broke after 3 months, is that covered?", ["For 2 years after delivery", "repair"],
+     "withdraw from your purchase"),
+    ("fr", "c'est quoi la garantie légale ?", ["Pendant 2 ans après la livraison", "réparation"],
+     "vous rétracter"),
+])
+def test_a_question_about_the_law_gets_the_customers_rights(backend, domain, language, text, expected, absent):
+    dispatcher, _ = run(ActionAnswerPolicy(), tracker({"language": language}, text=text, intent="return_policy"),
+                        domain)
+    answer = dispatcher.messages[0]["answer"]
+    for words in expected:
+        assert words in answer, answer
+    if absent:
+        assert absent not in answer, answer
+
+
+def test_a_legal_question_to_a_shop_without_a_jurisdiction_gets_the_general_answers(domain):
+    from common.backend_client import set_client
+
+    class NoLawFaq:
+        """A shop whose policy declares no jurisdiction: its FAQ has no legal topics."""
+
+        def policy_faq(self, language):
+            return {"entries": [{"topic": t, "question": t, "answer": f"<{t}>"}
+                                for t in ("window", "exclusions", "fees", "refund_time")]}
+
+    set_client(NoLawFaq())
+    try:
+        dispatcher, _ = run(ActionAnswerPolicy(), tracker(text="what are my rights?", intent="return_policy"), domain)
+    finally:
+        set_client(None)
+    assert dispatcher.messages[0]["answer"] == "<window>\n<fees>\n<refund_time>"
 
 
 def test_handoff_pauses_the_bot_and_opens_a_request(backend, domain):
@@ -522,12 +581,14 @@ def test_status_questions_get_their_answer_and_the_timeline_only_once(backend, d
     rma = slot_events(events)["last_rma"]
 
     dispatcher, _ = run(ActionShowStatus(), status_turn(slots, rma, "where is my return?"), domain)
-    assert responses(dispatcher) == ["utter_status"]
+    # A change of mind 5 days after delivery is a withdrawal: its legal refund deadline is said
+    # too (issue 13, L221-24; tests/actions/test_legal_refund_status.py).
+    assert responses(dispatcher) == ["utter_status", "utter_refund_due_by_law"]
 
     # Asked about the money once the status was said: the answer, not the timeline again.
     dispatcher, _ = run(ActionShowStatus(), status_turn(slots, rma, "When exactly will I get the money?", told=True),
                         domain)
-    assert responses(dispatcher) == ["utter_refund_when_after_receipt"]
+    assert responses(dispatcher) == ["utter_refund_when_after_receipt", "utter_refund_due_by_law"]
     dispatcher, _ = run(ActionShowStatus(), status_turn(
         slots, rma, "je l'ai déposé hier, pourquoi c'est toujours étiquette émise ?", told=True, lang="fr"), domain)
     assert responses(dispatcher) == ["utter_scan_delay"] and dispatcher.messages[0]["rma"] == rma
@@ -536,7 +597,7 @@ def test_status_questions_get_their_answer_and_the_timeline_only_once(backend, d
     assert responses(dispatcher) == ["utter_status_unchanged"]
     # Never said in this conversation: the answer first, then the whole status.
     dispatcher, _ = run(ActionShowStatus(), status_turn(slots, rma, "When will I get my refund?"), domain)
-    assert responses(dispatcher) == ["utter_refund_when_after_receipt", "utter_status"]
+    assert responses(dispatcher) == ["utter_refund_when_after_receipt", "utter_refund_due_by_law", "utter_status"]
 
 
 def test_a_refund_already_sent_is_answered_with_its_date_and_amount():

@@ -1,7 +1,8 @@
 """The agent console acts on the conversation's return, in a real headless Chromium against
 the backend with the demo shop: an English agent approves a return held for review (its
 label is bought from the test carrier), a French agent overrides the policy's refusal of
-another with a written reason, after a too-short one is refused in French."""
+another (a swimsuit whose hygiene seal is broken) with a written reason, after a too-short
+one is refused in French."""
 from __future__ import annotations
 
 import dataclasses
@@ -26,7 +27,7 @@ from tests.browser.test_agent_console import PASSWORD, open_conversation, sign_i
 from tests.live_backend import ThreadedBackend
 
 SERVICE_TOKEN = "console-actions-service-token"
-REASON = "Loyal customer; swimsuit unworn with its tags, one-off goodwill."
+REASON = "Loyal customer; swimsuit tried on once, liner removed, one-off goodwill."
 
 
 @pytest.fixture(scope="module")
@@ -100,9 +101,12 @@ def test_an_agent_approves_a_held_return_and_another_overrides_a_refusal(open_br
     expect(page.locator(".turn.event").last).to_have_text(
         re.compile(rf"Return {held['rma']} approved by Alex Moore"))
 
-    # French: the policy refused a swimsuit (hygiene); Camille approves it as an exception.
+    # French: the policy refused a swimsuit whose hygiene seal is broken (under French law only
+    # an intact seal keeps it returnable, L221-28; without the answer it would wait for review);
+    # Camille approves it as an exception.
     customer, refused = customer_return(backend, "BM-100004", "chloe.dubois@example.net", "swimwear",
-                                        {"reason_code": "changed_mind", "resolution": "refund"})
+                                        {"reason_code": "changed_mind", "resolution": "refund",
+                                         "seal_intact": False})
     assert refused["status"] == "rejected"
     hid = handoff_for(backend, customer, "fr")
     _, page = open_browser("fr-FR")
@@ -127,4 +131,4 @@ def test_an_agent_approves_a_held_return_and_another_overrides_a_refusal(open_br
         re.compile(rf"Retour {refused['rma']} accepté en dérogation à la politique par Camille Roux"))
     with backend.ctx.sessions() as s:
         audit = s.execute(select(PolicyOverride)).scalars().all()
-    assert [(a.reason, "hygiene" in a.overridden_codes) for a in audit] == [(REASON, True)]
+    assert [(a.reason, "seal_broken" in a.overridden_codes) for a in audit] == [(REASON, True)]

@@ -91,3 +91,30 @@ def test_unknown_order_is_refused_without_detail(assistant):
     assistant.say(me, "BM-999999")
     answers = assistant.say(me, "someone@example.com")
     assert "couldn't verify" in texts(answers)
+
+
+# --- issue 13: the customer's legal rights ---------------------------------------------------
+
+def test_questions_about_the_law_get_the_customers_rights(assistant):
+    me = f"e2e-{uuid.uuid4().hex[:8]}"
+    reply = texts(assistant.say(me, "how many days do I have to withdraw from an online order?"))
+    assert "14 days from the delivery" in reply and "L221-18" in reply, reply
+    assert "30 days for" not in reply, reply  # the right's time, not the shop's windows as well
+    me = f"e2e-{uuid.uuid4().hex[:8]}"
+    reply = texts(assistant.say(me, "c'est quoi la garantie légale ?"))
+    assert "Pendant 2 ans après la livraison" in reply and "L217-3" in reply, reply
+
+
+def test_a_withdrawal_return_says_its_legal_refund_deadline(assistant):
+    me = f"e2e-{uuid.uuid4().hex[:8]}"
+    assistant.say(me, "I want to return something")
+    assistant.say(me, "BM-100013")
+    answers = assistant.say(me, "dan.wright@example.org")
+    answers = assistant.say(me, button(answers, "e-reader"))
+    answers = assistant.say(me, button(answers, "changed my mind"))
+    answers = assistant.say(me, button(answers, "refund"))
+    assert "Shall I go ahead" in texts(answers)
+    reply = texts(assistant.say(me, "yes"))
+    assert "R-" in reply and "/labels/" in reply, reply
+    reply = texts(assistant.say(me, "when will I get my money back?"))
+    assert "Under your right of withdrawal, the refund is due by" in reply and "at the latest" in reply, reply
