@@ -312,3 +312,29 @@ def test_events_are_published_to_the_rabbitmq_exchange(settings, exchange_queue,
         assert deliver_partner_events(ctx).delivered == 0 and drain(channel, queue) == []
     finally:
         ctx.engine.dispose()
+
+
+# --- what is still owed, for the staff ---------------------------------------------------------
+
+def test_managers_see_what_a_partner_has_not_taken_yet(fclient, fed, partner, staff_headers):
+    path = "/api/v1/staff/partner-feed/undelivered"
+    assert fclient.get(path, headers={"Authorization": ""}).status_code == 401
+    assert fclient.get(path).status_code == 401  # the service token is no staff token
+    rma = new_return(fclient)
+    deliver_partner_events(fed)  # nobody listens
+    listed = fclient.get(path, headers=staff_headers)
+    assert listed.status_code == 200, listed.text
+    body = listed.json()
+    assert body["total"] == 3
+    assert [(u["rma"], u["sequence"], u["attempts"], u["last_error"]) for u in body["undelivered"]] == [
+        (rma, 1, 1, "ConnectionError"), (rma, 2, 0, None), (rma, 3, 0, None)]
+    first = body["undelivered"][0]
+    assert first["type"] == TYPE_PREFIX + "requested" and first["next_attempt_at"].endswith("+00:00")
+    assert "pa55word" not in listed.text and "t0ken" not in listed.text and "hook:***@" in listed.text
+    assert fclient.get(path, params={"limit": 1}, headers=staff_headers).json()["total"] == 3
+    assert len(fclient.get(path, params={"limit": 1}, headers=staff_headers).json()["undelivered"]) == 1
+    assert fclient.get(path, params={"limit": 0}, headers=staff_headers).status_code == 422
+    partner.start()
+    advance(fed, 60)
+    deliver_partner_events(fed)
+    assert fclient.get(path, headers=staff_headers).json() == {"total": 0, "undelivered": []}
