@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -649,4 +650,6 @@ class OutboxDelivery(Base):
     __table_args__ = (
         UniqueConstraint("event_id", "destination", name="uq_outbox_delivery_event_destination"),
         CheckConstraint("attempts >= 0", name="ck_outbox_delivery_attempts"),
+        # The sweep reads what is still owed to each destination.
+        Index("ix_outbox_deliveries_owed", "destination", "delivered_at"),
     )

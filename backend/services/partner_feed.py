@@ -21,7 +21,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import aliased
 
 from backend.adapters.partners.amqp import AmqpPublisher
 from backend.adapters.partners.base import PartnerError, PartnerEvent, PartnerSender
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 class FeedSweepResult:
     delivered: int = 0
     failed: int = 0
-    # Owed to a destination no longer configured: kept, and sent if it is configured again.
+    # Owed to destinations no longer configured: kept, and sent if configured again.
     unconfigured: int = 0
     delivered_ids: list[str] = field(default_factory=list)
 
@@ -85,11 +86,13 @@ def _claim(ctx: BackendContext, delivery_id: int) -> PartnerEvent | None:
         return PartnerEvent(event_id=event.event_id, type=event.type, body=event.body.encode("utf-8"))
 
 
-def _deliver(ctx: BackendContext, delivery_id: int, destination: str, sender: PartnerSender) -> str:
-    """Send one owed row: ``delivered``, ``failed`` or ``waiting`` (not due, or claimed)."""
+def _deliver(ctx: BackendContext, delivery_id: int, destination: str,
+             sender: PartnerSender) -> tuple[str, str | None]:
+    """Send one owed row: ``delivered``, ``failed`` or ``waiting`` (not due, or claimed),
+    and the event's id."""
     event = _claim(ctx, delivery_id)
     if event is None:
-        return "waiting"
+        return "waiting", None
     try:
         sender.send(event)
     except PartnerError as exc:
@@ -101,47 +104,74 @@ def _deliver(ctx: BackendContext, delivery_id: int, destination: str, sender: Pa
         # The destination is already masked; the error names no URL nor secret.
         log.warning("partner event %s (%s) to %s failed (try %d): %s; retried later",
                     event.event_id, event.type, destination, attempts, exc)
-        return "failed"
+        return "failed", event.event_id
     with session_scope(ctx.sessions) as session:
         row = session.get(OutboxDelivery, delivery_id)
         row.delivered_at, row.last_error = ctx.now(), None
-    return "delivered"
+    return "delivered", event.event_id
+
+
+def _due_heads(ctx: BackendContext, destination: str, limit: int) -> list[int]:
+    """Deliveries to ``destination`` that may go now: due, and the first one still owed of
+    their return (no earlier event of the same return is owed to the same destination).
+
+    Only heads are read, per destination: a return stuck behind a failing event, or rows
+    owed to a destination no longer configured, never crowd the others out of the sweep.
+    """
+    earlier, earlier_event = aliased(OutboxDelivery), aliased(OutboxEvent)
+    blocked = (select(earlier.id)
+               .join(earlier_event, earlier.event_id == earlier_event.id)
+               .where(earlier.destination == OutboxDelivery.destination, earlier.delivered_at.is_(None),
+                      earlier_event.return_id == OutboxEvent.return_id, earlier_event.id < OutboxEvent.id)
+               .exists())
+    with session_scope(ctx.sessions) as session:
+        return list(session.execute(
+            select(OutboxDelivery.id)
+            .join(OutboxEvent, OutboxDelivery.event_id == OutboxEvent.id)
+            .where(OutboxDelivery.destination == destination, OutboxDelivery.delivered_at.is_(None),
+                   OutboxDelivery.next_attempt_at <= ctx.now(), ~blocked)
+            .order_by(OutboxEvent.id).limit(limit)).scalars())
+
+
+def _next_owed(ctx: BackendContext, delivery_id: int) -> int | None:
+    """After ``delivery_id`` was delivered: the next event of its return owed to its
+    destination, if any."""
+    with session_scope(ctx.sessions) as session:
+        done = session.get(OutboxDelivery, delivery_id)
+        return session.execute(
+            select(OutboxDelivery.id)
+            .join(OutboxEvent, OutboxDelivery.event_id == OutboxEvent.id)
+            .where(OutboxDelivery.destination == done.destination, OutboxDelivery.delivered_at.is_(None),
+                   OutboxEvent.return_id == done.event.return_id)
+            .order_by(OutboxEvent.id).limit(1)).scalar()
 
 
 def deliver_partner_events(ctx: BackendContext, limit: int = 500) -> FeedSweepResult:
-    """The sweep: for each return and destination, its owed events in order, stopping at
-    the first that is not delivered (not due yet, claimed elsewhere, or failed)."""
+    """The sweep: for each configured destination and each return with an event due, that
+    event and then the return's later ones, in order, until one is not delivered (failed,
+    or claimed by another sweep). At most ``limit`` returns per destination and sweep."""
     result = FeedSweepResult()
-    with session_scope(ctx.sessions) as session:
-        rows = session.execute(
-            select(OutboxDelivery.id, OutboxDelivery.destination, OutboxEvent.return_id,
-                   OutboxEvent.event_id)
-            .join(OutboxEvent, OutboxDelivery.event_id == OutboxEvent.id)
-            .where(OutboxDelivery.delivered_at.is_(None))
-            .order_by(OutboxEvent.id, OutboxDelivery.id).limit(limit)).all()
-    if not rows:
-        return result
-    queues: dict[tuple[int, str], list[tuple[int, str]]] = {}
-    for delivery_id, destination, return_id, event_id in rows:
-        queues.setdefault((return_id, destination), []).append((delivery_id, event_id))
     senders = _senders(ctx)
     try:
-        for (_return_id, destination), owed in queues.items():
-            sender = senders.get(destination)
-            if sender is None:
-                result.unconfigured += len(owed)
-                continue
-            for delivery_id, event_id in owed:
-                outcome = _deliver(ctx, delivery_id, destination, sender)
-                if outcome == "delivered":
+        for destination, sender in senders.items():
+            for head in _due_heads(ctx, destination, limit):
+                delivery_id: int | None = head
+                while delivery_id is not None:
+                    outcome, event_id = _deliver(ctx, delivery_id, destination, sender)
+                    if outcome != "delivered":
+                        result.failed += outcome == "failed"
+                        break  # the later events of this return wait for this one
                     result.delivered += 1
                     result.delivered_ids.append(event_id)
-                    continue
-                result.failed += outcome == "failed"
-                break  # the later events of this return wait for this one
+                    delivery_id = _next_owed(ctx, delivery_id)
     finally:
         for sender in senders.values():
             sender.close()
+    with session_scope(ctx.sessions) as session:
+        result.unconfigured = session.execute(
+            select(func.count(OutboxDelivery.id))
+            .where(OutboxDelivery.delivered_at.is_(None), OutboxDelivery.destination.not_in(list(senders)))
+        ).scalar_one()
     if result.delivered or result.failed:
         log.info("partner feed sweep: %d delivered, %d failed", result.delivered, result.failed)
     return result

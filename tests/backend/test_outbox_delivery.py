@@ -238,6 +238,26 @@ def test_a_claimed_row_is_not_sent_by_a_second_sweep(fclient, fed, partner):
     assert len(partner.accepted()) == 3
 
 
+def test_a_stuck_return_does_not_crowd_out_the_others(fclient, fed, partner):
+    """One due head per return is read per sweep (``limit`` returns): a return whose event
+    is backing off, however old, does not hold back a later return's events."""
+    alice = new_return(fclient)
+    ben = new_return(fclient, BEN, "BM-100002", "home")
+    first = deliver_partner_events(fed, limit=1)  # down: Alice's head (the oldest) fails
+    assert (first.delivered, first.failed) == (0, 1)
+    partner.start()
+    second = deliver_partner_events(fed, limit=1)  # Alice's head backs off: Ben's turn
+    assert (second.delivered, second.failed) == (3, 0)
+    assert {r["event"]["subject"] for r in partner.accepted()} == {ben}
+    owed = stored(fed)
+    assert all(d.delivered_at is None for _, d in owed[alice])
+    # Rows owed to a destination no longer configured are kept and counted, not sent.
+    fed.settings = dataclasses.replace(fed.settings, partner_webhooks=())
+    advance(fed, 3600)
+    gone = deliver_partner_events(fed)
+    assert (gone.delivered, gone.failed, gone.unconfigured) == (0, 0, 3)
+
+
 def test_back_off_doubles_up_to_its_cap(fed):
     assert [retry_delay(fed, n).total_seconds() for n in (1, 2, 3, 4, 5, 50)] == [60, 120, 240, 300, 300, 300]
 
@@ -279,10 +299,10 @@ def drain(channel, queue) -> list[tuple]:
 
 
 @needs_rabbitmq
-def test_events_are_published_to_the_rabbitmq_exchange(settings, exchange_queue, staff_headers):
+def test_events_are_published_to_the_rabbitmq_exchange(settings, exchange_queue, staff_headers, caplog):
     exchange, channel, queue = exchange_queue
     # First the broker is unreachable (nothing listens on that port): kept, retried later.
-    dead = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
+    dead = f"amqp://guest:s3cretpw@127.0.0.1:{free_port()}/"
     ctx = build_context(dataclasses.replace(settings, partner_amqp_url=dead, partner_amqp_exchange=exchange,
                                             partner_timeout_seconds=3, outbox_retry_seconds=0))
     try:
@@ -290,8 +310,10 @@ def test_events_are_published_to_the_rabbitmq_exchange(settings, exchange_queue,
             client.headers.update({"Authorization": f"Bearer {SERVICE_TOKEN}"})
             rma = new_return(client)
             assert move(client, staff_headers, rma, "in_transit").status_code == 200
-        failed = deliver_partner_events(ctx)
+        with caplog.at_level(logging.DEBUG):
+            failed = deliver_partner_events(ctx)
         assert (failed.delivered, failed.failed) == (0, 1)
+        assert "AMQPConnectionError" in caplog.text and "s3cretpw" not in caplog.text
         with ctx.sessions() as s:
             errors = {d.last_error for d in s.execute(select(OutboxDelivery)).scalars()}
         assert errors == {"AMQP AMQPConnectionError", None}

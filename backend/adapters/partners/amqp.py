@@ -11,11 +11,17 @@ is down is not dialled once per event).
 """
 from __future__ import annotations
 
+import logging
+
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
 
 from backend.adapters.partners.base import PartnerError, PartnerEvent, PartnerSender
 from backend.domain.partner_events import CONTENT_TYPE
+
+# A broker that is down makes pika log a dozen ERROR lines per try, every sweep; the feed
+# logs each failure once itself (the destination masked), so pika says only what is fatal.
+logging.getLogger("pika").setLevel(logging.CRITICAL)
 
 
 class AmqpPublisher(PartnerSender):

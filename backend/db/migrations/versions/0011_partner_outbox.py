@@ -50,9 +50,12 @@ def upgrade() -> None:
         sa.UniqueConstraint('event_id', 'destination', name='uq_outbox_delivery_event_destination'),
     )
     op.create_index(op.f('ix_outbox_deliveries_event_id'), 'outbox_deliveries', ['event_id'], unique=False)
+    op.create_index('ix_outbox_deliveries_owed', 'outbox_deliveries', ['destination', 'delivered_at'],
+                    unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_outbox_deliveries_owed', table_name='outbox_deliveries')
     op.drop_index(op.f('ix_outbox_deliveries_event_id'), table_name='outbox_deliveries')
     op.drop_table('outbox_deliveries')
     op.drop_index(op.f('ix_outbox_events_return_id'), table_name='outbox_events')
