@@ -360,3 +360,22 @@ def test_managers_see_what_a_partner_has_not_taken_yet(fclient, fed, partner, st
     advance(fed, 60)
     deliver_partner_events(fed)
     assert fclient.get(path, headers=staff_headers).json() == {"total": 0, "undelivered": []}
+
+
+def test_the_api_process_runs_the_sweep_on_its_own(settings, partner):
+    """BOOMERANG_OUTBOX_SWEEP_SECONDS: the API's periodic loop delivers without being asked."""
+    import time
+
+    partner.start()
+    ctx = build_context(dataclasses.replace(settings, partner_webhooks=(partner.url,), partner_secret=SECRET,
+                                            outbox_sweep_seconds=1))
+    try:
+        with TestClient(create_app(ctx)) as client:
+            client.headers.update({"Authorization": f"Bearer {SERVICE_TOKEN}"})
+            rma = new_return(client)
+            deadline = time.monotonic() + 15
+            while len(partner.accepted()) < 3 and time.monotonic() < deadline:
+                time.sleep(0.2)
+        assert [r["event"]["subject"] for r in partner.accepted()] == [rma] * 3
+    finally:
+        ctx.engine.dispose()
