@@ -19,6 +19,7 @@ from backend.context import BackendContext, build_context
 from backend.domain.error_text import error_body
 from backend.services.errors import RateLimited, ServiceError
 from backend.services.notifications import send_pending_notifications
+from backend.services.partner_feed import deliver_partner_events
 from backend.settings import get_settings
 from backend.web import install as install_web
 from backend.workflows.expire import expire_unused_labels
@@ -46,7 +47,8 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         jobs = ((ctx.settings.expiry_sweep_seconds, expire_unused_labels, "label expiry sweep"),
-                (ctx.settings.notify_sweep_seconds, send_pending_notifications, "notification sweep"))
+                (ctx.settings.notify_sweep_seconds, send_pending_notifications, "notification sweep"),
+                (ctx.settings.outbox_sweep_seconds, deliver_partner_events, "partner feed sweep"))
         tasks = [asyncio.create_task(_periodic(ctx, every, job, name))
                  for every, job, name in jobs if every > 0]
         yield

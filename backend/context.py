@@ -26,6 +26,7 @@ from backend.db.models import utcnow
 from backend.db.session import make_engine, make_session_factory
 from backend.domain.policy import Policy, load_policy
 from backend.domain.support_hours import SupportHours, parse_support_hours
+from backend.services.outbox import configure_sessions
 from backend.services.rate_limit import SlidingWindowLimiter
 from backend.settings import Settings
 
@@ -70,4 +71,7 @@ def build_context(settings: Settings, **overrides: object) -> BackendContext:
                                                settings.upload_token_window_seconds),
     }
     parts.update(overrides)
+    # Status changes write their partner-feed events for the destinations configured now
+    # (an unusable partner configuration stops the start-up here, with its reason).
+    configure_sessions(parts["sessions"], settings)  # type: ignore[arg-type]
     return BackendContext(**parts)  # type: ignore[arg-type]

@@ -153,6 +153,28 @@ class Settings:
     notify_retry_seconds: int = field(
         default_factory=lambda: int(_env("BOOMERANG_NOTIFY_RETRY_SECONDS", "60")))
 
+    # The feed to logistics partners (backend/services/outbox.py, partner_feed.py): each
+    # return status change as a CloudEvent, POSTed to these webhooks (comma-separated
+    # URLs) signed with the secret (HMAC-SHA256 of the body; required with webhooks, never
+    # logged) and/or published to a RabbitMQ topic exchange when an AMQP URL is set.
+    partner_webhooks: tuple[str, ...] = field(
+        default_factory=lambda: tuple(u.strip() for u in _env("BOOMERANG_PARTNER_WEBHOOKS", "").split(",")
+                                      if u.strip()))
+    partner_secret: str = field(default_factory=lambda: _env("BOOMERANG_PARTNER_SECRET", ""), repr=False)
+    partner_amqp_url: str = field(default_factory=lambda: _env("BOOMERANG_PARTNER_AMQP_URL", ""))
+    partner_amqp_exchange: str = field(
+        default_factory=lambda: _env("BOOMERANG_PARTNER_AMQP_EXCHANGE", "boomerang.returns"))
+    partner_timeout_seconds: float = field(
+        default_factory=lambda: float(_env("BOOMERANG_PARTNER_TIMEOUT", "10")))
+    # How often the partner feed's sweep runs in the API process (0 disables it), and the
+    # back-off after a failed delivery: base × 2^(failed tries − 1), at most the cap.
+    outbox_sweep_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_OUTBOX_SWEEP_SECONDS", "10")))
+    outbox_retry_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_OUTBOX_RETRY_SECONDS", "30")))
+    outbox_retry_max_seconds: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_OUTBOX_RETRY_MAX_SECONDS", "3600")))
+
     # Agents: when people answer (backend/domain/support_hours.py; "always" never closes),
     # in the shop's time zone, and how long after its last sign of life a console counts
     # as an agent online.

@@ -307,6 +307,25 @@ class ExpiryOut(BaseModel):
     expired: List[str]
 
 
+class PartnerDeliveryOut(BaseModel):
+    """One event still owed to one partner (the destination's URL is masked)."""
+
+    event_id: str
+    rma: str
+    type: str
+    sequence: int
+    created_at: dt.datetime
+    destination: str
+    attempts: int
+    next_attempt_at: dt.datetime
+    last_error: Optional[str]
+
+
+class PartnerFeedOut(BaseModel):
+    total: int
+    undelivered: List[PartnerDeliveryOut]
+
+
 class HandoffIn(BaseModel):
     conversation_id: constr(strip_whitespace=True, min_length=1, max_length=128)
     channel: constr(strip_whitespace=True, min_length=1, max_length=40)

@@ -6,7 +6,7 @@ a move to a status is checked against ``MOVE_ROLES`` once the body says which st
 """
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.orm import Session
 
 from backend.api import schemas
@@ -18,6 +18,7 @@ from backend.domain.staff import HANDOFF_ROLES, MANAGERS, REFUND_ROLES, ROLES, S
 from backend.queries.return_view import return_view
 from backend.queries.returns import get_return as find_return
 from backend.queries import handoffs as handoff_queries
+from backend.queries import partner_feed
 from backend.workflows import expire, resolve, staff_moves
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"], dependencies=[Depends(require_roles(*ROLES))])
@@ -74,6 +75,16 @@ def expire_labels(ctx: BackendContext = Depends(get_ctx)) -> dict:
     """Expire returns whose label went unused past the policy's validity (also runs hourly;
     supervisor, admin)."""
     return {"expired": expire.expire_unused_labels(ctx)}
+
+
+@router.get("/partner-feed/undelivered", response_model=schemas.PartnerFeedOut, responses=ERRORS,
+            dependencies=[Depends(require_roles(*MANAGERS))])
+def partner_feed_undelivered(limit: int = Query(100, ge=1, le=500),
+                             session: Session = Depends(db_session)) -> dict:
+    """Partner-feed events not yet taken by a partner, oldest first, with the last error and
+    the next try (supervisor, admin)."""
+    total, rows = partner_feed.undelivered(session, limit)
+    return {"total": total, "undelivered": rows}
 
 
 @router.get("/handoffs", response_model=schemas.HandoffListOut, responses=ERRORS,

@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -593,3 +594,62 @@ class StaffLoginAttempt(Base):
     client_key = Column(String(128), nullable=False, index=True)
     success = Column(Boolean, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class OutboxEvent(Base):
+    """A return's status change as the CloudEvent partners receive: the feed's outbox.
+
+    Written in the status change's own transaction (``backend.services.outbox``), so the
+    feed never announces a change that was rolled back nor misses one that committed. The
+    body is the exact JSON sent, kept as text: a redelivery sends the same bytes (same
+    event id, same signature). ``id`` orders events; ``sequence`` counts a return's events
+    from 1, for a partner to order them and notice a gap. No personal data is in the body.
+    """
+
+    __tablename__ = "outbox_events"
+
+    id = Column(Integer, primary_key=True)
+    event_id = Column(String(36), nullable=False, unique=True)  # the CloudEvent id, a UUID
+    return_id = Column(ForeignKey("return_requests.id"), nullable=False, index=True)
+    rma = Column(String(16), nullable=False)
+    sequence = Column(Integer, nullable=False)
+    type = Column(String(80), nullable=False)
+    body = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    deliveries = relationship("OutboxDelivery", back_populates="event", order_by="OutboxDelivery.id")
+
+    __table_args__ = (
+        UniqueConstraint("return_id", "sequence", name="uq_outbox_event_return_sequence"),
+        CheckConstraint("sequence > 0", name="ck_outbox_event_sequence"),
+    )
+
+
+class OutboxDelivery(Base):
+    """One event owed to one partner (a webhook URL, credentials masked, or ``amqp``).
+
+    Made with the event for each destination configured then. ``next_attempt_at`` is both
+    the back-off and the lease of a sender that claimed the row (a conditional UPDATE), so
+    two sweeps never send the same row at once and a sender that died is retried once its
+    lease has run out. ``last_error`` is short and names no secret (an HTTP status or an
+    exception class, never a URL).
+    """
+
+    __tablename__ = "outbox_deliveries"
+
+    id = Column(Integer, primary_key=True)
+    event_id = Column(ForeignKey("outbox_events.id"), nullable=False, index=True)
+    destination = Column(String(500), nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False)
+    delivered_at = Column(DateTime, nullable=True)
+    last_error = Column(String(200), nullable=True)
+
+    event = relationship("OutboxEvent", back_populates="deliveries")
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "destination", name="uq_outbox_delivery_event_destination"),
+        CheckConstraint("attempts >= 0", name="ck_outbox_delivery_attempts"),
+        # The sweep reads what is still owed to each destination.
+        Index("ix_outbox_deliveries_owed", "destination", "delivered_at"),
+    )

@@ -3,6 +3,9 @@
 The time of the change comes from the caller (``ctx.now()``), never from the wall clock
 here: the history row, ``updated_at`` and the rows written with it (label, refund,
 notification) then share one clock, which tests can fix.
+
+Every change also writes its partner-feed event (``backend.services.outbox``) in the same
+transaction: a change that rolls back takes its event with it.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from sqlalchemy.orm import Session
 from backend.db.models import ReturnRequest, ReturnStatusChange
 from backend.domain.lifecycle import IllegalTransition, ReturnStatus, check_transition
 from backend.domain.error_text import NO_NEXT_STATUS
+from backend.services import outbox
 from backend.services.errors import Conflict
 
 
@@ -29,17 +33,21 @@ def apply_transition(session: Session, ret: ReturnRequest, target: str | ReturnS
         new_status = check_transition(ret.status, target, policy_override=policy_override)
     except IllegalTransition as exc:
         raise illegal_transition(exc) from None
-    session.add(ReturnStatusChange(return_request=ret, from_status=ret.status,
+    from_status = ret.status
+    session.add(ReturnStatusChange(return_request=ret, from_status=from_status,
                                    to_status=new_status.value, actor=actor, note=note,
                                    created_at=at))
     ret.status = new_status.value
     ret.updated_at = at
+    outbox.record_event(session, ret, from_status=from_status, at=at)
 
 
 def record_initial_status(session: Session, ret: ReturnRequest, *, actor: str,
                           at: dt.datetime) -> None:
+    """The first status of a new return (``requested``), with its partner-feed event."""
     session.add(ReturnStatusChange(return_request=ret, from_status=None, to_status=ret.status,
                                    actor=actor, created_at=at))
+    outbox.record_event(session, ret, from_status=None, at=at)
 
 
 def illegal_transition(exc: IllegalTransition) -> Conflict:

@@ -100,6 +100,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         easypost_api_key="", expiry_sweep_seconds=0,
         # No periodic outbox sweep and no real Twilio account, whatever the environment says.
         notify_sweep_seconds=0, twilio_account_sid="", twilio_auth_token="",
+        # No partner feed sweep nor partners: a test of the feed configures its own.
+        outbox_sweep_seconds=0, partner_webhooks=(), partner_amqp_url="", partner_secret="",
         # Agents' replies are recorded (ctx.conversations), not sent to a Rasa; the team is
         # open unless a test says otherwise.
         rasa_api_url="none", support_hours="always",

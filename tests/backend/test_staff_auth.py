@@ -311,6 +311,7 @@ ROUTE_ROLES = [
     ("GET", "/api/v1/staff/returns/{rma}", set(ROLES)),
     ("GET", "/api/v1/staff/handoffs", {"agent", "supervisor", "admin"}),
     ("POST", "/api/v1/staff/maintenance/expire-labels", {"supervisor", "admin"}),
+    ("GET", "/api/v1/staff/partner-feed/undelivered", {"supervisor", "admin"}),
     ("POST", "/api/v1/staff/refunds/999999/retry", {"warehouse", "supervisor", "admin"}),
     ("GET", "/api/v1/auth/me", set(ROLES)),
 ]

@@ -1,0 +1,1 @@
+"""Where partner events go: signed webhooks (``webhook``) and a RabbitMQ exchange (``amqp``)."""
