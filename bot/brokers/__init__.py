@@ -1,0 +1,1 @@
+"""Event brokers: where Rasa publishes every conversation event (production: RabbitMQ)."""
