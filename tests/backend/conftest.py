@@ -91,6 +91,23 @@ def database_url(request, templates, tmp_path) -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(params=DB_KINDS)
+def empty_url(request, tmp_path) -> Iterator[str]:
+    """An empty database (no schema) on each engine: for migration tests, which upgrade and
+    downgrade it themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"boomerang_m_{uuid.uuid4().hex[:10]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield _pg_url(name)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return dataclasses.replace(

@@ -3,16 +3,12 @@ meant, the remedies become allowed resolutions, and a downgrade takes it all awa
 on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import uuid
-from typing import Iterator
-
 import pytest
 from sqlalchemy import inspect, text as sql
 from sqlalchemy.exc import IntegrityError
 
 from backend.db.migrate import downgrade, upgrade
 from backend.db.session import make_engine
-from tests.backend.conftest import POSTGRES, _admin_engine, _pg_url
 
 NEW_COLUMNS = {
     "products": {"personalised", "perishable", "sealed_media", "used_goods"},
@@ -48,21 +44,6 @@ def _remedy_line(line_id: int, resolution: str) -> str:
     return ("INSERT INTO return_lines (id, return_id, order_line_id, quantity, reason_code, "
             "resolution, eligible, decision_reasons, restocking_fee_minor, refund_amount_minor) "
             f"VALUES ({line_id}, 1, 1, 1, 'defective', '{resolution}', true, '[]', 0, 0)")
-
-
-@pytest.fixture(params=["sqlite"] + (["postgres"] if POSTGRES else []))
-def empty_url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'law.db'}"
-        return
-    name = f"boomerang_m_{uuid.uuid4().hex[:10]}"
-    admin = _admin_engine()
-    with admin.connect() as conn:
-        conn.execute(sql(f'CREATE DATABASE "{name}"'))
-    yield _pg_url(name)
-    with admin.connect() as conn:
-        conn.execute(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _columns(url: str, table: str) -> set[str]:

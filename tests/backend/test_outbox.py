@@ -8,7 +8,6 @@ import dataclasses
 import datetime as dt
 import json
 import uuid
-from typing import Iterator
 
 import pytest
 from sqlalchemy import inspect, select, text as sql
@@ -29,7 +28,7 @@ from backend.domain.partner_events import (
 from backend.queries.returns import get_return
 from backend.services.outbox import PartnerFeedConfigError
 from backend.workflows.steps import move_and_announce
-from tests.backend.conftest import POSTGRES, _admin_engine, _pg_url, customer_headers
+from tests.backend.conftest import customer_headers
 from tests.backend.test_api_returns import ALICE, create, line_by_category, returnable
 from tests.backend.test_api_staff import move
 
@@ -219,21 +218,6 @@ def test_urls_are_masked_before_they_are_stored_or_logged():
 
 
 # --- migration 0011 -------------------------------------------------------------------------
-
-@pytest.fixture(params=["sqlite"] + (["postgres"] if POSTGRES else []))
-def empty_url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'outbox.db'}"
-        return
-    name = f"boomerang_m_{uuid.uuid4().hex[:10]}"
-    admin = _admin_engine()
-    with admin.connect() as conn:
-        conn.execute(sql(f'CREATE DATABASE "{name}"'))
-    yield _pg_url(name)
-    with admin.connect() as conn:
-        conn.execute(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
 
 def test_0011_adds_the_outbox_tables_and_takes_them_away(empty_url):
     url = empty_url
