@@ -19,6 +19,7 @@ from backend.context import BackendContext, build_context
 from backend.domain.error_text import error_body
 from backend.services.errors import RateLimited, ServiceError
 from backend.services.notifications import send_pending_notifications
+from backend.services.outbox import feed_config
 from backend.services.partner_feed import deliver_partner_events
 from backend.settings import get_settings
 from backend.web import install as install_web
@@ -46,9 +47,12 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # No partner configured, nothing to deliver: the feed's sweep does not run at all
+        # (events are still recorded, as the audit trail).
+        feed_every = ctx.settings.outbox_sweep_seconds if feed_config(ctx.settings).destinations else 0
         jobs = ((ctx.settings.expiry_sweep_seconds, expire_unused_labels, "label expiry sweep"),
                 (ctx.settings.notify_sweep_seconds, send_pending_notifications, "notification sweep"),
-                (ctx.settings.outbox_sweep_seconds, deliver_partner_events, "partner feed sweep"))
+                (feed_every, deliver_partner_events, "partner feed sweep"))
         tasks = [asyncio.create_task(_periodic(ctx, every, job, name))
                  for every, job, name in jobs if every > 0]
         yield
