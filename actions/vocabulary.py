@@ -56,7 +56,6 @@ REMEDY_PATTERNS: list[tuple[str, str]] = [
     ("price_reduction", r"price reduction|reduc|discount|partial refund|keep (it|them).*(discount|reduc)|"
                         r"baisse|remise|garde\w*.*(reduc|remise)"),
 ]
-CONFORMITY_REASONS = ("damaged", "defective", "wrong_item", "not_as_described")
 
 RESOLUTION_NAMES = {
     "en": {"refund": "refund", "exchange": "exchange for {exchange}", "store_credit": "store credit",

@@ -70,6 +70,12 @@ REASONS: tuple[Reason, ...] = (
 REASONS_BY_CODE: Mapping[str, Reason] = MappingProxyType({r.code: r for r in REASONS})
 REASON_CODES: tuple[str, ...] = tuple(REASONS_BY_CODE)
 PHOTO_REASONS: tuple[str, ...] = tuple(r.code for r in REASONS if r.asks_photo)
+# A lack of conformity under the legal guarantee (French Consumer Code L217-3 ff.): whatever
+# a shop's own reasons table says, these are the seller's to fix. Read by the policy engine
+# and by the bot (which offers the guarantee's remedies for them).
+CONFORMITY_REASONS: tuple[str, ...] = ("damaged", "defective", "wrong_item", "not_as_described")
+# The guarantee's remedies, beside the shop's refund / exchange / store credit.
+REMEDIES: tuple[str, ...] = ("repair", "replacement", "price_reduction")
 
 
 def reason(code: str) -> Reason:

@@ -17,9 +17,8 @@ item, and the eligibility code ``guarantee_available`` marks an item returnable 
 """
 from __future__ import annotations
 
-from actions.vocabulary import CONFORMITY_REASONS
+from common.reasons import CONFORMITY_REASONS
 
-REMEDIES = ("repair", "replacement", "price_reduction")
 
 
 def legal_fields(line: dict) -> dict:

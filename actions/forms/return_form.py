@@ -17,7 +17,6 @@ from actions.answers import is_question
 from actions.forms.base import INTERRUPTIONS, UNVERIFIED, BoomerangFormValidation, Slots
 from actions.language import language_of
 from actions.forms.consumer_law import (
-    REMEDIES,
     asks_seal,
     choosable,
     legal_fields,
@@ -26,9 +25,8 @@ from actions.forms.consumer_law import (
 )
 from actions.photos import give_photos_to_waiting_return, rma_of
 from common.languages import pick
-from common.reasons import PHOTO_REASONS, REASONS_BY_CODE
+from common.reasons import CONFORMITY_REASONS, PHOTO_REASONS, REASONS_BY_CODE, REMEDIES
 from actions.vocabulary import (
-    CONFORMITY_REASONS,
     RESOLUTION_NAMES,
     fold,
     number_from_text,

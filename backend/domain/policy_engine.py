@@ -78,11 +78,11 @@ RESOLUTIONS: tuple[str, ...] = ("refund", "exchange", "store_credit")
 # The remedies of the legal guarantee of conformity (jurisdiction FR, issue 13): repair or
 # replacement as the customer chooses; a price reduction when neither is possible. Only for a
 # conformity reason (CONFORMITY_REASONS); "refund" stays the refund remedy.
-REMEDIES: tuple[str, ...] = ("repair", "replacement", "price_reduction")
+REMEDIES: tuple[str, ...] = reasons.REMEDIES
 ALL_RESOLUTIONS: tuple[str, ...] = RESOLUTIONS + REMEDIES
 # Reasons that are a lack of conformity under the legal guarantee (Code de la consommation
 # L217-3 ff.): whatever the shop's own reasons table says, these are the seller's to fix.
-CONFORMITY_REASONS: tuple[str, ...] = txt.CONFORMITY_REASONS  # "damaged", "defective", ...
+CONFORMITY_REASONS: tuple[str, ...] = reasons.CONFORMITY_REASONS
 JURISDICTIONS: tuple[str, ...] = ("none", "FR")
 # Which rules decided a line: the shop's own policy, the 14-day withdrawal right, or the
 # legal guarantee of conformity. Stored with each return line.

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from common.formatting import SEMICOLONS, format_date, format_money, format_percent, join_words
 from common.languages import LANGUAGES, Localized, check_language, localized
-from common.reasons import reason
+from common.reasons import CONFORMITY_REASONS as _CONFORMITY, reason
 
 HEADLINES: dict[str, Localized] = {
     "approved": {"en": "Approved:", "fr": "Accepté :"},
@@ -417,7 +417,7 @@ FAQ_TOPICS: tuple[str, ...] = ("window", "exclusions", "fees", "returnless", "ex
 LEGAL_FAQ_TOPICS: tuple[str, ...] = ("withdrawal", "legal_guarantee")
 # The reasons that are a lack of conformity under the legal guarantee: defined here because the
 # FAQ names them and this module cannot import the engine; the engine exports the same tuple.
-CONFORMITY_REASONS: tuple[str, ...] = ("damaged", "defective", "wrong_item", "not_as_described")
+CONFORMITY_REASONS: tuple[str, ...] = _CONFORMITY
 
 FAQ_TEMPLATES: dict[str, Localized] = {
     "window_intro": {
