@@ -11,11 +11,14 @@ A variable set in the environment always wins, which is how production supplies 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import os
 import secrets
 import shlex
 import sys
 from pathlib import Path
+from typing import Iterator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAMES = (
@@ -45,34 +48,45 @@ def _read(path: Path) -> dict[str, str]:
     return values
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` for the block (a lock file, never deleted)."""
+    fd = os.open(path.with_name(f"{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def ensure(path: Path | None = None) -> dict[str, str]:
-    """Every development secret, drawing (and saving) the ones this install lacks."""
+    """Every development secret, drawing (and saving) the ones this install lacks.
+
+    Processes starting together on a fresh install (the backend, the action server, Rasa's
+    launcher) must agree: the draw happens under a lock, after reading the file again, so
+    only the first draws and the others read what it saved. (Without the lock, a process
+    that found no file could replace the file another had just written.)
+    """
     path = path or secrets_file()
     values = _read(path)
-    missing = [name for name in NAMES if not values.get(name)]
-    if missing:
+    if all(values.get(name) for name in NAMES):
+        return values
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path):
+        values = _read(path)
+        missing = [name for name in NAMES if not values.get(name)]
+        if not missing:
+            return values
         for name in missing:
             values[name] = secrets.token_urlsafe(32)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write("# Development secrets of this install (made by common/install_secrets.py).\n"
                       "# Keep out of git; production sets its own in the environment.\n")
             out.writelines(f"{name}={values[name]}\n" for name in NAMES)
-        try:
-            if path.exists():
-                os.replace(tmp, path)  # completing an older file: same values kept, new ones added
-            else:
-                # Two processes starting at once on a fresh install: the first file wins and
-                # the other reads it, so every process of the install agrees.
-                os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink(missing_ok=True)
+        os.replace(tmp, path)  # an older file is completed: its values kept, new ones added
         return _read(path)
-    return values
 
 
 def get(name: str) -> str:
