@@ -10,7 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
-from backend.api import agent, auth, chat, conversations, customer, public, sms, staff
+from backend.api import (agent, auth, carriers, chat, conversations, customer, inventory, kpis, public, sms,
+                         staff, warehouse_inspection, warehouse_receiving)
 from backend.api.body_limit import BodyLimitMiddleware
 from backend.api.cors import PathCORSMiddleware
 from backend.api.csrf import StaffCSRFMiddleware
@@ -99,5 +100,9 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
     app.include_router(staff.router, responses=error_responses(401))
     app.include_router(auth.router)
     app.include_router(agent.router)
+    # The warehouse, its stock and the measures (issue 14); the carriers' signed webhooks.
+    for router in (warehouse_receiving.router, warehouse_inspection.router, inventory.router,
+                   kpis.router, carriers.router):
+        app.include_router(router)
     install_web(app)  # the chat page at /, the widget under /static, the staff pages under /agent
     return app

@@ -96,13 +96,17 @@ class InventoryItem(Base):
     id = Column(Integer, primary_key=True)
     variant_id = Column(ForeignKey("variants.id"), nullable=False)
     location = Column(String(60), nullable=False)
+    # sellable (full price; the only state exchanges reserve from), sellable_b (refurbished
+    # or opened, sold as grade B), refurbish (waiting on the repair bench), resale_hold (kept
+    # for the outlet or a resale partner). See backend.services.inventory.STOCK_STATES.
+    state = Column(String(20), nullable=False, default="sellable", server_default="sellable")
     on_hand = Column(Integer, nullable=False, default=0)
     reserved = Column(Integer, nullable=False, default=0)
 
     variant = relationship("Variant", back_populates="inventory")
 
     __table_args__ = (
-        UniqueConstraint("variant_id", "location", name="uq_inventory_variant_location"),
+        UniqueConstraint("variant_id", "location", "state", name="uq_inventory_variant_location_state"),
         CheckConstraint("on_hand >= 0", name="ck_inventory_on_hand"),
         CheckConstraint("reserved >= 0", name="ck_inventory_reserved"),
     )
@@ -193,6 +197,7 @@ class ReturnRequest(Base):
         order_by="ReturnStatusChange.id", cascade="all, delete-orphan",
     )
     labels = relationship("Label", back_populates="return_request", order_by="Label.id")
+    unexpected_items = relationship("UnexpectedItem", order_by="UnexpectedItem.id")
     refunds = relationship("Refund", back_populates="return_request", order_by="Refund.id")
     overrides = relationship("PolicyOverride", back_populates="return_request",
                              order_by="PolicyOverride.id")
@@ -221,9 +226,26 @@ class ReturnLine(Base):
     seal_intact = Column(Boolean, nullable=True)
     legal_basis = Column(String(12), nullable=False, default="commercial",
                          server_default="commercial")
-    # Filled by the warehouse: inspection grade (A/B/C/D) and disposition.
+    # Filled by the warehouse. Receipt: how many units arrived (None: not received yet).
+    received_quantity = Column(Integer, nullable=True)
+    # Inspection: grade (N/A/B/C/D), the flags the inspector set (battery, seal_broken, …),
+    # notes, the claim-versus-parcel mismatches found (claimed_damage_not_found, …), and a
+    # reduction of the refund with its reason code (missing_parts, …).
     grade = Column(String(1), nullable=True)
+    inspection_flags = Column(JSON, nullable=True)
+    inspection_notes = Column(Text, nullable=True)
+    mismatches = Column(JSON, nullable=True)
+    refund_reduction_minor = Column(Integer, nullable=False, default=0, server_default="0")
+    refund_reduction_reason = Column(String(40), nullable=True)
+    inspected_at = Column(DateTime, nullable=True)
+    # Disposition: where the units go, the rule that said so (name and rules-file version),
+    # the law's guards that changed it (codes), and the value it recovers.
     disposition = Column(String(20), nullable=True)
+    disposition_rule = Column(String(60), nullable=True)
+    disposition_rules_version = Column(String(40), nullable=True)
+    disposition_guards = Column(JSON, nullable=True)
+    recovery_percent = Column(Integer, nullable=True)
+    value_recovered_minor = Column(Integer, nullable=True)
 
     return_request = relationship("ReturnRequest", back_populates="lines")
     order_line = relationship("OrderLine")
@@ -303,6 +325,8 @@ class Photo(Base):
     size_bytes = Column(Integer, nullable=False)
     sha256 = Column(String(64), nullable=False)
     storage_path = Column(String(300), nullable=False)
+    # customer (sent in the chat or by MMS) | warehouse (taken at inspection)
+    source = Column(String(10), nullable=False, default="customer", server_default="customer")
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
     return_line = relationship("ReturnLine", back_populates="photos")
@@ -317,6 +341,8 @@ class Label(Base):
     tracking_number = Column(String(64), nullable=False)
     download_token = Column(String(64), nullable=False, unique=True)
     storage_path = Column(String(300), nullable=False)
+    # What the carrier charged for the label (postage), for the cost-per-return measure.
+    cost_minor = Column(Integer, nullable=False, default=0, server_default="0")
     created_at = Column(DateTime, nullable=False, default=utcnow)
     expires_at = Column(DateTime, nullable=False)
 
@@ -653,3 +679,83 @@ class OutboxDelivery(Base):
         # The sweep reads what is still owed to each destination.
         Index("ix_outbox_deliveries_owed", "destination", "delivered_at"),
     )
+
+
+class UnexpectedItem(Base):
+    """Something in a parcel that the return did not list (another SKU, an extra unit).
+
+    Recorded at receipt, never dropped: ``code`` is what was scanned or typed, ``variant_id``
+    the SKU it names when it names one of ours.
+    """
+
+    __tablename__ = "unexpected_items"
+
+    id = Column(Integer, primary_key=True)
+    return_id = Column(ForeignKey("return_requests.id"), nullable=False, index=True)
+    code = Column(String(64), nullable=False)
+    variant_id = Column(ForeignKey("variants.id"), nullable=True)
+    quantity = Column(Integer, nullable=False, default=1)
+    note = Column(Text, nullable=True)
+    actor = Column(String(80), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="ck_unexpected_item_qty"),)
+
+
+class DispositionOverride(Base):
+    """A person changed the disposition the rules decided, with a reason (the audit trail)."""
+
+    __tablename__ = "disposition_overrides"
+
+    id = Column(Integer, primary_key=True)
+    return_line_id = Column(ForeignKey("return_lines.id"), nullable=False, index=True)
+    from_disposition = Column(String(20), nullable=False)
+    to_disposition = Column(String(20), nullable=False)
+    reason = Column(Text, nullable=False)
+    staff_id = Column(ForeignKey("staff_accounts.id"), nullable=True)
+    actor = Column(String(80), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class InventoryMovement(Base):
+    """One change of stock, never overwritten: ``on_hand`` of a (variant, location, state)
+    is the sum of its movements' ``quantity`` (an ``opening`` movement carries the stock
+    that existed before movements were kept).
+
+    Units that leave the shop's stock for good (donated, recycled, disposed, returned to the
+    vendor, written off) are movements too, in the state named after where they went, with
+    no stock row behind them: their units and value are counted, not kept.
+    """
+
+    __tablename__ = "inventory_movements"
+
+    id = Column(Integer, primary_key=True)
+    variant_id = Column(ForeignKey("variants.id"), nullable=False, index=True)
+    location = Column(String(60), nullable=False)
+    state = Column(String(20), nullable=False)
+    quantity = Column(Integer, nullable=False)  # signed: + into the state, - out of it
+    kind = Column(String(24), nullable=False)  # opening | restock | refurbish_done | exchange_shipped | donate | …
+    unit_value_minor = Column(Integer, nullable=False, default=0)
+    return_line_id = Column(ForeignKey("return_lines.id"), nullable=True, index=True)
+    actor = Column(String(80), nullable=False)
+    note = Column(Text, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+    __table_args__ = (CheckConstraint("quantity <> 0", name="ck_inventory_movement_qty"),)
+
+
+class CarrierEvent(Base):
+    """A carrier tracking event we acted on (EasyPost tracker webhook), kept once by its id
+    so a redelivered webhook does nothing twice."""
+
+    __tablename__ = "carrier_events"
+
+    id = Column(Integer, primary_key=True)
+    provider = Column(String(20), nullable=False)
+    event_id = Column(String(80), nullable=False)
+    tracking_number = Column(String(64), nullable=False, index=True)
+    status = Column(String(30), nullable=False)
+    return_id = Column(ForeignKey("return_requests.id"), nullable=True, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("provider", "event_id", name="uq_carrier_event"),)

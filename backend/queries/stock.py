@@ -13,5 +13,6 @@ from backend.db.models import InventoryItem
 
 
 def available(session: Session, variant_id: int) -> int:
-    items = session.execute(select(InventoryItem).where(InventoryItem.variant_id == variant_id)).scalars()
+    items = session.execute(select(InventoryItem).where(
+        InventoryItem.variant_id == variant_id, InventoryItem.state == "sellable")).scalars()
     return sum(max(0, i.on_hand - i.reserved) for i in items)

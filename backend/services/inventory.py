@@ -15,11 +15,16 @@ from backend.db.models import InventoryItem, ReturnLine, Variant
 # Resolutions that send the customer a unit from stock, reserved when the return is made: an
 # exchange (another size or colour) and the legal guarantee's replacement (the same SKU).
 STOCK_RESOLUTIONS: tuple[str, ...] = ("exchange", "replacement")
+# The states a unit in stock can be in (inventory_items.state): only sellable units are
+# promised to exchanges.
+SELLABLE = "sellable"
+STOCK_STATES: tuple[str, ...] = (SELLABLE, "sellable_b", "refurbish", "resale_hold")
 
 
 def reserve(session: Session, variant: Variant, quantity: int) -> str | None:
     """Reserve ``quantity`` units at one location; the location, or None when out of stock."""
-    stmt = (select(InventoryItem).where(InventoryItem.variant_id == variant.id)
+    stmt = (select(InventoryItem).where(InventoryItem.variant_id == variant.id,
+                                        InventoryItem.state == SELLABLE)
             .order_by(InventoryItem.location).with_for_update())
     for item in session.execute(stmt).scalars():
         if item.on_hand - item.reserved >= quantity:

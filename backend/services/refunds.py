@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from backend.adapters.payments.base import RefundInstruction
 from backend.context import BackendContext
-from backend.db.models import Refund, ReturnRequest
+from backend.db.models import Refund, ReturnLine, ReturnRequest
 from backend.db.session import session_scope
 from backend.domain.lifecycle import ReturnStatus as S, check_transition, IllegalTransition
 from backend.services.errors import Conflict, NotFound, Unavailable
@@ -35,6 +35,12 @@ def final_status(ret: ReturnRequest) -> S:
     return S.EXCHANGED
 
 
+def line_refund(line: ReturnLine) -> int:
+    """What a line refunds: the amount decided at request, less what the warehouse took off
+    (units missing at receipt, damage found at inspection), never below zero."""
+    return max(0, line.refund_amount_minor - (line.refund_reduction_minor or 0))
+
+
 def planned_amounts(ret: ReturnRequest) -> dict[str, int]:
     """Amount per refund method; the shipping fee comes off the card refund first.
 
@@ -42,8 +48,8 @@ def planned_amounts(ret: ReturnRequest) -> dict[str, int]:
     line's: it goes back the way the goods' money goes, to the original payment unless the
     customer chose store credit for everything.
     """
-    card = sum(l.refund_amount_minor for l in ret.lines if l.eligible and l.resolution == "refund")
-    credit = sum(l.refund_amount_minor for l in ret.lines if l.eligible and l.resolution == "store_credit")
+    card = sum(line_refund(l) for l in ret.lines if l.eligible and l.resolution == "refund")
+    credit = sum(line_refund(l) for l in ret.lines if l.eligible and l.resolution == "store_credit")
     delivery = ret.delivery_refund_minor or 0
     if delivery and (card or not credit):
         card += delivery
