@@ -24,6 +24,7 @@ from backend.adapters.sms.base import SmsSender
 from backend.adapters.sms.factory import sms_sender_from_settings
 from backend.db.models import utcnow
 from backend.db.session import make_engine, make_session_factory
+from backend.domain.disposition import DispositionRules, load_disposition_rules
 from backend.domain.policy import Policy, load_policy
 from backend.domain.support_hours import SupportHours, parse_support_hours
 from backend.services.outbox import configure_sessions
@@ -44,6 +45,8 @@ class BackendContext:
     email: EmailSender
     conversations: CustomerChannel
     support_hours: SupportHours
+    # The warehouse's disposition rules, loaded and checked once (a bad file refuses to start).
+    dispositions: DispositionRules
     clock: Callable[[], dt.datetime] = field(default=utcnow)
 
     def now(self) -> dt.datetime:
@@ -69,6 +72,7 @@ def build_context(settings: Settings, **overrides: object) -> BackendContext:
         "support_hours": parse_support_hours(settings.support_hours, settings.support_timezone),
         "upload_limiter": SlidingWindowLimiter(settings.upload_token_max_per_client,
                                                settings.upload_token_window_seconds),
+        "dispositions": load_disposition_rules(settings.disposition_file),
     }
     parts.update(overrides)
     # Status changes write their partner-feed events for the destinations configured now

@@ -15,6 +15,7 @@ from common import install_secrets
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VAR_DIR = REPO_ROOT / "var"
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parent / "domain" / "policies" / "default.yml"
+DEFAULT_DISPOSITION_FILE = Path(__file__).resolve().parent / "domain" / "dispositions" / "default.yml"
 
 
 
@@ -220,6 +221,14 @@ class Settings:
     # (never drawn otherwise, so a production install writes no secrets file for it).
     demo_staff_password: str = field(
         default_factory=lambda: _env("BOOMERANG_DEMO_STAFF_PASSWORD", ""))
+    # Where inspected goods go: the warehouse's disposition rules (YAML, checked at start-up
+    # like the policy: a bad file stops the backend with file:line and the problem).
+    disposition_file: Path = field(
+        default_factory=lambda: Path(_env("BOOMERANG_DISPOSITION_FILE",
+                                          str(DEFAULT_DISPOSITION_FILE))))
+    # The location returned goods are put away at (stock rows and inventory movements).
+    warehouse_location: str = field(
+        default_factory=lambda: _env("BOOMERANG_WAREHOUSE_LOCATION", "main-warehouse"))
 
     @property
     def secure_cookies(self) -> bool:

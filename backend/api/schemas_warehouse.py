@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Localized(BaseModel):
@@ -16,6 +16,14 @@ class Localized(BaseModel):
 class WarehousePhotoOut(BaseModel):
     public_id: str
     url: str
+
+
+class DispositionOverrideOut(BaseModel):
+    from_disposition: str
+    to_disposition: str
+    reason: str
+    actor: str
+    at: dt.datetime
 
 
 class WarehouseLineOut(BaseModel):
@@ -49,6 +57,9 @@ class WarehouseLineOut(BaseModel):
     disposition_guards: list[str]
     recovery_percent: Optional[int] = None
     value_recovered_minor: Optional[int] = None
+    # Why the line goes where it goes (the rule, the law's guards, the overrides), en/fr.
+    disposition_explanation: Optional[Localized] = None
+    overrides: list[DispositionOverrideOut] = []
 
 
 class WarehouseCustomerOut(BaseModel):
@@ -106,3 +117,78 @@ class WarehouseReturnOut(BaseModel):
     refund_late: bool
     expected_refund_by: Optional[dt.date] = None
     history: list[WarehouseHistoryOut]
+
+
+# --- inspection, dispositions, inventory (issue 14, the inspection slice) ------------------
+
+class InspectionLineIn(BaseModel):
+    line_id: int = Field(..., ge=1, le=2**31 - 1)
+    grade: str = Field(..., max_length=1)
+    flags: list[str] = Field(default_factory=list, max_items=20)
+    notes: Optional[str] = Field(None, max_length=2000)
+    reduction_minor: int = Field(0, ge=0, le=10**9)
+    reduction_reason: Optional[str] = Field(None, max_length=40)
+    mismatches: list[str] = Field(default_factory=list, max_items=10)
+    # The inspector refuses the parcel for this line (grade D with a mismatch only); when
+    # every graded line is refused, the return is rejected instead of refunded.
+    refuse: bool = False
+
+
+class InspectionIn(BaseModel):
+    lines: list[InspectionLineIn] = Field(..., max_items=200)
+    note: Optional[str] = Field(None, max_length=500)
+
+
+class DispositionOverrideIn(BaseModel):
+    disposition: str = Field(..., max_length=20)
+    reason: str = Field(..., max_length=500)
+    exception: Optional[str] = Field(None, max_length=20)
+
+
+class RefurbishDoneIn(BaseModel):
+    to: str = Field(..., max_length=20)
+
+
+class RefurbishItemOut(BaseModel):
+    line_id: int
+    rma: str
+    sku: str
+    name: Localized
+    units: int
+    location: str
+    grade: Optional[str] = None
+    inspection_notes: Optional[str] = None
+    unit_value_minor: int
+    inspected_at: Optional[dt.datetime] = None
+
+
+class RefurbishQueueOut(BaseModel):
+    items: list[RefurbishItemOut]
+
+
+class StockLocationOut(BaseModel):
+    location: str
+    state: str
+    on_hand: int
+    reserved: int
+
+
+class StockMovementOut(BaseModel):
+    at: dt.datetime
+    kind: str
+    state: str
+    location: str
+    quantity: int
+    unit_value_minor: int
+    rma: Optional[str] = None
+    actor: str
+    note: Optional[str] = None
+
+
+class InventoryOut(BaseModel):
+    sku: str
+    name: Localized
+    on_hand: int  # sellable units, every location
+    by_state: dict[str, int]
+    locations: list[StockLocationOut]
+    movements: list[StockMovementOut]

@@ -16,7 +16,7 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 
-from backend.db.models import InventoryItem, Product, Variant
+from backend.db.models import InventoryItem, InventoryMovement, Product, Variant
 from backend.demo.built import Built
 
 WAREHOUSE = "main-warehouse"
@@ -216,3 +216,12 @@ def add_catalogue(session: Session, rng: random.Random, built: Built, *, currenc
                                  reserved=0)
             session.add(item)
             built.stock[sku][location] = item
+    # Stock is the sum of its movements: the seeded units arrive as one opening movement each.
+    session.flush()
+    for sku, rows in built.stock.items():
+        for item in rows.values():
+            if item.on_hand:
+                session.add(InventoryMovement(
+                    variant_id=item.variant_id, location=item.location, state=item.state,
+                    quantity=item.on_hand, kind="opening",
+                    unit_value_minor=built.variants[sku].price_minor, actor="seed"))

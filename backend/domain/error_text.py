@@ -375,6 +375,73 @@ ERRORS: dict[str, Localized] = {
                                  "fr": "La légende d'une photo fait au plus {limit} caractères."},
     "agent_media_not_found": {"en": "No such photo, or its link has expired.",
                               "fr": "Photo introuvable, ou son lien a expiré."},
+    # --- the warehouse: inspection, dispositions, inventory (issue 14) -------------------
+    "inspection_needs_received": {
+        "en": "Only a received parcel can be inspected (this return is '{status}').",
+        "fr": "Seul un colis reçu peut être inspecté (statut du retour : « {status} »)."},
+    "inspection_line_ungraded": {
+        "en": "Line {line} arrived but has no grade: grade every line that arrived.",
+        "fr": "La ligne {line} est arrivée mais n'a pas de note : notez chaque ligne reçue."},
+    "inspection_line_twice": {
+        "en": "Line {line} is graded twice.", "fr": "La ligne {line} est notée deux fois."},
+    "inspection_line_not_received": {
+        "en": "Line {line}: no unit of it arrived, so there is nothing to grade.",
+        "fr": "Ligne {line} : aucune unité n'est arrivée, il n'y a rien à noter."},
+    "unknown_inspection_flags": {
+        "en": "Unknown flags: {flags}. Flags are some of: {known}.",
+        "fr": "Indicateurs inconnus : {flags}. Les indicateurs possibles : {known}."},
+    "unknown_mismatches": {
+        "en": "Unknown mismatches: {mismatches}. Possible: {known}.",
+        "fr": "Écarts inconnus : {mismatches}. Possibles : {known}."},
+    "reduction_reason_required": {
+        "en": "Line {line}: a refund reduction needs its reason, one of: {reasons}.",
+        "fr": "Ligne {line} : une réduction du remboursement doit avoir son motif, parmi : {reasons}."},
+    "reduction_too_large": {
+        "en": "Line {line}: the reduction ({amount}) is more than what is left to refund.",
+        "fr": "Ligne {line} : la réduction ({amount}) dépasse ce qu'il reste à rembourser."},
+    "refund_already_issued": {
+        "en": "The refund of this return has already been paid: it can no longer be reduced.",
+        "fr": "Le remboursement de ce retour a déjà été versé : il ne peut plus être réduit."},
+    "refuse_needs_grade_d_mismatch": {
+        "en": "Line {line}: a parcel is refused only for an unsellable item (grade D) that does "
+              "not match the claim (a mismatch).",
+        "fr": "Ligne {line} : un colis n'est refusé que pour un article invendable (note D) qui "
+              "ne correspond pas à la demande (un écart)."},
+    "return_line_not_found": {"en": "No such return line.",
+                              "fr": "Ligne de retour introuvable."},
+    "line_not_inspected": {
+        "en": "This line has not been inspected yet: it has no disposition to change.",
+        "fr": "Cette ligne n'a pas encore été inspectée : elle n'a pas de destination à changer."},
+    "disposition_override_reason": {
+        "en": "Write why the disposition is changed, in {min} to {max} characters.",
+        "fr": "Expliquez pourquoi la destination est changée, en {min} à {max} caractères."},
+    "disposition_unchanged": {
+        "en": "The line already goes to {disposition}.",
+        "fr": "La ligne a déjà pour destination : {disposition}."},
+    "disposition_exception_invalid": {
+        "en": "Disposal needs an exception code, one of: {codes}.",
+        "fr": "L'élimination exige un code d'exception, parmi : {codes}."},
+    "disposition_refused_by_law": {
+        "en": "The law does not allow {disposition} for this item: it goes to {instead} "
+              "({article}).",
+        "fr": "La loi n'autorise pas : {disposition} pour cet article ; destination : {instead} "
+              "({article})."},
+    "override_units_gone": {
+        "en": "The units of this line have already left (refurbishing done): the disposition "
+              "can no longer be changed.",
+        "fr": "Les unités de cette ligne sont déjà parties (reconditionnement terminé) : la "
+              "destination ne peut plus être changée."},
+    "stock_units_gone": {
+        "en": "Those units are no longer in stock ({state} at {location}): they have already left.",
+        "fr": "Ces unités ne sont plus en stock ({state} à {location}) : elles sont déjà parties."},
+    "refurbish_not_waiting": {
+        "en": "This line has nothing waiting on the repair bench.",
+        "fr": "Cette ligne n'a rien en attente de reconditionnement."},
+    "refurbish_target_invalid": {
+        "en": "Refurbished units go to one of: {targets}.",
+        "fr": "Les unités reconditionnées vont vers : {targets}."},
+    "sku_not_found": {"en": "No product with the SKU {sku}.",
+                      "fr": "Aucun produit avec la référence {sku}."},
 }
 
 # Words some errors put in their placeholders.
@@ -403,6 +470,8 @@ PUBLIC_CODES: dict[str, str] = {
     "too_many_line_photos": "too_many_photos",
     "handoff_too_many_photos": "too_many_photos",
     "agent_media_not_found": "not_found",
+    "return_line_not_found": "not_found",
+    "sku_not_found": "not_found",
 }
 
 

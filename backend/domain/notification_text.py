@@ -31,16 +31,36 @@ _TEXTS: dict[str, Localized] = {
         "fr": "{shop} : un avoir de {amount} pour le retour {rma} a été ajouté à votre compte.",
     },
 }
+# Said after a refund message when the warehouse took money off (backend.services.refunds
+# line_refund): how much, and why, in the customer's language.
+_REDUCED: Localized = {
+    "en": " It was reduced by {amount}: {why}.",
+    "fr": " Il a été réduit de {amount} : {why}.",
+}
+REDUCTION_REASONS: dict[str, Localized] = {
+    "missing_items": {"en": "items missing from the parcel", "fr": "articles manquants dans le colis"},
+    "missing_parts": {"en": "parts missing", "fr": "pièces manquantes"},
+    "undeclared_damage": {"en": "damage not declared with the return",
+                          "fr": "dommage non déclaré avec le retour"},
+    "handling_beyond_trial": {"en": "used beyond trying it on",
+                              "fr": "utilisé au-delà d'un simple essai"},
+}
 _STOP: Localized = {"en": " Reply STOP to opt out.", "fr": " Répondez STOP pour ne plus recevoir de SMS."}
 
 
 def notification_text(kind: str, language: str, *, shop: str, rma: str, label_url: str | None = None,
                       amount_minor: int | None = None, currency: str | None = None,
-                      store_credit: bool = False) -> str:
+                      store_credit: bool = False, reduction_minor: int = 0,
+                      reduction_reasons: tuple[str, ...] = ()) -> str:
     """The SMS for ``kind`` in ``language`` (a language we do not speak gets English)."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     lang = supported(language)
     key = "store_credit_issued" if kind == "refund_issued" and store_credit else kind
     amount = format_money(amount_minor, currency, lang) if amount_minor is not None and currency else ""
-    return _TEXTS[key][lang].format(shop=shop, rma=rma, label_url=label_url or "", amount=amount) + _STOP[lang]
+    text = _TEXTS[key][lang].format(shop=shop, rma=rma, label_url=label_url or "", amount=amount)
+    if kind == "refund_issued" and reduction_minor > 0 and currency:
+        why = ", ".join(REDUCTION_REASONS[r][lang] if r in REDUCTION_REASONS else r
+                        for r in reduction_reasons) or REDUCTION_REASONS["undeclared_damage"][lang]
+        text += _REDUCED[lang].format(amount=format_money(reduction_minor, currency, lang), why=why)
+    return text + _STOP[lang]

@@ -57,13 +57,13 @@ def event_type(status: str) -> str:
 
 
 def build_event_body(*, event_id: str, source: str, status: str, rma: str, at: dt.datetime,
-                     data: dict[str, Any]) -> bytes:
+                     data: dict[str, Any], type_: str | None = None) -> bytes:
     """The CloudEvent's JSON (structured mode), ``subject`` the RMA, ``time`` ``at`` in UTC.
 
     ``at`` is naive UTC (the backend's convention) or aware; the SDK refuses a naive time.
     """
     when = at.replace(tzinfo=dt.timezone.utc) if at.tzinfo is None else at.astimezone(dt.timezone.utc)
-    event = CloudEvent({"id": event_id, "source": source, "type": event_type(status), "subject": rma,
+    event = CloudEvent({"id": event_id, "source": source, "type": type_ or event_type(status), "subject": rma,
                         "time": when, "datacontenttype": "application/json"}, data)
     return _FORMAT.write(event)
 
@@ -98,3 +98,8 @@ def mask_url(url: str) -> str:
         netloc = f"{user}:***@{host}" if ":" in userinfo else f"***@{host}"
     query = urlencode([(k, "***") for k, _ in parse_qsl(parts.query, keep_blank_values=True)], safe="*")
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+# Events that announce a step without a status change (the warehouse decided where the
+# goods go); same prefix, same order per return as the status events.
+DISPOSED_TYPE = TYPE_PREFIX + "disposed"

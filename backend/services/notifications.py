@@ -46,6 +46,18 @@ class SweepResult:
     ids: list[int] = field(default_factory=list)
 
 
+def _reduction(ret: ReturnRequest) -> dict:
+    """What the warehouse took off the refund, and why (for the refund message)."""
+    lines = [l for l in ret.lines if l.eligible and (l.refund_reduction_minor or 0) > 0]
+    reasons: list[str] = []
+    for line in lines:
+        for reason in (line.refund_reduction_reason or "").split(","):
+            if reason and reason not in reasons:
+                reasons.append(reason)
+    return {"reduction_minor": sum(min(l.refund_reduction_minor, l.refund_amount_minor) for l in lines),
+            "reduction_reasons": tuple(reasons)}
+
+
 def queue_for_status(ctx: BackendContext, session: Session, ret: ReturnRequest, *,
                      label_url: str | None = None) -> Notification | None:
     """In the status change's transaction: the outbox row announcing ``ret.status``, if any.
@@ -67,7 +79,8 @@ def queue_for_status(ctx: BackendContext, session: Session, ret: ReturnRequest, 
     body = notification_text(
         kind, language, shop=ctx.settings.shop_name, rma=ret.rma, label_url=label_url,
         amount_minor=sum(r.amount_minor for r in issued) if issued else ret.refund_amount_minor,
-        currency=ret.currency, store_credit=ret.status == S.CREDITED.value)
+        currency=ret.currency, store_credit=ret.status == S.CREDITED.value,
+        **_reduction(ret))
     row = Notification(customer_id=customer.id, return_id=ret.id, kind=kind, channel=CHANNEL,
                        recipient=customer.phone, language=language, body=body, status="pending",
                        attempts=0, created_at=ctx.now())

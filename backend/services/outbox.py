@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.db.models import OutboxDelivery, OutboxEvent, ReturnRequest
 from backend.domain.partner_events import (
     AMQP_DESTINATION,
+    DISPOSED_TYPE,
     build_event_body,
     event_type,
     mask_url,
@@ -129,6 +130,36 @@ def record_event(session: Session, ret: ReturnRequest, *, from_status: str | Non
                             at=at, data=data)
     event = OutboxEvent(event_id=event_id, return_id=ret.id, rma=ret.rma, sequence=sequence,
                         type=event_type(ret.status), body=body.decode("utf-8"), created_at=at)
+    session.add(event)
+    for destination in config.destinations:
+        event.deliveries.append(OutboxDelivery(destination=destination, attempts=0, next_attempt_at=at))
+    return event
+
+
+def record_disposed_event(session: Session, ret: ReturnRequest, *, at: dt.datetime) -> OutboxEvent:
+    """In the inspection's transaction: ``org.boomerang.return.disposed``, where each line's
+    units go (no personal data), next in the return's sequence so partners get it in order
+    after ``inspected``. Why a separate event: a logistics partner acting on dispositions
+    (collecting e-waste, donations) need not follow the whole lifecycle."""
+    config = _config(session)
+    session.flush()
+    last = session.execute(select(func.max(OutboxEvent.sequence))
+                           .where(OutboxEvent.return_id == ret.id)).scalar()
+    sequence = (last or 0) + 1
+    event_id = str(uuid.uuid4())
+    data = {"rma": ret.rma, "order_number": ret.order.number, "status": ret.status,
+            "sequence": sequence, "currency": ret.currency,
+            "lines": [{"line_id": line.id, "sku": line.order_line.variant.sku,
+                       "received_quantity": line.received_quantity, "grade": line.grade,
+                       "disposition": line.disposition, "rule": line.disposition_rule,
+                       "rules_version": line.disposition_rules_version,
+                       "guards": list(line.disposition_guards or []),
+                       "value_recovered_minor": line.value_recovered_minor}
+                      for line in ret.lines if line.disposition is not None]}
+    body = build_event_body(event_id=event_id, source=config.source, status=ret.status,
+                            rma=ret.rma, at=at, data=data, type_=DISPOSED_TYPE)
+    event = OutboxEvent(event_id=event_id, return_id=ret.id, rma=ret.rma, sequence=sequence,
+                        type=DISPOSED_TYPE, body=body.decode("utf-8"), created_at=at)
     session.add(event)
     for destination in config.destinations:
         event.deliveries.append(OutboxDelivery(destination=destination, attempts=0, next_attempt_at=at))

@@ -35,7 +35,7 @@ def resolve_return(ctx: BackendContext, rma: str, *, actor: str) -> str:
             return ret.status
         for line in ret.lines:
             if line.eligible and line.resolution in inventory.STOCK_RESOLUTIONS:
-                inventory.consume(session, line)
+                inventory.consume(session, line, actor=actor, at=ctx.now())
         apply_transition(session, ret, target, actor=actor, at=ctx.now())
         notifications.queue_for_status(ctx, session, ret)
         status, return_id = ret.status, ret.id
