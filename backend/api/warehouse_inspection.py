@@ -7,13 +7,20 @@ Every route that answers a return answers the warehouse's view of it
 """
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import FileResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from backend.api import schemas
 from backend.api import schemas_warehouse as ws
 from backend.api.deps import db_session, get_ctx, require_roles
+from backend.api.uploads import photo_form
 from backend.context import BackendContext
+from backend.db.models import Photo
+from backend.services import photos
+from backend.services.errors import NotFound
 from backend.domain.staff import ADMIN, SUPERVISOR, WAREHOUSE, StaffPrincipal
 from backend.queries import inventory as inventory_queries
 from backend.queries.returns import get_return
@@ -71,3 +78,37 @@ def refurbish_done(body: ws.RefurbishDoneIn, line_id: int = Path(..., ge=1, le=D
     ``resale_hold`` (the outlet); answers the queue as it is now."""
     dispose.finish_refurbish(ctx, line_id, body.to, actor=principal.actor())
     return {"items": inventory_queries.refurbish_queue(session)}
+
+
+PHOTO_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}}}}}}}
+
+
+@router.post("/lines/{line_id}/photos", response_model=ws.WarehouseReturnOut, openapi_extra=PHOTO_FORM,
+             responses={**ERRORS, 413: {"model": schemas.ErrorOut}, 415: {"model": schemas.ErrorOut}})
+async def add_photo(request: Request, line_id: int = Path(..., ge=1, le=DB_INT_MAX),
+                    ctx: BackendContext = Depends(get_ctx),
+                    _who: StaffPrincipal = Depends(require_roles(*WAREHOUSE_ROLES))) -> dict:
+    """A photo the inspector takes of a line (multipart ``file``), checked and re-encoded
+    like a customer's; answers the return with the line's ``warehouse_photos``."""
+    async with photo_form(request, ctx.settings.photo_max_bytes) as (_form, data, declared_type):
+        photo = await run_in_threadpool(photos.store_warehouse_photo, ctx, line_id, data, declared_type)
+
+    def view() -> dict:
+        with ctx.sessions() as session:
+            stored = session.execute(select(Photo).where(Photo.id == photo.id)).scalar_one()
+            return warehouse_view(ctx, stored.return_line.return_request)
+    return await run_in_threadpool(view)
+
+
+@router.get("/photos/{public_id}", responses=ERRORS, response_class=FileResponse)
+def photo(public_id: str = Path(..., min_length=1, max_length=40),
+          session: Session = Depends(db_session)) -> FileResponse:
+    """A photo attached to a return line (the customer's evidence or the warehouse's)."""
+    found = session.execute(select(Photo).where(Photo.public_id == public_id,
+                                                Photo.return_line_id.is_not(None))).scalar_one_or_none()
+    if found is None:
+        raise NotFound("photo_not_found", photo_id=public_id)
+    return FileResponse(found.storage_path, media_type=found.content_type,
+                        headers={"Cache-Control": "private, max-age=300"})

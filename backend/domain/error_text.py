@@ -407,8 +407,8 @@ ERRORS: dict[str, Localized] = {
               "not match the claim (a mismatch).",
         "fr": "Ligne {line} : un colis n'est refusé que pour un article invendable (note D) qui "
               "ne correspond pas à la demande (un écart)."},
-    "return_line_not_found": {"en": "No such return line.",
-                              "fr": "Ligne de retour introuvable."},
+    "warehouse_line_not_found": {"en": "No such return line.",
+                                 "fr": "Ligne de retour introuvable."},
     "line_not_inspected": {
         "en": "This line has not been inspected yet: it has no disposition to change.",
         "fr": "Cette ligne n'a pas encore été inspectée : elle n'a pas de destination à changer."},
@@ -470,7 +470,7 @@ PUBLIC_CODES: dict[str, str] = {
     "too_many_line_photos": "too_many_photos",
     "handoff_too_many_photos": "too_many_photos",
     "agent_media_not_found": "not_found",
-    "return_line_not_found": "not_found",
+    "warehouse_line_not_found": "not_found",
     "sku_not_found": "not_found",
 }
 

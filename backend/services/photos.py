@@ -24,7 +24,7 @@ from backend.db.session import session_scope
 from backend.documents.image_processing import ImageRejected, ProcessedImage, process_image
 from backend.domain.claims import CustomerClaims
 from backend.queries.returns import get_return_for_customer
-from backend.services.errors import Conflict, Invalid, PayloadTooLarge, ServiceError, UnsupportedMedia
+from backend.services.errors import Conflict, Invalid, NotFound, PayloadTooLarge, ServiceError, UnsupportedMedia
 from backend.services.returns import claim_photo
 
 MAX_PHOTOS_PER_LINE = 5
@@ -160,3 +160,28 @@ def attach_uploaded(ctx: BackendContext, claims: CustomerClaims, return_line_id:
         for photo in found:
             photo.return_line_id = return_line_id
         return found
+
+
+WAREHOUSE_PHOTOS_PER_LINE = 10
+
+
+def store_warehouse_photo(ctx: BackendContext, return_line_id: int, data: bytes,
+                          declared_type: str | None) -> Photo:
+    """Evidence the inspector takes of a line (damage, a missing part): checked and
+    re-encoded like a customer's photo, attached to the line with ``source='warehouse'``.
+    Why a cap of its own: the customer's photo allowance is theirs, the warehouse's is not
+    counted against it here (at most :data:`WAREHOUSE_PHOTOS_PER_LINE` per line)."""
+    def line_ok(session: Session) -> None:
+        line = session.get(ReturnLine, return_line_id)
+        if line is None:
+            raise NotFound("warehouse_line_not_found")
+        count = session.execute(select(func.count(Photo.id)).where(
+            Photo.return_line_id == return_line_id, Photo.source == "warehouse")).scalar_one()
+        if count >= WAREHOUSE_PHOTOS_PER_LINE:
+            raise Invalid("too_many_line_photos", cap=WAREHOUSE_PHOTOS_PER_LINE)
+
+    with session_scope(ctx.sessions) as session:
+        line_ok(session)  # refuse early, before decoding anything
+    image = _process(ctx, data, declared_type)
+    return _save(ctx, image, {"return_line_id": return_line_id, "source": "warehouse"},
+                 check=line_ok)

@@ -25,7 +25,7 @@ REASON_MIN, REASON_MAX = 5, 500
 def _line(session, line_id: int) -> ReturnLine:
     line = session.get(ReturnLine, line_id)
     if line is None:
-        raise NotFound("return_line_not_found")
+        raise NotFound("warehouse_line_not_found")
     return line
 
 

@@ -21,7 +21,7 @@ from backend.domain.notification_text import notification_text
 from backend.domain.partner_events import TYPE_PREFIX
 from backend.workflows import inspect_return
 from tests.backend.conftest import customer_headers
-from tests.backend.test_api_returns import ALICE, BEN, create, line_by_category, returnable
+from tests.backend.test_api_returns import ALICE, BEN, create, jpeg_bytes, line_by_category, returnable
 from tests.backend.test_api_staff import move
 from tests.backend.test_staff_auth import anon, clock, error_code, role_headers  # noqa: F401 (fixtures)
 
@@ -306,7 +306,9 @@ def test_inspection_routes_need_the_warehouse(client, anon, role_headers, staff_
               ("POST", f"/api/v1/warehouse/lines/{line_id}/disposition",
                {"disposition": "restock", "reason": "because"}),
               ("GET", "/api/v1/warehouse/refurbish", None),
-              ("POST", f"/api/v1/warehouse/refurbish/{line_id}/done", {"to": "sellable_b"})]
+              ("POST", f"/api/v1/warehouse/refurbish/{line_id}/done", {"to": "sellable_b"}),
+              ("GET", "/api/v1/warehouse/photos/ph_nothing", None),
+              ("POST", f"/api/v1/warehouse/lines/{line_id}/photos", None)]
     for method, path, body in routes:
         assert anon.request(method, path, json=body).status_code == 401, path
         r = anon.request(method, path, json=body, headers=role_headers["agent"])
@@ -314,3 +316,24 @@ def test_inspection_routes_need_the_warehouse(client, anon, role_headers, staff_
         for role in ("warehouse", "supervisor", "admin"):
             r = anon.request(method, path, json=body, headers=role_headers[role])
             assert r.status_code not in (401, 403), (path, role, r.text)
+
+
+# --- the warehouse's photos ------------------------------------------------------------------
+
+def test_the_inspector_adds_photos_and_reads_them_back(client, ctx, staff_headers):
+    rma, line_id = received_return(client, staff_headers)
+    r = client.post(f"/api/v1/warehouse/lines/{line_id}/photos", headers=staff_headers,
+                    files={"file": ("stain.jpg", jpeg_bytes(), "image/jpeg")})
+    assert r.status_code == 200, r.text
+    photos = r.json()["lines"][0]["warehouse_photos"]
+    assert len(photos) == 1 and r.json()["lines"][0]["customer_photos"] == []
+    got = client.get(photos[0]["url"], headers=staff_headers)
+    assert got.status_code == 200 and got.headers["content-type"] == "image/jpeg"
+    assert got.content[:2] == b"\xff\xd8"
+    assert client.get("/api/v1/warehouse/photos/ph_nothing", headers=staff_headers).status_code == 404
+    bad = client.post(f"/api/v1/warehouse/lines/{line_id}/photos", headers=staff_headers,
+                      files={"file": ("x.jpg", b"not an image", "image/jpeg")})
+    assert bad.status_code in (415, 422)
+    nowhere = client.post("/api/v1/warehouse/lines/999999/photos", headers=staff_headers,
+                          files={"file": ("stain.jpg", jpeg_bytes(), "image/jpeg")})
+    assert nowhere.status_code == 404
