@@ -99,14 +99,13 @@ def _check_policy(path: str | None) -> int:
 
 def _check_dispositions(path: str | None) -> int:
     from backend.domain.disposition import (
-        DEFAULT_DISPOSITION_FILE,
         DispositionRulesError,
         describe_rules,
         load_disposition_rules,
     )
 
     try:
-        rules = load_disposition_rules(Path(path) if path else DEFAULT_DISPOSITION_FILE)
+        rules = load_disposition_rules(Path(path) if path else get_settings().disposition_file)
     except DispositionRulesError as exc:
         print(f"disposition rules error: {exc}", file=sys.stderr)
         return 1

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from backend.api.schemas import BaseModel  # timestamps in UTC with their zone, nullables said so
 
 
 class Localized(BaseModel):

@@ -89,6 +89,7 @@ def test_inventory_of_a_sku(client, ctx, staff_headers):
     assert sorted((l["location"], l["state"], l["on_hand"]) for l in body["locations"]) == [
         (WAREHOUSE, "sellable", 14), ("paris-store", "sellable", 3)]
     assert sum(m["quantity"] for m in body["movements"]) == 17
+    assert all(dt.datetime.fromisoformat(m["at"]).tzinfo is not None for m in body["movements"])
     nope = client.get("/api/v1/inventory/NO-SUCH-SKU", headers=staff_headers)
     assert nope.status_code == 404
     assert "NO-SUCH-SKU" in nope.json()["error"]["message"] and "NO-SUCH-SKU" in nope.json()["error"]["message_fr"]

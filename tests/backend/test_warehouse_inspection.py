@@ -2,6 +2,7 @@
 law decide, the inventory it moves, the refund (reduced or not) and the partner feed."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -99,7 +100,8 @@ def test_every_grade_of_a_shirt_goes_where_the_rules_say(client, ctx, staff_head
     assert (line["grade"], line["disposition"], line["recovery_percent"]) == (grade, disposition, percent)
     assert line["disposition_rules_version"] == ctx.dispositions.version
     assert line["value_recovered_minor"] == value
-    assert line["inspection_notes"] == "checked under the lamp" and line["inspected_at"]
+    assert line["inspection_notes"] == "checked under the lamp"
+    assert dt.datetime.fromisoformat(line["inspected_at"]).utcoffset() == dt.timedelta(0)  # UTC, with its zone
     assert line["disposition_explanation"]["en"].startswith("Rule “")
     assert line["disposition_explanation"]["fr"].startswith("Règle « ")
     assert line["overrides"] == []
@@ -337,3 +339,16 @@ def test_the_inspector_adds_photos_and_reads_them_back(client, ctx, staff_header
     nowhere = client.post("/api/v1/warehouse/lines/999999/photos", headers=staff_headers,
                           files={"file": ("stain.jpg", jpeg_bytes(), "image/jpeg")})
     assert nowhere.status_code == 404
+
+
+def test_a_bad_rules_file_stops_the_start_up_with_its_line(settings, tmp_path):
+    import dataclasses
+
+    from backend.context import build_context
+    from backend.domain.disposition import DispositionRulesError
+    bad = tmp_path / "rules.yml"
+    bad.write_text('version: "x"\ncurrency: EUR\ncategories: {default: {}}\n'
+                   'recovery_percent: {restock: 100}\nrules:\n  - name: all\n    then: bin\n')
+    with pytest.raises(DispositionRulesError) as caught:
+        build_context(dataclasses.replace(settings, disposition_file=bad))
+    assert "rules.yml" in str(caught.value)
