@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["inventory"],
 
 
 @router.get("/inventory/{sku}", response_model=ws.InventoryOut, responses=ERRORS)
-def inventory(sku: str = Path(..., min_length=1, max_length=64),
+def inventory(sku: str = Path(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
               session: Session = Depends(db_session)) -> dict:
     """``on_hand`` is the sellable stock in total (what an exchange can promise);
     ``by_state`` and ``locations`` add the grade-B, refurbishing and outlet stock; the last

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from pydantic import Field
+from pydantic import Field, validator
 
 from backend.api.schemas import BaseModel  # timestamps in UTC with their zone, nullables said so
 
@@ -123,6 +123,13 @@ class WarehouseReturnOut(BaseModel):
 
 # --- inspection, dispositions, inventory (issue 14, the inspection slice) ------------------
 
+def _no_nul(value):
+    """PostgreSQL cannot store a NUL character in text, and no one types one: 422, not 500."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text may not contain a NUL character")
+    return value
+
+
 class InspectionLineIn(BaseModel):
     line_id: int = Field(..., ge=1, le=2**31 - 1)
     grade: str = Field(..., max_length=1)
@@ -135,16 +142,22 @@ class InspectionLineIn(BaseModel):
     # every graded line is refused, the return is rejected instead of refunded.
     refuse: bool = False
 
+    _text = validator("notes", "reduction_reason", "grade", allow_reuse=True)(_no_nul)
+
 
 class InspectionIn(BaseModel):
     lines: list[InspectionLineIn] = Field(..., max_items=200)
     note: Optional[str] = Field(None, max_length=500)
+
+    _text = validator("note", allow_reuse=True)(_no_nul)
 
 
 class DispositionOverrideIn(BaseModel):
     disposition: str = Field(..., max_length=20)
     reason: str = Field(..., max_length=500)
     exception: Optional[str] = Field(None, max_length=20)
+
+    _text = validator("reason", "disposition", "exception", allow_reuse=True)(_no_nul)
 
 
 class RefurbishDoneIn(BaseModel):

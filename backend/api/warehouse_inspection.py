@@ -103,7 +103,7 @@ async def add_photo(request: Request, line_id: int = Path(..., ge=1, le=DB_INT_M
 
 
 @router.get("/photos/{public_id}", responses=ERRORS, response_class=FileResponse)
-def photo(public_id: str = Path(..., min_length=1, max_length=40),
+def photo(public_id: str = Path(..., min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$"),
           session: Session = Depends(db_session)) -> FileResponse:
     """A photo attached to a return line (the customer's evidence or the warehouse's)."""
     found = session.execute(select(Photo).where(Photo.public_id == public_id,

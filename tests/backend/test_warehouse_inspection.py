@@ -274,6 +274,8 @@ def test_bad_bodies_are_422_and_change_nothing(client, ctx, staff_headers):
         r = inspect(client, staff_headers, rma, lines)
         assert r.status_code == 422, (lines, r.text)
         assert error_code(r) == code
+    nul = inspect(client, staff_headers, rma, [{"line_id": line_id, "grade": "A", "notes": "a\x00b"}])
+    assert nul.status_code == 422  # PostgreSQL could not store it: refused, not a 500
     ungraded = inspect(client, staff_headers, rma, [])
     assert str(line_id) in ungraded.json()["error"]["message"]
     assert str(line_id) in ungraded.json()["error"]["message_fr"]
