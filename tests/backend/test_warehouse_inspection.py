@@ -11,6 +11,7 @@ from sqlalchemy import select
 from backend.db.models import (
     InventoryItem,
     InventoryMovement,
+    Notification,
     OutboxEvent,
     Refund,
     ReturnLine,
@@ -200,6 +201,10 @@ def test_a_reduction_needs_its_reason_and_comes_off_the_refund(client, ctx, staf
     assert body["status"] == "refunded"
     # 59.00 - 15.00 taken off - the 4.95 return shipping the policy charges for a change of mind.
     assert body["refunds"][0]["amount_minor"] == 5900 - 1500 - 495
+    with ctx.sessions() as s:  # Alice is told in French, on her channel, why it is less
+        sms = s.execute(select(Notification).join(ReturnRequest, ReturnRequest.id == Notification.return_id)
+                        .where(ReturnRequest.rma == rma, Notification.kind == "refund_issued")).scalar_one()
+    assert "réduit de 15,00" in sms.body and "dommage non déclaré" in sms.body
 
 
 def test_the_refund_message_says_what_was_taken_off_and_why():
@@ -354,3 +359,16 @@ def test_a_bad_rules_file_stops_the_start_up_with_its_line(settings, tmp_path):
     with pytest.raises(DispositionRulesError) as caught:
         build_context(dataclasses.replace(settings, disposition_file=bad))
     assert "rules.yml" in str(caught.value)
+
+
+def test_an_opened_hygiene_item_is_flagged_and_donated(client, ctx, staff_headers):
+    """A product sold sealed for hygiene (pierced earrings are, among jewellery) carries the
+    hygiene flag whatever its category: opened, it is donated, never restocked."""
+    rma, line_id = received_return(client, staff_headers)
+    with session_scope(ctx.sessions) as s:  # this test's own copy of the catalogue
+        s.get(ReturnLine, line_id).order_line.variant.product.hygiene = True
+    line = inspect(client, staff_headers, rma, [{"line_id": line_id, "grade": "A",
+                                                 "flags": ["seal_broken"]}]).json()["lines"][0]
+    assert line["mismatches"] == ["seal_broken_hygiene"]
+    assert (line["disposition"], line["disposition_rule"]) == ("donate", "opened hygiene item")
+    assert line_movements(ctx, line_id) == [("donate", "donate", 1)]
