@@ -372,3 +372,15 @@ def test_an_opened_hygiene_item_is_flagged_and_donated(client, ctx, staff_header
     assert line["mismatches"] == ["seal_broken_hygiene"]
     assert (line["disposition"], line["disposition_rule"]) == ("donate", "opened hygiene item")
     assert line_movements(ctx, line_id) == [("donate", "donate", 1)]
+
+
+def test_a_failed_payment_leaves_the_return_inspected_and_retryable(client, ctx, staff_headers):
+    from backend.adapters.payments.local import LocalPaymentProvider
+    ctx.payments = LocalPaymentProvider(fail_next=1)
+    rma, line_id = received_return(client, staff_headers)
+    r = inspect(client, staff_headers, rma, [{"line_id": line_id, "grade": "A"}])
+    assert r.status_code == 200, r.text  # the inspection stands
+    assert r.json()["status"] == "inspected"
+    assert [f["status"] for f in r.json()["refunds"]] == ["failed"]
+    retried = client.post(f"/api/v1/staff/refunds/{r.json()['refunds'][0]['id']}/retry", headers=staff_headers)
+    assert retried.status_code == 200 and retried.json()["status"] == "refunded"
