@@ -61,7 +61,7 @@ def override(ctx: BackendContext, line_id: int, to: str, reason: str, *,
         dispositions.store_override(ctx.dispositions, line, to, guards)
         if line.eligible:
             inventory.put_away(session, line, to, location=ctx.settings.warehouse_location,
-                               actor=actor, at=now, kind=f"override_{to}"[:24])
+                               actor=actor, at=now, kind="override")
         session.add(DispositionOverride(
             return_line_id=line.id, from_disposition=before, to_disposition=to,
             reason=reason + (f" [exception: {exception}]" if to == "dispose" else ""),

@@ -44,7 +44,7 @@ def test_an_override_moves_the_units_and_is_audited(client, ctx, staff_headers):
     assert stock(ctx, SHIRT, "resale_hold") == 0 and stock(ctx, SHIRT) == sellable + 1
     assert line_movements(ctx, line_id) == [("resale_hold", "resale_hold", 1),
                                             ("override_reversal", "resale_hold", -1),
-                                            ("override_restock", "sellable", 1)]
+                                            ("override", "sellable", 1)]
     with ctx.sessions() as s:
         rows = s.execute(select(DispositionOverride)).scalars().all()
         assert [(o.return_line_id, o.from_disposition, o.to_disposition) for o in rows] == [
