@@ -125,6 +125,9 @@ def record_inspection(rules: DispositionRules, session: Session, ret: ReturnRequ
     (after the law); the units go where it says, one inventory movement each."""
     by_line = _validate(ret, inspections)
     outcome = InspectionOutcome(paid_early=any(r.status == "issued" for r in ret.refunds))
+    # Every line refused: the parcel is the customer's, not ours to stock or write off; it
+    # gets no disposition and moves no stock (it waits to be sent back).
+    refused = bool(by_line) and all(item.refuse for item in by_line.values())
     refusing = []
     for line in ret.lines:
         item = by_line.get(line.id)
@@ -139,14 +142,16 @@ def record_inspection(rules: DispositionRules, session: Session, ret: ReturnRequ
             raise Invalid("refuse_needs_grade_d_mismatch", line=line.id)
         _reduce(ret, line, item)
         line.inspected_at = at
-        decision = dispositions.decide_line(rules, line, item.grade, sorted(flags), at.date())
-        dispositions.store_decision(line, decision)
-        inventory.put_away(session, line, decision.disposition, location=location, actor=actor, at=at)
         outcome.line_ids.append(line.id)
+        if not refused:
+            decision = dispositions.decide_line(rules, line, item.grade, sorted(flags), at.date())
+            dispositions.store_decision(line, decision)
+            inventory.put_away(session, line, decision.disposition, location=location,
+                               actor=actor, at=at)
         if item.refuse:
             refusing.append(f"{line.id}: {', '.join(line.mismatches)}"
                             + (f" ({line.inspection_notes})" if line.inspection_notes else ""))
-    outcome.refused = bool(by_line) and len(refusing) == len(by_line)
+    outcome.refused = refused
     outcome.refuse_note = "refused at inspection: " + "; ".join(refusing)
     return outcome
 

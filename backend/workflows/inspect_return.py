@@ -50,7 +50,8 @@ def inspect(ctx: BackendContext, rma: str, lines: list[LineInspection], *, actor
                                     at=ctx.now(), location=ctx.settings.warehouse_location)
 
     def after(session, ret: ReturnRequest) -> None:
-        outbox.record_disposed_event(session, ret, at=ctx.now())
+        if not outcome.refused:  # a refused parcel disposes of nothing
+            outbox.record_disposed_event(session, ret, at=ctx.now())
 
     move_and_announce(ctx, rma, S.INSPECTED, actor=actor, note=note, before=before, after=after)
     if outcome.refused:

@@ -251,6 +251,12 @@ def test_a_refused_parcel_is_rejected(client, ctx, staff_headers):
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "rejected" and r.json()["refunds"] == []
     assert "wrong_item" in r.json()["history"][-1]["note"]
+    # Not ours to stock or write off: no disposition, no movement (it waits to go back).
+    assert r.json()["lines"][0]["disposition"] is None and line_movements(ctx, line_id) == []
+    with ctx.sessions() as s:
+        types = [e.type for e in s.execute(select(OutboxEvent).where(OutboxEvent.rma == rma)
+                                           .order_by(OutboxEvent.sequence)).scalars()]
+    assert types[-2:] == [TYPE_PREFIX + "inspected", TYPE_PREFIX + "rejected"]
 
 
 # --- refusals ------------------------------------------------------------------------------
