@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from backend.db.models import ReturnLine, ReturnRequest
+from backend.db.models import DispositionOverride, ReturnLine, ReturnRequest
 from backend.domain.disposition import DISPOSITIONS, FLAGS, GRADES, DispositionRules
 from backend.services import dispositions, inventory
 from backend.services.errors import Conflict, Invalid
@@ -188,6 +188,10 @@ def record_staff_move_inspection(rules: DispositionRules, session: Session, ret:
             dispositions.store_decision(line, decision)
             if decision.disposition != chosen[line.id]:
                 dispositions.store_override(rules, line, chosen[line.id], guards)
+                session.add(DispositionOverride(  # the audit trail, as for an override
+                    return_line_id=line.id, from_disposition=decision.disposition,
+                    to_disposition=chosen[line.id], actor=actor[:80], created_at=at,
+                    reason="chosen at inspection on the transitions route"))
         else:
             decision = dispositions.decide_line(rules, line, line.grade,
                                                 list(line.inspection_flags or []), at.date())

@@ -115,3 +115,16 @@ def test_the_generic_route_decides_by_the_rules_and_checks_the_law(client, ctx, 
     assert r.json()["status"] == "inspected"  # that route moves one step at a time
     assert r.json()["lines"][0]["disposition"] == "resale_hold"
     assert line_movements(ctx, line_id) == [("resale_hold", "resale_hold", 1)]
+
+
+def test_a_disposition_chosen_on_the_generic_route_is_kept_and_audited(client, ctx, staff_headers):
+    rma, line_id = received_return(client, staff_headers)
+    r = move(client, staff_headers, rma, "inspected", grades={str(line_id): "B"},
+             dispositions={str(line_id): "restock"})
+    assert r.status_code == 200, r.text
+    assert r.json()["lines"][0]["disposition"] == "restock"
+    with ctx.sessions() as s:
+        rows = s.execute(select(DispositionOverride)).scalars().all()
+        assert [(o.return_line_id, o.from_disposition, o.to_disposition) for o in rows] == [
+            (line_id, "resale_hold", "restock")]
+    assert line_movements(ctx, line_id) == [("restock", "sellable", 1)]
