@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.db.models import DispositionOverride, ReturnLine
+from backend.db.models import DispositionOverride, InventoryItem, ReturnLine, Variant
+from backend.db.session import session_scope
 from tests.backend.test_api_staff import move
-from tests.backend.test_staff_auth import anon, clock, error_code, role_headers  # noqa: F401 (fixtures)
+from tests.backend.test_staff_auth import error_code
 from tests.backend.test_warehouse_inspection import (
     SHIRT,
     assert_stock_is_sum_of_movements,
@@ -93,8 +94,6 @@ def test_units_already_sold_cannot_be_taken_back(client, ctx, staff_headers):
     """A restocked unit reserved for an exchange since: the override would take stock that is
     promised, so it is refused and nothing moves."""
     _, line_id = inspected(client, staff_headers, "A")
-    from backend.db.models import InventoryItem, Variant
-    from backend.db.session import session_scope
     with session_scope(ctx.sessions) as s:
         item = s.execute(select(InventoryItem).join(Variant).where(
             Variant.sku == SHIRT, InventoryItem.location == "main-warehouse",

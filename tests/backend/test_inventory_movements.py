@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from backend.db.models import InventoryItem, InventoryMovement, ReturnLine, Variant
+from backend.db.models import InventoryItem, InventoryMovement, Variant
 from backend.db.session import session_scope
 from backend.services import inventory
 from backend.services.errors import Conflict
 from tests.backend.conftest import customer_headers
 from tests.backend.test_api_returns import ALICE, BEN, create, line_by_category, returnable
 from tests.backend.test_api_staff import move
-from tests.backend.test_staff_auth import anon, clock, error_code, role_headers  # noqa: F401 (fixtures)
+from tests.backend.test_staff_auth import anon, clock, role_headers  # noqa: F401 (fixtures)
 from tests.backend.test_warehouse_inspection import (
     SHIRT,
     WAREHOUSE,
