@@ -36,20 +36,28 @@ def _report(summary) -> None:  # type: ignore[no-untyped-def]
     print("demo data already present, left as is" if summary.skipped else f"seeded: {summary}")
 
 
+def _report_history(summary) -> None:  # type: ignore[no-untyped-def]
+    if not summary.skipped:
+        print(f"seeded a quarter of history for the dashboard: {summary}")
+
+
 def _seed() -> None:
     from backend.db.session import make_engine, make_session_factory
     from backend.demo import seed
 
+    from backend.bootstrap import seed_demo_history
+
     engine = make_engine(get_settings().database_url)
     with make_session_factory(engine)() as session:
         _report(seed(session))
+    _report_history(seed_demo_history(engine))
 
 
 def _setup() -> None:
     from backend.bootstrap import DEMO_STAFF_PASSWORD, ensure_demo_staff, migrate_and_seed
 
     settings = get_settings()
-    _report(migrate_and_seed(settings.database_url))
+    _report(migrate_and_seed(settings.database_url, history=True))
     made = ensure_demo_staff(settings.database_url, settings.demo_staff_password or None)
     if made:
         where = (f"${DEMO_STAFF_PASSWORD}" if settings.demo_staff_password else

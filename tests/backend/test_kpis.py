@@ -331,3 +331,73 @@ def test_openapi_documents_the_answer(anon):
     params = {p["name"] for p in spec["paths"]["/api/v1/kpis"]["get"]["parameters"] if p["in"] == "query"}
     assert params == {"from", "to"}
     assert "text/csv" in spec["paths"]["/api/v1/kpis.csv"]["get"]["responses"]["200"]["content"]
+
+
+# --- the seeded quarter (backend.demo.history) ------------------------------------------------
+
+def _seed_quarter(ctx):
+    from backend.bootstrap import seed_demo_history
+    return seed_demo_history(ctx.engine)
+
+
+def test_the_seeded_quarter_gives_plausible_figures(ctx, anon):
+    with ctx.sessions() as s:
+        before = s.execute(select(Order.number, Order.delivered_on).where(Order.number.like("BM-1%"))
+                           .order_by(Order.number)).all()
+        shirt_s = s.execute(select(Variant).where(Variant.sku == "SHIRT-LIN-WHT-S")).scalar_one()
+    summary = _seed_quarter(ctx)
+    assert not summary.skipped and summary.orders > 400 and summary.returns > 80
+    assert _seed_quarter(ctx).skipped  # once
+    k = anon.get("/api/v1/kpis", headers=ADMIN).json()  # the last 90 days
+    assert 0.05 <= k["return_rate_units"] <= 0.40
+    assert 0.05 <= k["return_rate_orders"] <= 0.40 and 0.05 <= k["return_rate_value"] <= 0.40
+    assert 0.05 <= k["cohort"]["return_rate_units"] <= 0.40
+    assert 0.4 <= k["recovery_rate"] <= 0.95
+    assert k["returns"]["requests"] > k["returns"]["returns"] > 80  # some rejected, cancelled, expired
+    assert 0.5 <= k["refund_on_time_rate"] < 1 and k["refund_deadline"]["late"] > 0
+    assert 300 <= k["cost_per_return_minor"] <= 1500
+    steps = {row["key"]: row for row in k["processing"]}
+    assert all(row["count"] > 10 and row["median_hours"] <= row["p90_hours"] for row in steps.values())
+    assert steps["request_to_label"]["median_hours"] < 1 < steps["request_to_refunded"]["median_hours"]
+    mix = {row["key"]: row["units"] for row in k["disposition_mix"]}
+    assert mix["restock"] > mix["refurbish"] > 0 and mix["resale_hold"] > 0
+    by_category = {row["key"]: row["return_rate_units"] for row in k["by_category"]}
+    assert by_category["apparel"] > by_category["home"]  # clothes come back more often
+    assert k["by_reason"][0]["key"] == "wrong_size"
+    assert len(k["weekly"]) in (13, 14) and sum(1 for w in k["weekly"] if w["returns"] > 0) >= 12
+    with ctx.sessions() as s:
+        # The demo orders and the stock the fixtures rely on are untouched.
+        assert s.execute(select(Order.number, Order.delivered_on).where(Order.number.like("BM-1%"))
+                         .order_by(Order.number)).all() == before
+        from backend.db.models import InventoryItem
+        assert {i.on_hand for i in s.execute(select(InventoryItem).where(
+            InventoryItem.variant_id == shirt_s.id)).scalars()} == {0}
+        emails = s.execute(select(Customer.email).join(Order).where(Order.number.like("BM-3%"))).scalars().all()
+        assert emails and all(e.startswith("history-") and e.endswith("@example.com") for e in emails)
+        # Every disposition came from the real rules file.
+        versions = set(s.execute(select(ReturnLine.disposition_rules_version).join(OrderLine).join(Order).where(
+            Order.number.like("BM-3%"), ReturnLine.disposition.is_not(None))).scalars())
+        assert versions == {"2026.12-1"}
+
+
+def test_the_seeded_quarter_is_the_same_every_time():
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from backend.db.models import Base
+    from backend.demo import seed
+    from backend.demo.history import seed_history
+    from backend.queries.kpis import Period, kpis
+
+    today = dt.date(2026, 6, 15)
+    figures = []
+    for _ in range(2):
+        engine = create_engine("sqlite://", future=True)
+        Base.metadata.create_all(engine)
+        with Session(engine) as s:
+            seed(s, today=today)
+            seed_history(s, today=today)
+            figures.append(kpis(s, Period(today - dt.timedelta(days=89), today), today=today, currency="EUR",
+                                handling_cost_minor=350))
+        engine.dispose()
+    assert figures[0] == figures[1] and figures[0]["returns"]["returns"] > 80
