@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.sql import Select
 from sqlalchemy.orm import Session
 
 from backend.db.models import (
@@ -97,9 +98,11 @@ def _hours(start: dt.datetime, end: dt.datetime) -> float:
 # --- the pieces -------------------------------------------------------------------------------
 
 def _unit_paid():
-    """What the customer paid for one unit (the discount spread evenly, as
-    ``OrderLine.unit_paid_minor``): integer division on both databases."""
-    return OrderLine.paid_minor / OrderLine.quantity
+    """What the customer paid for one unit (the discount spread evenly, the remainder kept by
+    the shop, as ``OrderLine.unit_paid_minor``). The remainder is taken off first so the
+    division is exact: the same on SQLite and PostgreSQL, whether ``/`` divides integers
+    or not."""
+    return (OrderLine.paid_minor - OrderLine.paid_minor % OrderLine.quantity) / OrderLine.quantity
 
 
 def _counted_lines():
@@ -188,11 +191,10 @@ def cohort(session: Session, period: Period) -> dict[str, Any]:
             "return_rate_value": ratio(r_value, value)}
 
 
-def _first_times(session: Session, statuses: Iterable[str], return_ids: list[int]) -> dict[int, dict[str, dt.datetime]]:
-    """Return id → status → the first time it entered that status."""
+def _first_times(session: Session, statuses: Iterable[str], return_ids: Select) -> dict[int, dict[str, dt.datetime]]:
+    """Return id → status → the first time it entered that status (``return_ids``: a select
+    of ids, never a list, so a long period never hits a database's limit of parameters)."""
     out: dict[int, dict[str, dt.datetime]] = defaultdict(dict)
-    if not return_ids:
-        return out
     rows = session.execute(
         select(ReturnStatusChange.return_id, ReturnStatusChange.to_status, func.min(ReturnStatusChange.created_at))
         .where(ReturnStatusChange.to_status.in_(tuple(statuses)), ReturnStatusChange.return_id.in_(return_ids))
@@ -202,11 +204,9 @@ def _first_times(session: Session, statuses: Iterable[str], return_ids: list[int
     return out
 
 
-def _paid_times(session: Session, return_ids: list[int]) -> dict[int, dt.datetime]:
+def _paid_times(session: Session, return_ids: Select) -> dict[int, dt.datetime]:
     """When each return's money went back: its last issued refund, once all its refunds are
     issued (a return with refund rows but one still owed is not paid yet)."""
-    if not return_ids:
-        return {}
     last = session.execute(select(Refund.return_id, func.max(Refund.issued_at))
                            .where(Refund.return_id.in_(return_ids)).group_by(Refund.return_id)).all()
     owed = set(session.execute(select(Refund.return_id).where(
@@ -214,23 +214,20 @@ def _paid_times(session: Session, return_ids: list[int]) -> dict[int, dt.datetim
     return {rid: at for rid, at in last if rid not in owed and at is not None}
 
 
-def _candidate_returns(session: Session, period: Period) -> list[tuple[int, dt.datetime]]:
-    """Returns that may have finished a step in the period: any whose history has a change
-    in the period (a step ends with a change or a refund, which comes with one)."""
+def _candidates(period: Period) -> Select:
+    """Ids of the returns that may have finished a step in the period: a status change, a
+    refund issued or an inventory movement in the period (every step ends with one)."""
     changed = select(ReturnStatusChange.return_id).where(
         ReturnStatusChange.created_at >= period.since, ReturnStatusChange.created_at < period.until)
     refunded = select(Refund.return_id).where(Refund.issued_at >= period.since, Refund.issued_at < period.until)
     restocked = (select(ReturnLine.return_id).join(InventoryMovement, InventoryMovement.return_line_id == ReturnLine.id)
                  .where(InventoryMovement.created_at >= period.since, InventoryMovement.created_at < period.until))
-    return [(rid, at) for rid, at in session.execute(
-        select(ReturnRequest.id, ReturnRequest.created_at).where(
-            ReturnRequest.id.in_(changed) | ReturnRequest.id.in_(refunded) | ReturnRequest.id.in_(restocked)))]
+    return select(ReturnRequest.id).where(
+        ReturnRequest.id.in_(changed) | ReturnRequest.id.in_(refunded) | ReturnRequest.id.in_(restocked))
 
 
-def _restock_times(session: Session, return_ids: list[int]) -> dict[int, dt.datetime]:
+def _restock_times(session: Session, return_ids: Select) -> dict[int, dt.datetime]:
     """Return id → its first restock movement (units back on the shelf at full price)."""
-    if not return_ids:
-        return {}
     return dict(session.execute(
         select(ReturnLine.return_id, func.min(InventoryMovement.created_at))
         .join(InventoryMovement, InventoryMovement.return_line_id == ReturnLine.id)
@@ -241,8 +238,9 @@ def _restock_times(session: Session, return_ids: list[int]) -> dict[int, dt.date
 
 def processing_times(session: Session, period: Period) -> list[dict[str, Any]]:
     """Per step: how many returns finished it in the period, median and p90 in hours."""
-    candidates = _candidate_returns(session, period)
-    ids = [rid for rid, _ in candidates]
+    ids = _candidates(period)
+    candidates = session.execute(select(ReturnRequest.id, ReturnRequest.created_at).where(
+        ReturnRequest.id.in_(ids))).all()
     firsts = _first_times(session, ("label_issued", "in_transit", "received", "inspected") + PAID_STATUSES, ids)
     paid = _paid_times(session, ids)
     restocked = _restock_times(session, ids)
@@ -276,10 +274,10 @@ def _round_hours(value: float | None) -> float | None:
 def refund_deadline(session: Session, period: Period, today: dt.date) -> dict[str, Any]:
     """Refunds owed by a legal deadline (``refund_due_on``, the withdrawal right) that fell
     in the period: paid on time, paid late, not paid and late, not due yet."""
-    rows = session.execute(select(ReturnRequest.id, ReturnRequest.refund_due_on).where(
-        ReturnRequest.refund_due_on >= period.start, ReturnRequest.refund_due_on <= period.end,
-        ReturnRequest.status.not_in(NOT_RETURNED), ReturnRequest.refund_amount_minor > 0)).all()
-    ids = [rid for rid, _ in rows]
+    owing = (ReturnRequest.refund_due_on >= period.start, ReturnRequest.refund_due_on <= period.end,
+             ReturnRequest.status.not_in(NOT_RETURNED), ReturnRequest.refund_amount_minor > 0)
+    rows = session.execute(select(ReturnRequest.id, ReturnRequest.refund_due_on).where(*owing)).all()
+    ids = select(ReturnRequest.id).where(*owing)
     paid = _paid_times(session, ids)
     firsts = _first_times(session, PAID_STATUSES, ids)
     on_time = late = waiting = 0
