@@ -30,6 +30,8 @@ router = APIRouter(prefix="/api/v1", tags=["kpis"])
 KPI_ROLES = (WAREHOUSE, SUPERVISOR, ADMIN)
 DEFAULT_DAYS = 90
 MAX_DAYS = 366
+# Dates a period may name (the calendar's own ends would overflow a week's or a day's sums).
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 ERRORS = error_responses(401, 403, 422)
 # Excel (French included) reads UTF-8 only when the file starts with a byte order mark.
 CSV_BOM = "\ufeff"
@@ -39,6 +41,8 @@ CSV_COLUMNS = ("metric", "dimension", "key", "name", "value")
 def period_from_query(ctx: BackendContext, start: Optional[dt.date], end: Optional[dt.date]) -> Period:
     """The asked period; ``to`` defaults to today, ``from`` to 90 days ending on ``to``."""
     end = end or ctx.today()
+    if not EARLIEST <= end <= LATEST or (start is not None and not EARLIEST <= start <= LATEST):
+        raise Invalid("kpi_date_out_of_range", earliest=EARLIEST.isoformat(), latest=LATEST.isoformat())
     start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
     if end < start:
         raise Invalid("kpi_range_reversed", start=start.isoformat(), to=end.isoformat())

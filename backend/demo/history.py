@@ -97,7 +97,7 @@ GRADES_BY_REASON: dict[str, tuple[int, int, int, int, int]] = {
 }
 # Reasons that are no fault of the goods: within 14 days of delivery, a withdrawal (L221-18),
 # refunded by a legal deadline (L221-24).
-CHANGE_OF_MIND = ("wrong_size", "changed_mind", "not_as_described")
+CHANGE_OF_MIND = ("wrong_size", "changed_mind")
 FIRST_NAMES = ("Camille", "Louis", "Léa", "Hugo", "Chloé", "Jules", "Manon", "Arthur", "Inès", "Lucas",
                "Olivia", "Harry", "Amelia", "George", "Isla", "Noah", "Sophie", "Tom", "Emily", "Jack")
 LAST_NAMES = ("Bernard", "Petit", "Durand", "Moreau", "Laurent", "Simon", "Michel", "Garcia", "Roux",

@@ -379,6 +379,8 @@ ERRORS: dict[str, Localized] = {
                            "fr": "La période se termine ({to}) avant de commencer ({start})."},
     "kpi_range_too_long": {"en": "A period covers at most {max} days (this one: {days}).",
                            "fr": "Une période couvre au plus {max} jours (celle-ci : {days})."},
+    "kpi_date_out_of_range": {"en": "Give dates from {earliest} to {latest}.",
+                              "fr": "Indiquez des dates du {earliest} au {latest}."},
 }
 
 # Words some errors put in their placeholders.

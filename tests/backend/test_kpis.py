@@ -287,6 +287,8 @@ def test_the_default_period_is_the_last_90_days(ctx, anon):
     ({"from": "2021-03-14", "to": "2021-03-01"}, "kpi_range_reversed"),
     ({"from": "2020-01-01", "to": "2021-01-01"}, "kpi_range_too_long"),  # 367 days
     ({"from": "2021-02-30"}, "invalid_request"),
+    ({"to": "9999-12-31"}, "kpi_date_out_of_range"),  # the day after would overflow
+    ({"from": "0001-01-01", "to": "0001-01-07"}, "kpi_date_out_of_range"),
     ({"to": "yesterday"}, "invalid_request"),
 ])
 def test_bad_periods_are_refused_in_both_languages(anon, params, code):
