@@ -403,3 +403,27 @@ def test_the_seeded_quarter_is_the_same_every_time():
                                 handling_cost_minor=350))
         engine.dispose()
     assert figures[0] == figures[1] and figures[0]["returns"]["returns"] > 80
+
+
+def test_setup_adds_the_quarter_once(tmp_path):
+    """`python -m backend setup` gives the demo shop its quarter; a second setup adds nothing."""
+    import subprocess
+    import sys
+
+    from sqlalchemy import func
+
+    from backend.db.session import make_engine, make_session_factory
+    from tests.backend.test_staff_cli import ROOT, cli_env
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    env = cli_env(url, tmp_path)
+    outputs = [subprocess.run([sys.executable, "-m", "backend", "setup"], env=env, cwd=ROOT, capture_output=True,
+                              text=True, timeout=300) for _ in range(2)]
+    assert all(o.returncode == 0 for o in outputs), outputs[0].stderr
+    assert "seeded a quarter of history for the dashboard" in outputs[0].stdout
+    assert "quarter" not in outputs[1].stdout
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        history = s.execute(select(func.count()).select_from(Order).where(Order.number.like("BM-3%"))).scalar_one()
+        assert history > 400
+    engine.dispose()
