@@ -72,8 +72,10 @@ def get_kpis(start: Optional[dt.date] = FROM, end: Optional[dt.date] = TO,
     return _figures(ctx, session, start, end)
 
 
-@router.get("/kpis.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}},
-                                                     "description": "One figure a row: metric, dimension, key, name, value"}})
+CSV_RESPONSE = {200: {"content": {"text/csv": {}}, "description": "One figure a row: metric, dimension, key, name, value"}}
+
+
+@router.get("/kpis.csv", responses={**ERRORS, **CSV_RESPONSE})
 def get_kpis_csv(start: Optional[dt.date] = FROM, end: Optional[dt.date] = TO,
                  ctx: BackendContext = Depends(get_ctx), session: Session = Depends(db_session),
                  _who: StaffPrincipal = Depends(require_roles(*KPI_ROLES))) -> Response:

@@ -36,7 +36,8 @@ class DeliveriesOut(BaseModel):
 
 class ReturnsOut(BaseModel):
     requests: int = Field(..., description="Return requests made in the period, whatever became of them")
-    returns: int = Field(..., description="Of those, the ones that count as returns (not rejected, cancelled or expired)")
+    returns: int = Field(..., description="Of those, the ones that count as returns "
+                                          "(not rejected, cancelled or expired)")
     orders: int = Field(..., description="Orders those returns were made on")
     units: int
     value_minor: int = Field(..., description="Paid value of the returned units")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from dataclasses import dataclass
 from typing import Optional
 
@@ -98,6 +99,9 @@ GRADES_BY_REASON: dict[str, tuple[int, int, int, int, int]] = {
 # Reasons that are no fault of the goods: within 14 days of delivery, a withdrawal (L221-18),
 # refunded by a legal deadline (L221-24).
 CHANGE_OF_MIND = ("wrong_size", "changed_mind")
+# Dispositions whose units stay in the shop's stock, and the stock state they go to (the
+# others leave: a movement records their units and value, no stock row holds them).
+KEPT_STATES: dict[str, str] = {"restock": "sellable", "refurbish": "refurbish", "resale_hold": "resale_hold"}
 FIRST_NAMES = ("Camille", "Louis", "Léa", "Hugo", "Chloé", "Jules", "Manon", "Arthur", "Inès", "Lucas",
                "Olivia", "Harry", "Amelia", "George", "Isla", "Noah", "Sophie", "Tom", "Emily", "Jack")
 LAST_NAMES = ("Bernard", "Petit", "Durand", "Moreau", "Laurent", "Simon", "Michel", "Garcia", "Roux",
@@ -308,8 +312,12 @@ class _History:
         times = dict(path)
         if S.LABEL_ISSUED in times:
             made = times[S.LABEL_ISSUED]
-            self.s.add(Label(return_request=ret, carrier="local", tracking_number=f"BMR{rng.randint(0, 10**12 - 1):012d}",
-                             download_token=f"history-{rma}", storage_path="", cost_minor=rng.choice(POSTAGE_MINOR),
+            tracking = f"BMR{rng.randint(0, 10**12 - 1):012d}"
+            self.s.add(Label(return_request=ret, carrier="local", tracking_number=tracking,
+                             # No file behind it (its link answers 404, like an erased label's);
+                             # the token is as unguessable as a real one all the same.
+                             download_token=secrets.token_urlsafe(24), storage_path="",
+                             cost_minor=rng.choice(POSTAGE_MINOR),
                              created_at=made, expires_at=made + dt.timedelta(days=self.policy.label_valid_days)))
         if S.INSPECTED in times:
             self.s.flush()
@@ -346,7 +354,7 @@ class _History:
         line.value_recovered_minor = decision.value_recovered_minor
         self.inspected += 1
         units, variant_id, value = line.quantity, order_line.variant_id, order_line.unit_price_minor
-        state = {"restock": "sellable", "refurbish": "refurbish", "resale_hold": "resale_hold"}.get(decision.disposition)
+        state = KEPT_STATES.get(decision.disposition)
         moved = inspected
         if decision.disposition == "restock":  # put away a few hours after inspection
             moved = min(inspected + dt.timedelta(minutes=rng.randint(30, 20 * 60)),

@@ -84,7 +84,8 @@ def _history(ctx) -> None:
                                       refund_amount_minor=refund, decision_reasons=[]))
             previous = None
             for status, moment in path:
-                r.history.append(ReturnStatusChange(from_status=previous, to_status=status, actor="t", created_at=moment))
+                r.history.append(ReturnStatusChange(from_status=previous, to_status=status, actor="t",
+                                                    created_at=moment))
                 previous = status
             s.add(r)
             return r
