@@ -348,6 +348,7 @@ def test_the_seeded_quarter_gives_plausible_figures(ctx, anon):
         before = s.execute(select(Order.number, Order.delivered_on).where(Order.number.like("BM-1%"))
                            .order_by(Order.number)).all()
         shirt_s = s.execute(select(Variant).where(Variant.sku == "SHIRT-LIN-WHT-S")).scalar_one()
+        stock_before = _stock(s)
     summary = _seed_quarter(ctx)
     assert not summary.skipped and summary.orders > 400 and summary.returns > 80
     assert _seed_quarter(ctx).skipped  # once
@@ -381,6 +382,24 @@ def test_the_seeded_quarter_gives_plausible_figures(ctx, anon):
         versions = set(s.execute(select(ReturnLine.disposition_rules_version).join(OrderLine).join(Order).where(
             Order.number.like("BM-3%"), ReturnLine.disposition.is_not(None))).scalars())
         assert versions == {"2026.12-1"}
+        # Stock is explained by its movements: every change the quarter made is one.
+        moved: dict[tuple, int] = {}
+        for variant_id, location, state, quantity in s.execute(select(
+                InventoryMovement.variant_id, InventoryMovement.location, InventoryMovement.state,
+                InventoryMovement.quantity).where(InventoryMovement.actor == "seed:history")):
+            moved[(variant_id, location, state)] = moved.get((variant_id, location, state), 0) + quantity
+        stock_after = _stock(s)
+        kept = {key: n for key, n in moved.items() if key[2] in ("sellable", "sellable_b", "refurbish", "resale_hold")}
+        assert kept and all(stock_after[key] - stock_before.get(key, 0) == n for key, n in kept.items())
+        assert {key: n for key, n in stock_after.items() if n != stock_before.get(key, 0)} == {
+            key: stock_before.get(key, 0) + n for key, n in kept.items() if n}
+        gone = {key[2] for key in moved} - {"sellable", "sellable_b", "refurbish", "resale_hold"}
+        assert gone and gone <= {"recycle", "donate", "return_to_vendor", "dispose"}
+
+
+def _stock(s) -> dict[tuple, int]:
+    from backend.db.models import InventoryItem
+    return {(i.variant_id, i.location, i.state): i.on_hand for i in s.execute(select(InventoryItem)).scalars()}
 
 
 def test_the_seeded_quarter_is_the_same_every_time():
