@@ -2,7 +2,8 @@
 
   migrate         apply database migrations (Alembic) up to the latest
   seed            load the demo shop's data into an empty database
-  setup           migrate, then seed (what `make run` and `make test` call)
+  setup           migrate, then seed, with a quarter of history for the dashboard
+                  (what `make run` and `make test` call)
   serve           run the API (uvicorn) on --host/--port
   expire-labels   expire returns whose label went unused past the policy's validity
   send-notifications  send the SMS still owed from the outbox (retries failed ones)
@@ -36,20 +37,35 @@ def _report(summary) -> None:  # type: ignore[no-untyped-def]
     print("demo data already present, left as is" if summary.skipped else f"seeded: {summary}")
 
 
+def _report_history(summary) -> None:  # type: ignore[no-untyped-def]
+    if not summary.skipped:
+        print(f"seeded a quarter of history for the dashboard: {summary}")
+
+
 def _seed() -> None:
     from backend.db.session import make_engine, make_session_factory
     from backend.demo import seed
 
+    from backend.bootstrap import seed_demo_history
+
     engine = make_engine(get_settings().database_url)
     with make_session_factory(engine)() as session:
         _report(seed(session))
+    _report_history(seed_demo_history(engine))
+    engine.dispose()
 
 
 def _setup() -> None:
-    from backend.bootstrap import DEMO_STAFF_PASSWORD, ensure_demo_staff, migrate_and_seed
+    from backend.bootstrap import DEMO_STAFF_PASSWORD, ensure_demo_staff, migrate_and_seed, seed_demo_history
+    from backend.db.session import make_engine
 
     settings = get_settings()
     _report(migrate_and_seed(settings.database_url))
+    engine = make_engine(settings.database_url)
+    try:
+        _report_history(seed_demo_history(engine))  # the dashboard's quarter, once
+    finally:
+        engine.dispose()
     made = ensure_demo_staff(settings.database_url, settings.demo_staff_password or None)
     if made:
         where = (f"${DEMO_STAFF_PASSWORD}" if settings.demo_staff_password else

@@ -21,6 +21,7 @@ from backend.db.migrate import upgrade
 from backend.db.models import Customer, Order, utcnow
 from backend.db.session import make_engine, make_session_factory, session_scope
 from backend.demo import SeedSummary, seed
+from backend.demo.history import HistorySummary, seed_history
 from backend.demo.orders import DEMO_ORDERS
 from backend.services import staff_accounts
 from backend.services.errors import Conflict
@@ -45,14 +46,28 @@ DEMO_STAFF: tuple[DemoStaff, ...] = (
 )
 
 
-def migrate_and_seed(database_url: str) -> SeedSummary:
+def migrate_and_seed(database_url: str, *, history: bool = False) -> SeedSummary:
+    """Migrate, then seed an empty database. ``history``: also the demo shop's quarter of
+    history for the dashboard (:mod:`backend.demo.history`; what ``setup`` asks for, the
+    per-test seeding does not), added once, on the demo shop only."""
     upgrade(database_url)
     engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
-            return seed(session)
+            summary = seed(session)
+        if history:
+            seed_demo_history(engine)
+        return summary
     finally:
         engine.dispose()
+
+
+def seed_demo_history(engine) -> HistorySummary:  # type: ignore[no-untyped-def]
+    """The quarter of history, on the demo shop only (a real shop's database is left alone)."""
+    with make_session_factory(engine)() as session:
+        if not holds_demo_shop(session):
+            return HistorySummary(skipped=True)
+        return seed_history(session)
 
 
 def holds_demo_shop(session: Session) -> bool:

@@ -221,6 +221,15 @@ class Settings:
     # (never drawn otherwise, so a production install writes no secrets file for it).
     demo_staff_password: str = field(
         default_factory=lambda: _env("BOOMERANG_DEMO_STAFF_PASSWORD", ""))
+    # The measures (GET /api/v1/kpis): what handling one returned parcel costs the
+    # warehouse (receiving, inspecting, putting away), in minor units, added to the label's
+    # postage in "cost per return" (docs/kpis.md).
+    handling_cost_minor: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_HANDLING_COST_MINOR", "350")))
+    # The postage the built-in local carrier records for each label it issues (minor units):
+    # it buys nothing, so a shop enters what its carrier charges; EasyPost records the rate it bought.
+    local_postage_minor: int = field(
+        default_factory=lambda: int(_env("BOOMERANG_LOCAL_POSTAGE_MINOR", "590")))
     # Where inspected goods go: the warehouse's disposition rules (YAML, checked at start-up
     # like the policy: a bad file stops the backend with file:line and the problem).
     disposition_file: Path = field(

@@ -375,6 +375,12 @@ ERRORS: dict[str, Localized] = {
                                  "fr": "La légende d'une photo fait au plus {limit} caractères."},
     "agent_media_not_found": {"en": "No such photo, or its link has expired.",
                               "fr": "Photo introuvable, ou son lien a expiré."},
+    "kpi_range_reversed": {"en": "The period ends ({to}) before it starts ({start}).",
+                           "fr": "La période se termine ({to}) avant de commencer ({start})."},
+    "kpi_range_too_long": {"en": "A period covers at most {max} days (this one: {days}).",
+                           "fr": "Une période couvre au plus {max} jours (celle-ci : {days})."},
+    "kpi_date_out_of_range": {"en": "Give dates from {earliest} to {latest}.",
+                              "fr": "Indiquez des dates du {earliest} au {latest}."},
     # --- the warehouse: inspection, dispositions, inventory (issue 14) -------------------
     "inspection_needs_received": {
         "en": "Only a received parcel can be inspected (this return is '{status}').",

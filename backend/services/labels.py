@@ -7,6 +7,7 @@ a label row without its file) is the workflow's: ``backend.workflows.issue_label
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from backend.context import BackendContext
 from backend.db.models import Label, ReturnRequest
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.services.errors import Conflict, Unavailable
+
+log = logging.getLogger(__name__)
 
 
 def labels_dir(ctx: BackendContext) -> Path:
@@ -63,8 +66,22 @@ def save_label_file(ctx: BackendContext, pdf: bytes) -> tuple[str, Path]:
 
 def new_label(ctx: BackendContext, ret: ReturnRequest, result: LabelResult, token: str,
               path: Path) -> Label:
-    """The label's row, valid for the policy's number of days from now."""
+    """The label's row, valid for the policy's number of days from now, with the postage it
+    cost (for the cost-per-return measure)."""
     now = ctx.now()
     return Label(return_request=ret, carrier=result.carrier, tracking_number=result.tracking_number,
                  download_token=token, storage_path=str(path), created_at=now,
-                 expires_at=now + dt.timedelta(days=ctx.policy.label_valid_days))
+                 expires_at=now + dt.timedelta(days=ctx.policy.label_valid_days),
+                 cost_minor=label_cost_minor(ctx, result))
+
+
+def label_cost_minor(ctx: BackendContext, result: LabelResult) -> int:
+    """The postage in the shop's currency. A carrier billing in another currency (an
+    EasyPost account in USD for a shop in EUR) is recorded as 0 and logged: adding dollars
+    to euros would make the measure wrong without anyone noticing."""
+    currency = result.cost_currency or ctx.policy.currency
+    if currency != ctx.policy.currency:
+        log.warning("label postage in %s, not the shop's %s: not counted in the cost per return",
+                    currency, ctx.policy.currency)
+        return 0
+    return max(0, result.cost_minor)

@@ -99,6 +99,8 @@ def test_easypost_buys_the_cheapest_return_rate_and_returns_the_label_bytes(fake
         carrier="easypost:USPS",
         tracking_number=fake_easypost.TRACKING_CODE,
         pdf=fake_easypost.LABEL_PDF,
+        cost_minor=510,  # the USPS rate bought, 5.10, for the cost-per-return measure
+        cost_currency="USD",
     )
     assert [(r.method, r.path) for r in fake.requests] == [
         ("POST", "/v2/shipments"),

@@ -49,12 +49,17 @@ class LabelResult:
     """A bought/issued label.
 
     ``carrier`` names who moves the parcel (``"local"``, ``"easypost:USPS"``, ...) and fits
-    the 40-character ``labels.carrier`` column; ``pdf`` is the printable 4x6 label.
+    the 40-character ``labels.carrier`` column; ``pdf`` is the printable 4x6 label;
+    ``cost_minor`` the postage paid for it.
     """
 
     carrier: str
     tracking_number: str
     pdf: bytes
+    # What the label cost the shop (postage), in minor units of ``cost_currency`` (empty:
+    # the shop's own): kept on the label row for the cost-per-return measure.
+    cost_minor: int = 0
+    cost_currency: str = ""
 
 
 class CarrierError(Exception):

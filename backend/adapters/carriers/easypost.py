@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Mapping
 from urllib.parse import quote, urlparse
 
@@ -149,6 +150,16 @@ def cheapest_rate(rates: Any) -> Mapping[str, Any] | None:
     return best
 
 
+def rate_minor(price: Any) -> int:
+    """A rate's price ("12.34", a decimal string in major units) as minor units (1234),
+    for the cost-per-return measure; 0 when it does not parse (the label is bought anyway)."""
+    try:
+        value = (Decimal(str(price)) * 100).quantize(Decimal(1), ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return 0
+    return int(value) if value.is_finite() and value >= 0 else 0
+
+
 class EasyPostCarrier(Carrier):
     """Buys return labels from EasyPost; used when ``EASYPOST_API_KEY`` is set."""
 
@@ -226,10 +237,13 @@ class EasyPostCarrier(Carrier):
         pdf = self._download_label(label_url, shipment_id)
         selected = bought.get("selected_rate")
         carrier_name = (selected.get("carrier") if isinstance(selected, dict) else None) or rate.get("carrier") or "unknown"
+        paid = selected if isinstance(selected, dict) and selected.get("rate") is not None else rate
         return LabelResult(
             carrier=f"easypost:{carrier_name}"[:_CARRIER_COLUMN_WIDTH],
             tracking_number=str(tracking_code),
             pdf=pdf,
+            cost_minor=rate_minor(paid.get("rate")),
+            cost_currency=str(paid.get("currency") or "").upper()[:3],
         )
 
     # -- HTTP ------------------------------------------------------------------------

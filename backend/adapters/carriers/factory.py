@@ -25,4 +25,4 @@ def carrier_from_settings(settings: Settings) -> Carrier:
             base_url=settings.easypost_base_url,
             timeout=settings.carrier_timeout_seconds,
         )
-    return LocalCarrier()
+    return LocalCarrier(postage_minor=settings.local_postage_minor)

@@ -30,9 +30,14 @@ class LocalCarrier(Carrier):
 
     name = "local"
 
-    def __init__(self, *, instructions: str | None = None) -> None:
+    def __init__(self, *, instructions: str | None = None, postage_minor: int = 0) -> None:
         # ``None`` keeps the default bilingual drop-off line printed on the label.
         self.instructions = instructions
+        # It buys nothing: the postage the shop's carrier charges is a setting
+        # (BOOMERANG_LOCAL_POSTAGE_MINOR), recorded on every label for the measures.
+        if postage_minor < 0:
+            raise ValueError("postage cannot be negative")
+        self.postage_minor = postage_minor
 
     def create_return_label(self, request: LabelRequest) -> LabelResult:
         tracking_number = new_tracking_number()
@@ -48,7 +53,8 @@ class LocalCarrier(Carrier):
             )
         except ValueError as exc:  # e.g. an RMA Code 128 cannot carry: retrying won't help
             raise CarrierError(f"cannot render the label: {exc}", retryable=False) from exc
-        return LabelResult(carrier=self.name, tracking_number=tracking_number, pdf=pdf)
+        return LabelResult(carrier=self.name, tracking_number=tracking_number, pdf=pdf,
+                           cost_minor=self.postage_minor)
 
     def __repr__(self) -> str:
         return "LocalCarrier()"
