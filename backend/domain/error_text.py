@@ -375,6 +375,49 @@ ERRORS: dict[str, Localized] = {
                                  "fr": "La légende d'une photo fait au plus {limit} caractères."},
     "agent_media_not_found": {"en": "No such photo, or its link has expired.",
                               "fr": "Photo introuvable, ou son lien a expiré."},
+
+    # --- the dock: scans, receipts, carrier scans (backend.services.receiving) -------------
+    "warehouse_code_unknown": {
+        "en": "No return matches '{code}'. Check the label, or type the RMA (R-XXXX-XXXX) or the "
+              "tracking number.",
+        "fr": "Aucun retour ne correspond à « {code} ». Vérifiez l'étiquette, ou saisissez le RMA "
+              "(R-XXXX-XXXX) ou le numéro de suivi.",
+    },
+    "parcel_return_cancelled": {
+        "en": "Return {rma} is {status}: do not accept this parcel. Set it aside for a supervisor.",
+        "fr": "Le retour {rma} est {status} : n'acceptez pas ce colis. Mettez-le de côté pour un "
+              "superviseur.",
+    },
+    "parcel_not_expected": {
+        "en": "Return {rma} is {status}: it has no label yet, so no parcel is expected. Set it aside "
+              "for a supervisor.",
+        "fr": "Le retour {rma} est {status} : il n'a pas encore d'étiquette, aucun colis n'est "
+              "attendu. Mettez-le de côté pour un superviseur.",
+    },
+    "parcel_already_done": {
+        "en": "Return {rma} is already {status}: its parcel was received and dealt with. Set this "
+              "parcel aside for a supervisor.",
+        "fr": "Le retour {rma} est déjà {status} : son colis a été reçu et traité. Mettez ce colis "
+              "de côté pour un superviseur.",
+    },
+    "receipt_closed": {
+        "en": "Return {rma} is {status}: what arrived can only be counted before inspection.",
+        "fr": "Le retour {rma} est {status} : la réception ne se compte qu'avant l'inspection.",
+    },
+    "receipt_duplicate_lines": {"en": "Count each line of the return only once.",
+                                "fr": "Comptez chaque ligne du retour une seule fois."},
+    "carrier_webhook_not_configured": {
+        "en": "Carrier tracking updates are not enabled on this install.",
+        "fr": "Les mises à jour de suivi des transporteurs ne sont pas activées sur cette installation.",
+    },
+    "carrier_signature_invalid": {
+        "en": "The webhook signature is missing or does not match.",
+        "fr": "La signature du webhook est absente ou ne correspond pas.",
+    },
+    "carrier_event_malformed": {
+        "en": "This is not a carrier tracking event we can read.",
+        "fr": "Ceci n'est pas un événement de suivi de transporteur lisible.",
+    },
 }
 
 # Words some errors put in their placeholders.
@@ -403,6 +446,7 @@ PUBLIC_CODES: dict[str, str] = {
     "too_many_line_photos": "too_many_photos",
     "handoff_too_many_photos": "too_many_photos",
     "agent_media_not_found": "not_found",
+    "receipt_duplicate_lines": "invalid",
 }
 
 
