@@ -378,9 +378,9 @@ ERRORS: dict[str, Localized] = {
 
     # --- the dock: scans, receipts, carrier scans (backend.services.receiving) -------------
     "warehouse_code_unknown": {
-        "en": "No return matches '{code}'. Check the label, or type the RMA (R-XXXX-XXXX) or the "
+        "en": "No return matches '{scanned}'. Check the label, or type the RMA (R-XXXX-XXXX) or the "
               "tracking number.",
-        "fr": "Aucun retour ne correspond à « {code} ». Vérifiez l'étiquette, ou saisissez le RMA "
+        "fr": "Aucun retour ne correspond à « {scanned} ». Vérifiez l'étiquette, ou saisissez le RMA "
               "(R-XXXX-XXXX) ou le numéro de suivi.",
     },
     "parcel_return_cancelled": {

@@ -27,12 +27,10 @@ ARRIVING = frozenset({S.LABEL_ISSUED.value, S.IN_TRANSIT.value})
 AT_DOCK = frozenset({S.RECEIVED.value, S.INSPECTED.value})
 # Counts may be corrected until the items are inspected.
 COUNTABLE = ARRIVING | {S.RECEIVED.value}
-# Why the dock must not take a parcel, by status (the key of the 409 it answers).
-REFUSED = {
-    **{s.value: "parcel_return_cancelled" for s in (S.CANCELLED, S.EXPIRED, S.REJECTED)},
-    **{s.value: "parcel_not_expected" for s in (S.REQUESTED, S.NEEDS_REVIEW, S.APPROVED)},
-    **{s.value: "parcel_already_done" for s in (S.REFUNDED, S.EXCHANGED, S.CREDITED, S.CLOSED)},
-}
+# No label yet: no parcel is expected.
+NOT_LABELLED = frozenset({S.REQUESTED.value, S.NEEDS_REVIEW.value, S.APPROVED.value})
+# Resolved: its parcel was received and dealt with already.
+RESOLVED = frozenset({S.REFUNDED.value, S.EXCHANGED.value, S.CREDITED.value, S.CLOSED.value})
 MISSING_ITEMS = "missing_items"
 _BLANKS = re.compile(r"\s+")
 
@@ -57,7 +55,7 @@ def find_by_code(session: Session, code: str) -> ReturnRequest:
             pass
     ret = return_for_tracking(session, code)
     if ret is None:
-        raise NotFound("warehouse_code_unknown", code=code.strip()[:80])
+        raise NotFound("warehouse_code_unknown", scanned=code.strip()[:80])
     return ret
 
 
@@ -79,8 +77,13 @@ def check_parcel_welcome(ret: ReturnRequest) -> bool:
         return True
     if ret.status in AT_DOCK:
         return False
-    raise Conflict(REFUSED.get(ret.status, "parcel_return_cancelled"), rma=ret.rma,
-                   status=_status_words(ret.status), extra={"current_status": ret.status})
+    words, extra = _status_words(ret.status), {"current_status": ret.status}
+    if ret.status in NOT_LABELLED:
+        raise Conflict("parcel_not_expected", rma=ret.rma, status=words, extra=extra)
+    if ret.status in RESOLVED:
+        raise Conflict("parcel_already_done", rma=ret.rma, status=words, extra=extra)
+    # Cancelled, expired, rejected: the return is over and the parcel must not come in.
+    raise Conflict("parcel_return_cancelled", rma=ret.rma, status=words, extra=extra)
 
 
 def check_countable(ret: ReturnRequest) -> None:

@@ -216,6 +216,20 @@ def test_a_cancelled_return_is_refused_at_the_dock(client, anon, ctx, wh):
     assert r.status_code == 409 and error(r)["code"] == "parcel_return_cancelled"
 
 
+def test_a_return_without_a_label_expects_no_parcel(client, anon, ctx, wh):
+    headers = customer_headers(client, *ALICE)
+    lamp = line_by_category(returnable(client, headers, "BM-100001"), "home")
+    ret = create(client, headers, "BM-100001", [{"order_line_id": lamp["order_line_id"],
+                                                 "reason_code": "damaged"}]).json()
+    assert ret["status"] == "needs_review"
+    r = anon.post("/api/v1/warehouse/scan", json={"code": ret["rma"]}, headers=wh)
+    assert r.status_code == 409
+    body = error(r)
+    assert body["code"] == "parcel_not_expected" and "no parcel is expected" in body["message"]
+    assert "aucun colis n'est attendu" in body["message_fr"]
+    assert history(ctx, ret["rma"])[-1][0] == "needs_review"
+
+
 def test_a_resolved_return_is_refused_and_an_inspected_one_opens(client, anon, ctx, wh, staff_headers):
     rma = shirt_return(client)["rma"]
     assert anon.post("/api/v1/warehouse/scan", json={"code": rma}, headers=wh).status_code == 200
