@@ -83,6 +83,13 @@ def carrier_update(ctx: BackendContext, update: TrackingUpdate) -> str:
     or a status that proves nothing)."""
     if update.status not in MOVING_STATUSES:
         return "ignored"
+    try:
+        return _carrier_update(ctx, update)
+    except IntegrityError:  # the same event delivered twice at once: the other one kept it
+        return "duplicate"
+
+
+def _carrier_update(ctx: BackendContext, update: TrackingUpdate) -> str:
     actor = f"carrier:{update.provider}"
     with session_scope(ctx.sessions) as session:
         seen = session.execute(select(CarrierEvent.id).where(
@@ -108,10 +115,8 @@ def carrier_update(ctx: BackendContext, update: TrackingUpdate) -> str:
         move_and_announce(ctx, rma, S.IN_TRANSIT, actor=actor, note=f"{update.provider}: {update.status}",
                           before=lambda s, r: _still_label_issued(r),
                           after=lambda s, r: s.add(event))
-    except IntegrityError:  # the same event delivered twice at once: the other one moved it
-        return "duplicate"
-    except _AlreadyMoved:
-        return carrier_update(ctx, update)
+    except _AlreadyMoved:  # moved by someone else meanwhile: keep the event, move nothing
+        return _carrier_update(ctx, update)
     early_refund.refund_if_due(ctx, rma, early_refund.CARRIER_SCAN)
     return "moved"
 
