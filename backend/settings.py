@@ -222,7 +222,7 @@ class Settings:
         default_factory=lambda: _env("BOOMERANG_DEMO_STAFF_PASSWORD", ""))
     # EasyPost's tracker webhook (POST /api/v1/carriers/easypost/webhook): the secret given
     # to the webhook in EasyPost's dashboard, which signs every call. Empty: the webhook is
-    # off (it answers 503 and does nothing).
+    # off (it answers 404 and does nothing).
     easypost_webhook_secret: str = field(
         default_factory=lambda: _env("BOOMERANG_EASYPOST_WEBHOOK_SECRET", ""))
 

@@ -2,8 +2,8 @@
 
 ``POST /api/v1/carriers/easypost/webhook`` is called by EasyPost, not by a person: it has no
 staff token, it has EasyPost's signature (``X-Hmac-Signature``, HMAC-SHA256 of the raw body
-with ``BOOMERANG_EASYPOST_WEBHOOK_SECRET``). 503 while no secret is configured (nothing is
-read), 401 for a missing or wrong signature. A tracker event saying the carrier has the
+with ``BOOMERANG_EASYPOST_WEBHOOK_SECRET``). 404 while no secret is configured: the
+webhook does not exist on this install and nothing is read, 401 for a missing or wrong signature. A tracker event saying the carrier has the
 parcel moves its return from label_issued to in_transit, once per event id; an event for a
 parcel that is not ours is answered 200 and ignored, so EasyPost does not retry it.
 """
@@ -19,11 +19,11 @@ from backend.api.deps import get_ctx
 from backend.api.schemas_warehouse import CarrierWebhookOut
 from backend.context import BackendContext
 from backend.services import carrier_webhooks
-from backend.services.errors import Unavailable
+from backend.services.errors import NotFound
 from backend.workflows import receive
 
 router = APIRouter(prefix="/api/v1/carriers", tags=["carriers"])
-ERRORS = {code: {"model": schemas.ErrorOut} for code in (401, 422, 503)}
+ERRORS = {code: {"model": schemas.ErrorOut} for code in (401, 404, 422)}
 
 
 @router.post("/easypost/webhook", response_model=CarrierWebhookOut, responses=ERRORS)
@@ -35,7 +35,7 @@ async def easypost_webhook(request: Request, ctx: BackendContext = Depends(get_c
     ``duplicate`` (this event id was handled before) or ``ignored``."""
     secret = ctx.settings.easypost_webhook_secret
     if not secret:
-        raise Unavailable("carrier_webhook_not_configured")
+        raise NotFound("carrier_webhook_not_configured")
     body = await request.body()
     carrier_webhooks.check_signature(secret, body, x_hmac_signature)
     update = carrier_webhooks.tracking_update(body)
