@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from pydantic import BaseModel, Field, constr
+from pydantic import Field, constr
+
+# The API's base model: timestamps in UTC with their zone, nullable fields said so in the schema.
+from backend.api.schemas import BaseModel
 
 
 class Localized(BaseModel):
