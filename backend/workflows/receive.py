@@ -22,6 +22,7 @@ from backend.domain.lifecycle import ReturnStatus as S
 from backend.queries.returns import get_return
 from backend.services import notifications, receiving
 from backend.services.carrier_webhooks import TrackingUpdate
+from backend.services.errors import Conflict
 from backend.services.transitions import apply_transition
 from backend.workflows import early_refund
 from backend.workflows.steps import move_and_announce
@@ -49,7 +50,13 @@ def scan(ctx: BackendContext, code: str, *, actor: str) -> str:
         rma = ret.rma
         arriving = receiving.check_parcel_welcome(ret)
     if arriving:
-        receive(ctx, rma, actor=actor, note="scanned at the dock")
+        try:
+            receive(ctx, rma, actor=actor, note="scanned at the dock")
+        except Conflict:
+            # Scanned twice at once (a wedge that repeats, two docks): the other scan received it.
+            with ctx.sessions() as session:
+                if receiving.check_parcel_welcome(get_return(session, rma)):
+                    raise
     return rma
 
 

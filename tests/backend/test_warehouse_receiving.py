@@ -364,3 +364,38 @@ def test_a_staff_carrier_scan_moves_the_return_in_transit(client, anon, ctx, rol
     r = anon.post("/api/v1/warehouse/scan", json={"code": rma}, headers=roles["warehouse"])
     assert r.json()["status"] == "received"
     assert [h[0] for h in history(ctx, rma)][-3:] == ["label_issued", "in_transit", "received"]
+
+
+def test_the_dock_page_session_scans_with_its_csrf_token_only(client, anon, ctx, roles):
+    """The dock page signs in with a cookie: a scan without its CSRF header moves nothing."""
+    rma = shirt_return(client)["rma"]
+    assert anon.get("/agent/login?lang=fr").status_code == 200
+    r = anon.post("/agent/login", json={"email": "warehouse@shop.example", "password": PASSWORD},
+                  headers={"X-CSRF-Token": anon.cookies.get("boomerang_csrf")})
+    assert r.status_code == 200, r.text
+    for headers in ({}, {"X-CSRF-Token": "forged"}):
+        refused = anon.post("/api/v1/warehouse/scan", json={"code": rma}, headers=headers)
+        assert refused.status_code == 403 and error(refused)["code"] == "csrf_failed"
+    assert history(ctx, rma)[-1][0] == "label_issued"
+    assert anon.get(f"/api/v1/warehouse/returns/{rma}").status_code == 200  # a read needs no token
+    r = anon.post("/api/v1/warehouse/scan", json={"code": rma},
+                  headers={"X-CSRF-Token": anon.cookies.get("boomerang_csrf")})
+    assert r.status_code == 200 and r.json()["status"] == "received"
+
+
+def test_two_scans_at_once_both_open_the_return(client, anon, ctx, wh, monkeypatch):
+    """The second of two simultaneous scans finds the parcel received by the first: no 409."""
+    from backend.workflows import receive as receive_flow
+
+    rma = shirt_return(client)["rma"]
+    real_receive = receive_flow.receive
+
+    def first_scan_wins_meanwhile(ctx_, rma_, **kwargs):
+        real_receive(ctx_, rma_, actor="staff:0:other-dock@shop.example", note="the other dock")
+        return real_receive(ctx_, rma_, **kwargs)  # now received -> received: refused by the state machine
+
+    monkeypatch.setattr(receive_flow, "receive", first_scan_wins_meanwhile)
+    r = anon.post("/api/v1/warehouse/scan", json={"code": rma}, headers=wh)
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "received"
+    assert [h[0] for h in history(ctx, rma)].count("received") == 1
