@@ -238,6 +238,11 @@ class Settings:
     # The location returned goods are put away at (stock rows and inventory movements).
     warehouse_location: str = field(
         default_factory=lambda: _env("BOOMERANG_WAREHOUSE_LOCATION", "main-warehouse"))
+    # EasyPost's tracker webhook (POST /api/v1/carriers/easypost/webhook): the secret given
+    # to the webhook in EasyPost's dashboard, which signs every call. Empty: the webhook is
+    # off (it answers 404 and does nothing).
+    easypost_webhook_secret: str = field(
+        default_factory=lambda: _env("BOOMERANG_EASYPOST_WEBHOOK_SECRET", ""))
 
     @property
     def secure_cookies(self) -> bool:

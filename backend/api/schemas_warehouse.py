@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from pydantic import Field, validator
+from pydantic import Field, constr, validator
 
-from backend.api.schemas import BaseModel  # timestamps in UTC with their zone, nullables said so
+# The API's base model: timestamps in UTC with their zone, nullable fields said so in the schema.
+from backend.api.schemas import BaseModel
 
 
 class Localized(BaseModel):
@@ -207,3 +208,39 @@ class InventoryOut(BaseModel):
     by_state: dict[str, int]
     locations: list[StockLocationOut]
     movements: list[StockMovementOut]
+# --- the dock's bodies (backend.api.warehouse_receiving) -------------------------------------
+DB_INT_MAX = 2**31 - 1
+
+
+class ScanIn(BaseModel):
+    """What the label's barcode holds (the RMA), or the carrier's tracking number."""
+
+    code: constr(strip_whitespace=True, min_length=1, max_length=80)
+
+
+class ReceiptLineIn(BaseModel):
+    line_id: int = Field(..., ge=1, le=DB_INT_MAX)
+    # Units that arrived; more than the line's quantity: the extra become unexpected items.
+    received_quantity: int = Field(..., ge=0, le=10_000)
+
+
+class UnexpectedItemIn(BaseModel):
+    # A SKU (linked to the catalogue when it is one of ours) or whatever is written on it.
+    code: constr(strip_whitespace=True, min_length=1, max_length=64)
+    quantity: int = Field(1, ge=1, le=10_000)
+    note: Optional[constr(strip_whitespace=True, max_length=1000)] = None
+
+
+class ReceiptIn(BaseModel):
+    lines: list[ReceiptLineIn] = Field(default_factory=list, max_items=200)
+    unexpected: list[UnexpectedItemIn] = Field(default_factory=list, max_items=200)
+    note: Optional[constr(strip_whitespace=True, max_length=1000)] = None
+
+
+class CarrierScanIn(BaseModel):
+    note: Optional[constr(strip_whitespace=True, max_length=1000)] = None
+
+
+class CarrierWebhookOut(BaseModel):
+    # moved (label_issued → in_transit) | recorded | duplicate | ignored
+    outcome: str

@@ -448,6 +448,49 @@ ERRORS: dict[str, Localized] = {
         "fr": "Les unités reconditionnées vont vers : {targets}."},
     "sku_not_found": {"en": "No product with the SKU {sku}.",
                       "fr": "Aucun produit avec la référence {sku}."},
+
+    # --- the dock: scans, receipts, carrier scans (backend.services.receiving) -------------
+    "warehouse_code_unknown": {
+        "en": "No return matches '{scanned}'. Check the label, or type the RMA (R-XXXX-XXXX) or the "
+              "tracking number.",
+        "fr": "Aucun retour ne correspond à « {scanned} ». Vérifiez l'étiquette, ou saisissez le RMA "
+              "(R-XXXX-XXXX) ou le numéro de suivi.",
+    },
+    "parcel_return_cancelled": {
+        "en": "Return {rma} is {status}: do not accept this parcel. Set it aside for a supervisor.",
+        "fr": "Le retour {rma} est {status} : n'acceptez pas ce colis. Mettez-le de côté pour un "
+              "superviseur.",
+    },
+    "parcel_not_expected": {
+        "en": "Return {rma} is {status}: it has no label yet, so no parcel is expected. Set it aside "
+              "for a supervisor.",
+        "fr": "Le retour {rma} est {status} : il n'a pas encore d'étiquette, aucun colis n'est "
+              "attendu. Mettez-le de côté pour un superviseur.",
+    },
+    "parcel_already_done": {
+        "en": "Return {rma} is already {status}: its parcel was received and dealt with. Set this "
+              "parcel aside for a supervisor.",
+        "fr": "Le retour {rma} est déjà {status} : son colis a été reçu et traité. Mettez ce colis "
+              "de côté pour un superviseur.",
+    },
+    "receipt_closed": {
+        "en": "Return {rma} is {status}: what arrived can only be counted before inspection.",
+        "fr": "Le retour {rma} est {status} : la réception ne se compte qu'avant l'inspection.",
+    },
+    "receipt_duplicate_lines": {"en": "Count each line of the return only once.",
+                                "fr": "Comptez chaque ligne du retour une seule fois."},
+    "carrier_webhook_not_configured": {
+        "en": "Carrier tracking updates are not enabled on this install.",
+        "fr": "Les mises à jour de suivi des transporteurs ne sont pas activées sur cette installation.",
+    },
+    "carrier_signature_invalid": {
+        "en": "The webhook signature is missing or does not match.",
+        "fr": "La signature du webhook est absente ou ne correspond pas.",
+    },
+    "carrier_event_malformed": {
+        "en": "This is not a carrier tracking event we can read.",
+        "fr": "Ceci n'est pas un événement de suivi de transporteur lisible.",
+    },
 }
 
 # Words some errors put in their placeholders.
@@ -478,6 +521,7 @@ PUBLIC_CODES: dict[str, str] = {
     "agent_media_not_found": "not_found",
     "warehouse_line_not_found": "not_found",
     "sku_not_found": "not_found",
+    "receipt_duplicate_lines": "invalid",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from common.formatting import format_money
 from common.languages import Localized, supported
 
-KINDS = ("label_issued", "parcel_received", "refund_issued")
+KINDS = ("label_issued", "parcel_received", "refund_issued", "refund_sent")
 
 _TEXTS: dict[str, Localized] = {
     "label_issued": {
@@ -29,6 +29,19 @@ _TEXTS: dict[str, Localized] = {
     "store_credit_issued": {
         "en": "{shop}: store credit of {amount} for return {rma} has been added to your account.",
         "fr": "{shop} : un avoir de {amount} pour le retour {rma} a été ajouté à votre compte.",
+    },
+    # A refund sent before inspection (policy refunds.issue_at: carrier_scan or receipt).
+    "refund_sent": {
+        "en": "{shop}: your parcel for return {rma} is on its way back, so we have already sent your "
+              "refund of {amount}. Allow 3-5 business days for it to appear.",
+        "fr": "{shop} : votre colis pour le retour {rma} est en route, nous vous avons donc déjà "
+              "remboursé {amount}. Comptez 3 à 5 jours ouvrés pour le voir apparaître.",
+    },
+    "refund_sent_on_receipt": {
+        "en": "{shop}: we have received your parcel for return {rma} and sent your refund of "
+              "{amount}. Allow 3-5 business days for it to appear.",
+        "fr": "{shop} : nous avons reçu votre colis pour le retour {rma} et vous avons remboursé "
+              "{amount}. Comptez 3 à 5 jours ouvrés pour le voir apparaître.",
     },
 }
 # Said after a refund message when the warehouse took money off (backend.services.refunds
@@ -51,15 +64,22 @@ _STOP: Localized = {"en": " Reply STOP to opt out.", "fr": " Répondez STOP pour
 def notification_text(kind: str, language: str, *, shop: str, rma: str, label_url: str | None = None,
                       amount_minor: int | None = None, currency: str | None = None,
                       store_credit: bool = False, reduction_minor: int = 0,
-                      reduction_reasons: tuple[str, ...] = ()) -> str:
-    """The SMS for ``kind`` in ``language`` (a language we do not speak gets English)."""
+                      reduction_reasons: tuple[str, ...] = (), on_receipt: bool = False) -> str:
+    """The SMS for ``kind`` in ``language`` (a language we do not speak gets English).
+
+    ``refund_sent`` is a refund paid before inspection: ``on_receipt`` when the warehouse's
+    receipt released it, else the carrier's scan. A reduction (``reduction_minor`` with its
+    reason codes) is said after either refund message.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     lang = supported(language)
-    key = "store_credit_issued" if kind == "refund_issued" and store_credit else kind
+    key = "store_credit_issued" if kind in ("refund_issued", "refund_sent") and store_credit else kind
+    if key == "refund_sent" and on_receipt:
+        key = "refund_sent_on_receipt"
     amount = format_money(amount_minor, currency, lang) if amount_minor is not None and currency else ""
     text = _TEXTS[key][lang].format(shop=shop, rma=rma, label_url=label_url or "", amount=amount)
-    if kind == "refund_issued" and reduction_minor > 0 and currency:
+    if kind in ("refund_issued", "refund_sent") and reduction_minor > 0 and currency:
         why = ", ".join(REDUCTION_REASONS[r][lang] if r in REDUCTION_REASONS else r
                         for r in reduction_reasons) or REDUCTION_REASONS["undeclared_damage"][lang]
         text += _REDUCED[lang].format(amount=format_money(reduction_minor, currency, lang), why=why)

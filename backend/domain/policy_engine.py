@@ -84,6 +84,10 @@ ALL_RESOLUTIONS: tuple[str, ...] = RESOLUTIONS + REMEDIES
 # L217-3 ff.): whatever the shop's own reasons table says, these are the seller's to fix.
 CONFORMITY_REASONS: tuple[str, ...] = reasons.CONFORMITY_REASONS
 JURISDICTIONS: tuple[str, ...] = ("none", "FR")
+# When the refund of a return goes out (policy ``refunds.issue_at``, issue 14): at the
+# carrier's first scan (in_transit), at the warehouse's counted receipt, or after inspection.
+REFUND_MOMENTS: tuple[str, ...] = ("carrier_scan", "receipt", "inspection")
+DEFAULT_REFUND_MOMENT = "inspection"
 # Which rules decided a line: the shop's own policy, the 14-day withdrawal right, or the
 # legal guarantee of conformity. Stored with each return line.
 LEGAL_BASES: tuple[str, ...] = ("commercial", "withdrawal", "guarantee")
@@ -300,6 +304,9 @@ class Policy:
     withdrawal_customer_pays_return_shipping: bool = True
     # Hygiene items are refused only once unsealed (required under FR, L221-28 5°).
     hygiene_seal_condition: bool = False
+    # Issue 14: when the refund goes out (REFUND_MOMENTS): at the carrier's scan, at the
+    # warehouse's counted receipt, or after inspection (the default: the safest for the shop).
+    refund_issue_at: str = DEFAULT_REFUND_MOMENT
 
     # -- lookups --
     @property

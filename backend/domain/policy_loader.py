@@ -29,7 +29,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from backend.domain import consumer_law as law
 from backend.domain.policy_engine import (
     CUSTOMER_REASONS,
+    DEFAULT_REFUND_MOMENT,
     JURISDICTIONS,
+    REFUND_MOMENTS,
     SUPPORTED_CURRENCIES,
     CategoryRule,
     Policy,
@@ -382,6 +384,17 @@ def _jurisdiction(r: _Reader) -> Callable[[Node, str], str]:
     return convert
 
 
+def _refund_moment(r: _Reader) -> Callable[[Node, str], str]:
+    """``refunds.issue_at``: one of :data:`REFUND_MOMENTS`, as written (a typo is refused)."""
+    def convert(node: Node, path: str) -> str:
+        value = r.text(node, path)
+        if value not in REFUND_MOMENTS:
+            raise _Problem(node, path, f"unknown moment {value!r}{_suggest(value, REFUND_MOMENTS)}; "
+                                       f"expected one of: {', '.join(REFUND_MOMENTS)}")
+        return value
+    return convert
+
+
 def policy_from_text(text: str, file: str = "<policy>") -> Policy:
     """Parse and validate policy YAML; ``file`` names it in error messages."""
     r = _Reader()
@@ -492,9 +505,10 @@ def policy_from_text(text: str, file: str = "<policy>") -> Policy:
     label = _section(r, top, "label", required=("valid_days",))
     label_days = r.get(label, "valid_days", "label", r.positive_int, 1)
 
-    refunds = _section(r, top, "refunds", required=("days_min", "days_max"))
+    refunds = _section(r, top, "refunds", required=("days_min", "days_max"), optional=("issue_at",))
     days_min = r.get(refunds, "days_min", "refunds", r.non_negative_int, 0)
     days_max = r.get(refunds, "days_max", "refunds", r.positive_int, 1)
+    issue_at = r.get(refunds, "issue_at", "refunds", _refund_moment(r), DEFAULT_REFUND_MOMENT)
     if "days_min" in refunds and "days_max" in refunds and days_min > days_max:
         r.record(_Problem(refunds["days_max"], "refunds.days_max",
                           f"must not be less than refunds.days_min ({days_min})"))
@@ -513,7 +527,7 @@ def policy_from_text(text: str, file: str = "<policy>") -> Policy:
         max_returns_90d=max_returns, store_credit_bonus_percent=bonus, source=file,
         jurisdiction=jurisdiction, withdrawal_customer_informed=informed,
         withdrawal_customer_pays_return_shipping=customer_pays,
-        hygiene_seal_condition=seal_condition,
+        hygiene_seal_condition=seal_condition, refund_issue_at=issue_at,
     )
 
 

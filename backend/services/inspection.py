@@ -52,7 +52,6 @@ class InspectionOutcome:
 
     refused: bool = False
     refuse_note: str = ""
-    paid_early: bool = False
     line_ids: list[int] = field(default_factory=list)
 
 
@@ -124,7 +123,7 @@ def record_inspection(rules: DispositionRules, session: Session, ret: ReturnRequ
     transaction (an invalid line leaves nothing recorded). The disposition is the rules'
     (after the law); the units go where it says, one inventory movement each."""
     by_line = _validate(ret, inspections)
-    outcome = InspectionOutcome(paid_early=any(r.status == "issued" for r in ret.refunds))
+    outcome = InspectionOutcome()
     # Every line refused: the parcel is the customer's, not ours to stock or write off; it
     # gets no disposition and moves no stock (it waits to be sent back).
     refused = bool(by_line) and all(item.refuse for item in by_line.values())

@@ -180,3 +180,33 @@ def send_pending_notifications(ctx: BackendContext, limit: int = 200) -> SweepRe
         log.info("notification sweep: %d sent, %d failed, %d skipped", result.sent, result.failed,
                  result.skipped)
     return result
+
+
+def queue_refund_sent(ctx: BackendContext, session: Session, ret: ReturnRequest, *,
+                      on_receipt: bool) -> Notification | None:
+    """In the transaction that saw an early refund issued: the SMS telling the customer.
+
+    Stored as kind ``refund_issued``, the one message a customer gets about their money: the
+    resolution that follows inspection then finds it and sends nothing twice. Nothing is
+    queued while a refund is still unpaid (a failed one is retried, then announced).
+    """
+    if not ret.refunds or any(r.status != "issued" for r in ret.refunds):
+        return None
+    kind = KIND_FOR_STATUS[S.REFUNDED.value]
+    existing = session.execute(select(Notification).where(
+        Notification.return_id == ret.id, Notification.kind == kind,
+        Notification.channel == CHANNEL)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    customer = ret.customer or session.get(Customer, ret.customer_id)
+    language = customer.preferred_language
+    body = notification_text(
+        "refund_sent", language, shop=ctx.settings.shop_name, rma=ret.rma,
+        amount_minor=sum(r.amount_minor for r in ret.refunds), currency=ret.currency,
+        store_credit=all(r.method == "store_credit" for r in ret.refunds), on_receipt=on_receipt,
+        **_reduction(ret))
+    row = Notification(customer_id=customer.id, return_id=ret.id, kind=kind, channel=CHANNEL,
+                       recipient=customer.phone, language=language, body=body, status="pending",
+                       attempts=0, created_at=ctx.now())
+    session.add(row)
+    return row

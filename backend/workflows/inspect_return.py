@@ -4,8 +4,7 @@ away, move to ``inspected``; then refund (or refuse) on the warehouse's word.
 In one transaction: the grades and dispositions, the inventory movements, the status
 change with its partner-feed events (``inspected``, then ``disposed``); an unknown line or
 value, or an illegal move, leaves nothing recorded. After the commit, when the policy pays
-at inspection (the default) or the money already went out at carrier scan or receipt, the
-return is resolved at once (:func:`backend.workflows.resolve.resolve_return`); a parcel
+at inspection (the default), at carrier scan or at receipt, the return is resolved at once (:func:`backend.workflows.resolve.resolve_return`); a parcel
 refused by the inspector on every line (grade D and a mismatch) is rejected instead.
 """
 from __future__ import annotations
@@ -29,14 +28,6 @@ from backend.workflows.steps import move_and_announce
 log = logging.getLogger(__name__)
 
 
-def refund_issue_at(ctx: BackendContext) -> str:
-    """When the policy pays refunds: ``carrier_scan``, ``receipt`` or ``inspection`` (the
-    default, also for a policy that does not say)."""
-    refunds = getattr(ctx.policy, "refunds", None)
-    value = getattr(refunds, "issue_at", None) or getattr(ctx.policy, "refund_issue_at", None)
-    return value or "inspection"
-
-
 def inspect(ctx: BackendContext, rma: str, lines: list[LineInspection], *, actor: str,
             note: str | None = None) -> str:
     """Record the inspection and move on; the return's status afterwards."""
@@ -57,11 +48,12 @@ def inspect(ctx: BackendContext, rma: str, lines: list[LineInspection], *, actor
     if outcome.refused:
         review.reject(ctx, rma, actor=actor, note=outcome.refuse_note[:500])
         return S.REJECTED.value
-    if refund_issue_at(ctx) == "inspection" or outcome.paid_early:
-        try:
-            return resolve.resolve_return(ctx, rma, actor=actor)
-        except Unavailable as exc:  # the payment failed: kept as failed, retryable
-            log.warning("inspection of %s: resolution waits (%s)", rma, exc.code)
+    # Inspection is the latest moment any policy pays: a policy that pays earlier and did
+    # not (a parcel never scanned by the carrier, a receipt never counted) pays now.
+    try:
+        return resolve.resolve_return(ctx, rma, actor=actor)
+    except Unavailable as exc:  # the payment failed: kept as failed, retryable
+        log.warning("inspection of %s: resolution waits (%s)", rma, exc.code)
     return S.INSPECTED.value
 
 

@@ -16,6 +16,7 @@ from backend.queries.returns import get_return
 from backend.services import inventory, notifications, refunds
 from backend.services.errors import Conflict
 from backend.services.transitions import apply_transition
+from backend.workflows import early_refund
 
 
 def resolve_return(ctx: BackendContext, rma: str, *, actor: str) -> str:
@@ -53,5 +54,13 @@ def resolve_as(ctx: BackendContext, rma: str, status: S, *, actor: str) -> str:
 
 
 def retry_refund(ctx: BackendContext, refund_id: int, *, actor: str) -> str:
-    """Try a failed refund again (and finish resolving its return if that was all it lacked)."""
-    return resolve_return(ctx, refunds.retryable_refund_rma(ctx, refund_id), actor=actor)
+    """Try a failed refund again (and finish resolving its return if that was all it lacked).
+
+    A refund paid early (policy ``refunds.issue_at``) is retried where the return stands,
+    without moving it: the resolution comes after inspection as usual.
+    """
+    rma = refunds.retryable_refund_rma(ctx, refund_id)
+    status = early_refund.retry_before_resolution(ctx, rma)
+    if status is not None:
+        return status
+    return resolve_return(ctx, rma, actor=actor)

@@ -165,6 +165,12 @@ def test_staff_and_sign_in_routes_with_an_agents_session(backend, customer, tmp_
                                      "--include-tag", "staff", "--include-tag", "auth"])
 
 
+def test_warehouse_routes_with_the_staff_token(backend, customer, tmp_path):
+    config = f'[parameters]\nrma = "{customer["rma"]}"\n'
+    schemathesis(backend, tmp_path, ["--header", f"Authorization: Bearer {STAFF_TOKEN}",
+                                     "--include-tag", "warehouse"], config)
+
+
 def test_chat_photo_upload_with_an_upload_token(backend, customer, tmp_path):
     schemathesis(backend, tmp_path, ["--header", f"Authorization: Bearer {customer['upload_token']}",
                                      "--include-path", "/api/v1/chat/photos"])
