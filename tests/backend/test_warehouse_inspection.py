@@ -2,6 +2,7 @@
 law decide, the inventory it moves, the refund (reduced or not) and the partner feed."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -21,7 +22,6 @@ from backend.db.models import (
 from backend.db.session import session_scope
 from backend.domain.notification_text import notification_text
 from backend.domain.partner_events import TYPE_PREFIX
-from backend.workflows import inspect_return
 from tests.backend.conftest import customer_headers
 from tests.backend.test_api_returns import ALICE, BEN, create, jpeg_bytes, line_by_category, returnable
 from tests.backend.test_api_staff import move
@@ -235,11 +235,14 @@ def test_no_reduction_once_the_money_went_out_early(client, ctx, staff_headers):
     assert len(ok.json()["refunds"]) == 1  # nothing paid twice
 
 
-def test_when_the_policy_pays_earlier_inspection_does_not_resolve(client, staff_headers, monkeypatch):
-    monkeypatch.setattr(inspect_return, "refund_issue_at", lambda ctx: "receipt")
+def test_a_policy_paying_at_receipt_that_never_counted_pays_at_inspection(client, ctx, staff_headers):
+    # The parcel went to received by a plain status move, never counted: nothing was paid
+    # at receipt, so inspection, the latest moment any policy pays, pays it.
+    ctx.policy = dataclasses.replace(ctx.policy, refund_issue_at="receipt")
     rma, line_id = received_return(client, staff_headers)
     r = inspect(client, staff_headers, rma, [{"line_id": line_id, "grade": "A"}])
-    assert r.status_code == 200 and r.json()["status"] == "inspected" and r.json()["refunds"] == []
+    assert r.status_code == 200 and r.json()["status"] == "refunded"
+    assert [f["status"] for f in r.json()["refunds"]] == ["issued"]
 
 
 def test_a_refused_parcel_is_rejected(client, ctx, staff_headers):
