@@ -1,0 +1,87 @@
+"""The inspection page (/warehouse/returns/{rma}) in a real headless Chromium against the
+backend alone: a French warehouse account opens a received return (from the sign-in page,
+which brings them back to it), reads the customer's reason beside the grade buttons, is told
+to grade every line, grades the as-new shoes A, and sees them go back to stock with the
+rule that decided it; then overrides that disposition with a reason. A return still on its
+way is not inspectable: the page says so."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.warehouse_backend import (ALICE, DAN, csp_violations, customer_return, sign_in, staff_api,
+                                             warehouse_backend)
+from tests.live_backend import ThreadedBackend
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory) -> Iterator[ThreadedBackend]:
+    yield from warehouse_backend(tmp_path_factory, "warehouse-inspection")
+
+
+def received(backend: ThreadedBackend, rma: str) -> dict:
+    """The parcel scanned at the dock and counted (through the warehouse API)."""
+    opened = staff_api(backend, "POST", "/api/v1/warehouse/scan", json={"code": rma})
+    assert opened.status_code == 200, opened.text
+    lines = [{"line_id": l["id"], "received_quantity": l["quantity"]} for l in opened.json()["lines"]]
+    receipt = staff_api(backend, "POST", f"/api/v1/warehouse/returns/{rma}/receipt",
+                        json={"lines": lines, "unexpected": [], "note": None})
+    assert receipt.status_code == 200, receipt.text
+    return receipt.json()
+
+
+def test_as_new_shoes_are_graded_go_back_to_stock_and_the_disposition_is_overridden(open_browser, backend):
+    _, shoes = customer_return(backend, DAN, "SNKR-LTH-WHT-43", reason_text="Too narrow for me")
+    rma = shoes["rma"]
+    view = received(backend, rma)
+    assert view["status"] == "received"
+    _, page = open_browser("fr-FR")
+    complaints = csp_violations(page)
+    sign_in(page, backend, f"/warehouse/returns/{rma}", "lea@shop.example", "fr")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inspection")
+    expect(page.locator("#return-rma")).to_have_text(rma)
+    line = page.locator(".inspect-line")
+    expect(line).to_have_count(1)
+    expect(line).to_contain_text("SNKR-LTH-WHT-43")
+    expect(line.locator(".reason")).to_have_text("j'ai changé d'avis")
+    expect(line.locator(".reason-text")).to_have_text("Too narrow for me")
+    expect(line).to_contain_text("Reçu : 1 sur 1")
+    expect(line.locator(".grade")).to_have_count(5)
+
+    page.get_by_role("button", name="Enregistrer l'inspection").click()  # no grade yet
+    expect(page.locator("#errors .error")).to_contain_text("Choisissez une note pour chaque ligne.")
+    page.get_by_role("button", name="Fermer").click()
+
+    line.get_by_label("A · comme neuf").check()
+    line.get_by_label("Notes d'inspection").fill("Semelles propres, boîte d'origine")
+    page.get_by_role("button", name="Enregistrer l'inspection").click()
+    expect(page.locator("#inspection-notice")).to_have_text("Inspection enregistrée.")
+    result = page.locator(".inspect-line .disposition")
+    expect(result.locator(".disposition-name")).to_have_text("remise en stock")
+    expect(result.locator(".rule")).to_contain_text("Règle :")
+    expect(page.locator("#inspection-form")).to_have_count(0)  # inspected: no second grading
+    graded = staff_api(backend, "GET", f"/api/v1/warehouse/returns/{rma}").json()["lines"][0]
+    assert graded["grade"] == "A" and graded["disposition"] == "restock"
+    assert graded["inspection_notes"] == "Semelles propres, boîte d'origine"
+
+    result.locator("summary").click()  # "Modifier la destination"
+    form = result.locator("form.override")
+    form.get_by_label("Nouvelle destination").select_option("resale_hold")
+    form.get_by_label("Pourquoi (5 caractères au moins)").fill("Boîte abîmée : vente en outlet")
+    form.get_by_role("button", name="Modifier").click()
+    expect(page.locator(".disposition-name")).to_have_text("déstockage (revente en attente)")
+    overridden = staff_api(backend, "GET", f"/api/v1/warehouse/returns/{rma}").json()["lines"][0]
+    assert overridden["disposition"] == "resale_hold"
+    assert complaints == []
+
+
+def test_a_return_on_its_way_is_not_inspectable_yet(open_browser, backend):
+    _, lamp = customer_return(backend, ALICE, "LAMP-TBL-BRS")
+    _, page = open_browser("en-GB")
+    sign_in(page, backend, f"/warehouse/returns/{lamp['rma']}", "wes@shop.example", "en")
+    expect(page.locator(".warning")).to_contain_text("Not received yet")
+    expect(page.locator("#inspection-form")).to_have_count(0)
+    page.get_by_role("link", name="Back to the dock").click()
+    expect(page.locator("#scan")).to_be_focused()
