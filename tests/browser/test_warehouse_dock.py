@@ -59,6 +59,7 @@ def test_a_scanned_label_opens_the_return_and_items_are_counted_and_received(ope
     scan(page, rma.lower())  # scanners may type lower case
     expect(page.locator("#parcel-rma")).to_have_text(rma)
     expect(page.locator("#errors .error")).to_have_count(0)
+    expect(page.locator("#parcel")).not_to_contain_text("null")
     expect(page.locator("#parcel-status")).to_have_text("Parcel received at our warehouse")  # at the dock now
     row = page.locator("#lines tbody tr")
     expect(row).to_have_count(1)

@@ -44,6 +44,7 @@ def test_as_new_shoes_are_graded_go_back_to_stock_and_the_disposition_is_overrid
     expect(page.locator("#return-rma")).to_have_text(rma)
     line = page.locator(".inspect-line")
     expect(line).to_have_count(1)
+    expect(page.locator("#inspection")).not_to_contain_text("null")
     expect(line).to_contain_text("SNKR-LTH-WHT-43")
     expect(line.locator(".reason")).to_have_text("j'ai changé d'avis")
     expect(line.locator(".reason-text")).to_have_text("Too narrow for me")

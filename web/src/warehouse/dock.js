@@ -179,9 +179,10 @@ export function mountDock(page) {
       outcome.append(fill(D.confirmed, { received, expected }));
       if (received < expected) outcome.append(" ", fill(D.missing, { n: expected - received }));
     }
-    parcel.replaceChildren(head,
+    // (replaceChildren would write a null as the text "null")
+    parcel.replaceChildren(...[head,
       receivable ? null : h("p", { class: "warning", text: fill(D.not_at_dock, { status: localized(ret.status_text) }) }),
-      table, unexpectedList(), note, h("div", { class: "actions" }, confirm, inspect), outcome);
+      table, unexpectedList(), note, h("div", { class: "actions" }, confirm, inspect), outcome].filter(Boolean));
   }
 
   async function confirmReceipt(button, note) {

@@ -155,15 +155,17 @@ export function mountInspection(page) {
             : h("p", { class: "muted", text: line.eligible ? I.not_graded : I.not_eligible }))
             : result(line, ret)));
     });
-    const note = h("textarea", { name: "note", rows: "2", maxlength: "1000", "aria-label": I.notes });
+    const note = h("textarea", { name: "note", rows: "2", maxlength: "1000", "aria-label": I.return_note,
+      placeholder: I.return_note });
     const submit = h("button", { type: "submit", class: "primary", id: "submit-inspection", text: I.submit });
     const content = inspectable
       ? h("form", { id: "inspection-form", onsubmit: (e) => onSubmit(e, ret, submit, note) }, lines, note, h("div", { class: "actions" }, submit))
       : h("div", { id: "inspection-result" }, lines);
     const waiting = ["label_issued", "in_transit", "approved"].includes(ret.status)
       ? h("p", { class: "warning", text: fill(I.not_received, { status: localized(ret.status_text) }) }) : null;
-    view.replaceChildren(head, message ? h("p", { class: "notice", id: "inspection-notice", role: "status", text: message }) : null,
-      waiting, content);
+    // (replaceChildren would write a null as the text "null")
+    view.replaceChildren(...[head, message ? h("p", { class: "notice", id: "inspection-notice", role: "status", text: message }) : null,
+      waiting, content].filter(Boolean));
   }
 
   async function onSubmit(event, ret, submit, note) {

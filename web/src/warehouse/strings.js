@@ -8,7 +8,7 @@ export const STRINGS = {
       scan_label: "Scan a parcel label (or type its RMA) and press Enter",
       scan_item_label: "Scan an item's SKU (or type it) and press Enter",
       scan_placeholder: "R-… or tracking number", item_placeholder: "SKU",
-      open: "Open", new_parcel: "Next parcel",
+      open: "Enter", new_parcel: "Next parcel",
       order: "Order {n}", customer: "Customer: {name}", tracking: "Label: {carrier} {n}",
       sku: "SKU", item: "Item", reason: "Reason", expected: "Expected", received: "Received",
       less: "One less", more: "One more", count_label: "Received count for {sku}",
@@ -23,6 +23,7 @@ export const STRINGS = {
       not_at_dock: "This return cannot be received now ({status}).",
     },
     inspection: {
+      return_note: "Note on the whole return (optional)",
       back: "Back to the dock", not_received: "Not received yet ({status}): receive it at the dock first.",
       line_head: "{name} · {sku} · ×{q}", received: "Received: {n} of {q}",
       customer_reason: "Customer's reason", customer_text: "In their words", customer_photos: "Customer's photos",
@@ -82,7 +83,7 @@ export const STRINGS = {
       scan_label: "Scannez l'étiquette du colis (ou tapez son RMA) puis Entrée",
       scan_item_label: "Scannez le SKU d'un article (ou tapez-le) puis Entrée",
       scan_placeholder: "R-… ou numéro de suivi", item_placeholder: "SKU",
-      open: "Ouvrir", new_parcel: "Colis suivant",
+      open: "Valider", new_parcel: "Colis suivant",
       order: "Commande {n}", customer: "Client : {name}", tracking: "Étiquette : {carrier} {n}",
       sku: "SKU", item: "Article", reason: "Motif", expected: "Attendu", received: "Reçu",
       less: "Un de moins", more: "Un de plus", count_label: "Quantité reçue pour {sku}",
@@ -97,6 +98,7 @@ export const STRINGS = {
       not_at_dock: "Ce retour ne peut pas être réceptionné maintenant ({status}).",
     },
     inspection: {
+      return_note: "Note sur l'ensemble du retour (facultatif)",
       back: "Retour au quai", not_received: "Pas encore reçu ({status}) : réceptionnez-le d'abord au quai.",
       line_head: "{name} · {sku} · ×{q}", received: "Reçu : {n} sur {q}",
       customer_reason: "Motif du client", customer_text: "Ses mots", customer_photos: "Photos du client",
