@@ -59,6 +59,8 @@ def test_a_supervisor_reads_the_quarter_downloads_it_and_reads_it_in_french(open
     expect(page.locator("[data-kpi='returns'] .tile-value")).to_have_text(re.compile(r"^[1-9][\d,]*$"))
     expect(page.locator("[data-kpi='received_to_inspected'] .tile-value")).to_have_text(re.compile(r"^[\d.]+ [hd]$"))
 
+    names = page.locator(".tile-name").all_inner_texts()
+    assert len(names) == 12 and all(name.strip() for name in names)  # every tile says what it is
     weeks = int(page.locator("#chart-returns_per_week").get_attribute("data-points"))
     assert 13 <= weeks <= 14  # one bar a week of the 90 days
     for chart in CHARTS:
@@ -88,6 +90,7 @@ def test_a_supervisor_reads_the_quarter_downloads_it_and_reads_it_in_french(open
     expect(page.locator(f"body[data-loaded='{narrow.isoformat()}/{today.isoformat()}']")).to_have_count(1)
     expect(page.locator("[data-kpi='return_rate_units'] .tile-name")).to_have_text("Taux de retour (unités)")
     expect(page.locator("[data-kpi='recovery_rate'] .tile-value")).to_have_text(re.compile(r"^\d+(,\d)?\s%$"))
+    assert all(name.strip() for name in page.locator(".tile-name").all_inner_texts())
     expect(page.get_by_role("link", name="Télécharger le CSV")).to_have_count(1)
     for chart in CHARTS:
         assert painted(page, chart) > 500, f"{chart} is not drawn in French"

@@ -61,7 +61,7 @@ def test_as_new_shoes_are_graded_go_back_to_stock_and_the_disposition_is_overrid
     expect(page.locator("#inspection-notice")).to_have_text("Inspection enregistrée.")
     result = page.locator(".inspect-line .disposition")
     expect(result.locator(".disposition-name")).to_have_text("remise en stock")
-    expect(result.locator(".rule")).to_contain_text("Règle :")
+    expect(result.locator(".explanation")).to_contain_text("Règle « ")  # why: the rule, its file and line
     expect(page.locator("#inspection-form")).to_have_count(0)  # inspected: no second grading
     graded = staff_api(backend, "GET", f"/api/v1/warehouse/returns/{rma}").json()["lines"][0]
     assert graded["grade"] == "A" and graded["disposition"] == "restock"

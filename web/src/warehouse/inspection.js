@@ -97,7 +97,8 @@ export function mountInspection(page) {
       h("p", {}, h("strong", { text: `${I.result}: ` }), h("span", { class: "disposition-name", text: dispositionName(line.disposition) }),
         line.grade ? h("span", { class: "badge", text: (T.grades && T.grades[line.grade]) || line.grade }) : null),
       line.disposition_explanation ? h("p", { class: "explanation", text: localized(line.disposition_explanation) }) : null,
-      line.disposition_rule ? h("p", { class: "muted rule", text: fill(I.rule, { rule: line.disposition_rule,
+      // The explanation names the rule (and its file and line); without it, the rule's name.
+      line.disposition_rule && !line.disposition_explanation ? h("p", { class: "muted rule", text: fill(I.rule, { rule: line.disposition_rule,
         version: line.disposition_rules_version || "?" }) }) : null,
       guards.length ? h("div", { class: "guards" }, h("h4", { text: I.guards }),
         h("ul", {}, guards.map((g) => h("li", { text: (words.guards && words.guards[g]) || g })))) : null,

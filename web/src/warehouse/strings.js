@@ -47,7 +47,7 @@ export const STRINGS = {
         return_rate_value: "Return rate (value)", cohort_return_rate: "Orders delivered, returned so far",
         recovery_rate: "Recovery rate", refund_on_time: "Refunds on time", refunds_late: "Refunds late",
         cost_per_return: "Cost per return", returns: "Returns requested",
-        request_to_refund: "Request → refund (median)", received_to_inspected: "Received → inspected (median)",
+        request_to_refunded: "Request → refund (median)", received_to_inspected: "Received → inspected (median)",
         dock_to_stock: "Dock to stock (median)", request_to_label: "Request → label (median)",
       },
       charts: {
@@ -122,7 +122,7 @@ export const STRINGS = {
         return_rate_value: "Taux de retour (valeur)", cohort_return_rate: "Commandes livrées, retournées depuis",
         recovery_rate: "Taux de valorisation", refund_on_time: "Remboursements dans les délais", refunds_late: "Remboursements en retard",
         cost_per_return: "Coût par retour", returns: "Retours demandés",
-        request_to_refund: "Demande → remboursement (médiane)", received_to_inspected: "Reçu → inspecté (médiane)",
+        request_to_refunded: "Demande → remboursement (médiane)", received_to_inspected: "Reçu → inspecté (médiane)",
         dock_to_stock: "Quai → stock (médiane)", request_to_label: "Demande → étiquette (médiane)",
       },
       charts: {
