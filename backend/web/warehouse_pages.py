@@ -72,7 +72,8 @@ TEXTS = {
         "nav_console": "Console des conseillers",
         "noscript": "Ces pages ont besoin de JavaScript.",
         "forbidden_title": "Pas pour votre rôle",
-        "forbidden_text": "Les pages de l'entrepôt sont réservées à l'équipe de l'entrepôt, aux superviseurs et aux administrateurs.",
+        "forbidden_text": ("Les pages de l'entrepôt sont réservées à l'équipe de l'entrepôt, aux superviseurs "
+                           "et aux administrateurs."),
         "forbidden_back": "Retour à la console",
     },
 }
