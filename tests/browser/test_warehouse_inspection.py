@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.warehouse_backend import (ALICE, DAN, csp_violations, customer_return, sign_in, staff_api,
                                              warehouse_backend)
+from tests.backend.test_api_returns import jpeg_bytes
 from tests.live_backend import ThreadedBackend
 
 
@@ -57,6 +58,13 @@ def test_as_new_shoes_are_graded_go_back_to_stock_and_the_disposition_is_overrid
 
     line.get_by_label("A · comme neuf").check()
     line.get_by_label("Notes d'inspection").fill("Semelles propres, boîte d'origine")
+    # The inspector's photo, taken before recording: the grading already chosen stays.
+    line.get_by_label("Ajouter une photo de").set_input_files(
+        {"name": "semelle.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()})
+    photo = line.locator(".warehouse-photos img.thumb")
+    expect(photo).to_have_count(1)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
+    expect(line.get_by_label("A · comme neuf")).to_be_checked()
     page.get_by_role("button", name="Enregistrer l'inspection").click()
     expect(page.locator("#inspection-notice")).to_have_text("Inspection enregistrée.")
     result = page.locator(".inspect-line .disposition")
@@ -66,6 +74,11 @@ def test_as_new_shoes_are_graded_go_back_to_stock_and_the_disposition_is_overrid
     graded = staff_api(backend, "GET", f"/api/v1/warehouse/returns/{rma}").json()["lines"][0]
     assert graded["grade"] == "A" and graded["disposition"] == "restock"
     assert graded["inspection_notes"] == "Semelles propres, boîte d'origine"
+    assert len(graded["warehouse_photos"]) == 1
+    stock = result.locator(".stock")
+    expect(stock).to_contain_text("Stock de SNKR-LTH-WHT-43 maintenant : ")
+    on_hand = staff_api(backend, "GET", "/api/v1/inventory/SNKR-LTH-WHT-43").json()["on_hand"]
+    expect(stock).to_contain_text(f"maintenant : {on_hand} vendables")
 
     result.locator("summary").click()  # "Modifier la destination"
     form = result.locator("form.override")
@@ -75,6 +88,8 @@ def test_as_new_shoes_are_graded_go_back_to_stock_and_the_disposition_is_overrid
     expect(page.locator(".disposition-name")).to_have_text("déstockage (revente en attente)")
     overridden = staff_api(backend, "GET", f"/api/v1/warehouse/returns/{rma}").json()["lines"][0]
     assert overridden["disposition"] == "resale_hold"
+    expect(page.locator(".overrides")).to_contain_text("remise en stock → déstockage (revente en attente)")
+    expect(page.locator(".stock")).to_contain_text("déstockage : 1")
     assert complaints == []
 
 

@@ -37,7 +37,47 @@ export function mountInspection(page) {
         h("span", { class: "reason", text: (words.reasons && words.reasons[line.reason_code]) || line.reason_code })),
       line.reason_text ? h("blockquote", { class: "reason-text", lang: undefined, text: line.reason_text }) : null,
       photos(line.customer_photos || [], name, I.customer_photos),
-      (line.warehouse_photos || []).length ? photos(line.warehouse_photos, name, I.warehouse_photos) : null);
+      warehousePhotos(line));
+  }
+
+  // The inspector's own photos of a line (evidence for a grade or a reduction): shown, and
+  // added once something of the line arrived (POST /api/v1/warehouse/lines/{id}/photos).
+  function warehousePhotos(line) {
+    const name = localized(line.name);
+    const list = line.warehouse_photos || [];
+    const canAdd = (line.received_quantity || 0) > 0;
+    if (!list.length && !canAdd) return null;
+    const box = h("div", { class: "warehouse-photos", dataset: { lineId: String(line.id) } },
+      photos(list, name, I.warehouse_photos));
+    if (canAdd) {
+      const input = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/heic", capture: "environment",
+        "aria-label": fill(I.add_photo_for, { name }), class: "photo-input" });
+      input.addEventListener("change", async () => {
+        const file = input.files && input.files[0];
+        if (!file) return;
+        const form = new FormData();
+        form.append("file", file, file.name || "photo.jpg");
+        input.disabled = true;
+        const answer = await guarded(() => call("POST", `/api/v1/warehouse/lines/${line.id}/photos`, form));
+        input.disabled = false;
+        input.value = "";
+        const updated = answer && answer.lines ? answer.lines.find((l) => l.id === line.id) : null;
+        if (updated) { clearErrors(); box.replaceWith(warehousePhotos(updated) || h("span")); }
+      });
+      box.append(h("label", { class: "add-photo" }, I.add_photo, input));
+    }
+    return box;
+  }
+
+  // What the stock of the line's SKU holds now (GET /api/v1/inventory/{sku}), after its
+  // disposition moved it; a failure leaves the line as it is (this is only a hint).
+  async function showStock(line, into) {
+    let stock = null;
+    try { stock = await call("GET", `/api/v1/inventory/${encodeURIComponent(line.sku)}`); } catch (_e) { return; }
+    if (!stock || !into.isConnected) return;
+    const by = stock.by_state || {};
+    into.textContent = fill(I.stock, { sku: stock.sku, n: stock.on_hand, b: by.sellable_b || 0,
+      refurbish: by.refurbish || 0, hold: by.resale_hold || 0 });
   }
 
   function gradeForm(line, currency) {
@@ -111,7 +151,14 @@ export function mountInspection(page) {
       overrides.length ? h("div", { class: "overrides" }, h("h4", { text: I.overrides }), h("ul", {}, overrides.map((o) =>
         h("li", { text: fill(I.override_line, { from: dispositionName(o.from_disposition || o.from),
           to: dispositionName(o.to_disposition || o.disposition || o.to), actor: o.actor || "", reason: o.reason || "" }) })))) : null,
+      stockHint(line),
       overrideForm(line));
+  }
+
+  function stockHint(line) {
+    const hint = h("p", { class: "muted stock", dataset: { sku: line.sku } });
+    showStock(line, hint);
+    return hint;
   }
 
   function overrideForm(line) {

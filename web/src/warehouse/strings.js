@@ -24,6 +24,8 @@ export const STRINGS = {
     },
     inspection: {
       return_note: "Note on the whole return (optional)",
+      add_photo: "Add a photo", add_photo_for: "Add a photo of {name}",
+      stock: "Stock of {sku} now: {n} sellable · grade B: {b} · refurbishing: {refurbish} · outlet: {hold}",
       back: "Back to the dock", not_received: "Not received yet ({status}): receive it at the dock first.",
       line_head: "{name} · {sku} · ×{q}", received: "Received: {n} of {q}",
       customer_reason: "Customer's reason", customer_text: "In their words", customer_photos: "Customer's photos",
@@ -99,6 +101,8 @@ export const STRINGS = {
     },
     inspection: {
       return_note: "Note sur l'ensemble du retour (facultatif)",
+      add_photo: "Ajouter une photo", add_photo_for: "Ajouter une photo de {name}",
+      stock: "Stock de {sku} maintenant : {n} vendables · note B : {b} · en reconditionnement : {refurbish} · déstockage : {hold}",
       back: "Retour au quai", not_received: "Pas encore reçu ({status}) : réceptionnez-le d'abord au quai.",
       line_head: "{name} · {sku} · ×{q}", received: "Reçu : {n} sur {q}",
       customer_reason: "Motif du client", customer_text: "Ses mots", customer_photos: "Photos du client",
