@@ -1,5 +1,6 @@
 """The warehouse pages: the dock (``/warehouse``), one return's inspection
-(``/warehouse/returns/{rma}``) and the returns manager's dashboard (``/warehouse/dashboard``).
+(``/warehouse/returns/{rma}``), the refurbishing queue (``/warehouse/refurbish``) and the
+returns manager's dashboard (``/warehouse/dashboard``).
 
 They follow the agent console (:mod:`backend.web.agent_pages`) exactly: the same sign-in
 (``/agent/login``, session in the HttpOnly cookie), the same CSRF header on unsafe calls, the
@@ -7,7 +8,7 @@ same Content-Security-Policy (own script and style by nonce, requests to this or
 Chart.js is bundled, nothing comes from a CDN), English and French by ``?lang=``, else the
 account's language, else the browser's. Each page is a shell (who is signed in, the
 navigation, sign-out) that loads a bundle built by ``make web`` from ``web/src/warehouse``:
-``boomerang-warehouse.js`` (dock and inspection) or ``boomerang-dashboard.js`` (the charts).
+``boomerang-warehouse.js`` (dock, inspection, refurbishing) or ``boomerang-dashboard.js`` (the charts).
 
 Who may open them: the roles of the warehouse API (warehouse, supervisor, admin). A stranger
 is sent to the sign-in page (which brings them back here); an agent gets a 403 page, in
@@ -53,8 +54,10 @@ TEXTS = {
         "dock_title": "Dock: receiving",
         "inspection_title": "Inspection",
         "dashboard_title": "Returns dashboard",
+        "refurbish_title": "Refurbishing queue",
         "nav_label": "Warehouse",
         "nav_dock": "Dock",
+        "nav_refurbish": "Refurbishing",
         "nav_dashboard": "Dashboard",
         "nav_console": "Agent console",
         "noscript": "These pages need JavaScript.",
@@ -66,8 +69,10 @@ TEXTS = {
         "dock_title": "Quai : réception",
         "inspection_title": "Inspection",
         "dashboard_title": "Tableau de bord des retours",
+        "refurbish_title": "File de reconditionnement",
         "nav_label": "Entrepôt",
         "nav_dock": "Quai",
+        "nav_refurbish": "Reconditionnement",
         "nav_dashboard": "Tableau de bord",
         "nav_console": "Console des conseillers",
         "noscript": "Ces pages ont besoin de JavaScript.",
@@ -130,7 +135,7 @@ def _shell(request: Request, lang_param: Optional[str], ctx: BackendContext, *, 
         email=_esc(principal.email), role=_esc(principal.role),
         role_line=_esc(AGENT_TEXTS[lang]["role_line"].format(role=ROLE_NAMES[lang][principal.role])),
         sign_out=_esc(AGENT_TEXTS[lang]["sign_out"]), nav_label=_esc(t["nav_label"]),
-        nav_dock=_esc(t["nav_dock"]), nav_dashboard=_esc(t["nav_dashboard"]), nav_console=console,
+        nav_dock=_esc(t["nav_dock"]), nav_refurbish=_esc(t["nav_refurbish"]), nav_dashboard=_esc(t["nav_dashboard"]), nav_console=console,
         noscript=_esc(t["noscript"]), words=_esc(json.dumps(words(lang), ensure_ascii=False)))
     return _page(body, nonce)
 
@@ -150,6 +155,15 @@ def dashboard_page(request: Request, lang: Optional[str] = None,
     lang_param = lang if lang in LANGUAGES else None
     return _shell(request, lang_param, ctx, page="dashboard", path="/warehouse/dashboard",
                   roles=DASHBOARD_ROLES, title_key="dashboard_title", script="boomerang-dashboard")
+
+
+@router.get("/warehouse/refurbish", response_class=HTMLResponse)
+def refurbish_page(request: Request, lang: Optional[str] = None,
+                   ctx: BackendContext = Depends(get_ctx)) -> Response:
+    """The items waiting in refurbishing, each sent on when done (grade B stock or outlet)."""
+    lang_param = lang if lang in LANGUAGES else None
+    return _shell(request, lang_param, ctx, page="refurbish", path="/warehouse/refurbish", roles=WAREHOUSE_ROLES,
+                  title_key="refurbish_title", script="boomerang-warehouse")
 
 
 @router.get("/warehouse/returns/{rma}", response_class=HTMLResponse)

@@ -1,5 +1,5 @@
 """The warehouse pages' routes (issue 14): /warehouse (dock), /warehouse/returns/{rma}
-(inspection), /warehouse/dashboard. Strangers go to the sign-in page, which brings them
+(inspection), /warehouse/refurbish (the refurbishing queue), /warehouse/dashboard. Strangers go to the sign-in page, which brings them
 back; agents get a 403 page; warehouse staff and managers get the page shell in English or
 French, under the console's Content-Security-Policy, with the CSRF cookie. A warehouse
 account lands on the dock after signing in. (What the pages do is in tests/browser.)"""
@@ -13,7 +13,7 @@ import pytest
 
 from tests.backend.test_staff_auth import add_account, anon, clock, page_sign_in  # noqa: F401 (fixtures)
 
-PAGES = ("/warehouse", "/warehouse/returns/R-ABCD-EFGH", "/warehouse/dashboard")
+PAGES = ("/warehouse", "/warehouse/returns/R-ABCD-EFGH", "/warehouse/refurbish", "/warehouse/dashboard")
 
 
 def words_of(page_text: str) -> dict:
@@ -89,6 +89,9 @@ def test_inspection_and_dashboard_pages_name_their_return_and_bundle(anon, ctx, 
     assert 'id="nav-console"' in page.text  # a supervisor also works the console
     odd = anon.get("/warehouse/returns/<script>", follow_redirects=False)
     assert odd.status_code == 303 and odd.headers["location"] == "/warehouse"
+    queue = anon.get("/warehouse/refurbish?lang=en")
+    assert "<title>Refurbishing queue · Boomerang</title>" in queue.text and 'data-page="refurbish"' in queue.text
+    assert "File de reconditionnement" in anon.get("/warehouse/refurbish").text
     board = anon.get("/warehouse/dashboard?lang=en")
     assert "Returns dashboard" in board.text and 'src="/static/boomerang-dashboard.js"' in board.text
     assert "Tableau de bord des retours" in anon.get("/warehouse/dashboard").text  # the account's language

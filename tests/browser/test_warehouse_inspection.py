@@ -3,7 +3,8 @@ backend alone: a French warehouse account opens a received return (from the sign
 which brings them back to it), reads the customer's reason beside the grade buttons, is told
 to grade every line, grades the as-new shoes A, and sees them go back to stock with the
 rule that decided it; then overrides that disposition with a reason. A return still on its
-way is not inspectable: the page says so."""
+way is not inspectable: the page says so. A damaged shirt goes to refurbishing, and leaves
+the refurbishing queue for the grade B stock when done."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -101,3 +102,26 @@ def test_a_return_on_its_way_is_not_inspectable_yet(open_browser, backend):
     expect(page.locator("#inspection-form")).to_have_count(0)
     page.get_by_role("link", name="Back to the dock").click()
     expect(page.locator("#scan")).to_be_focused()
+
+
+def test_a_damaged_shirt_is_refurbished_then_sent_to_the_grade_b_stock(open_browser, backend):
+    _, shirt = customer_return(backend, ALICE, "SHIRT-LIN-WHT-M")
+    received(backend, shirt["rma"])
+    _, page = open_browser("en-GB")
+    sign_in(page, backend, f"/warehouse/returns/{shirt['rma']}", "wes@shop.example", "en")
+    page.locator(".inspect-line").get_by_label("C · damaged, repairable").check()
+    page.get_by_role("button", name="Record the inspection").click()
+    expect(page.locator(".disposition-name")).to_have_text("refurbishing")
+    before = staff_api(backend, "GET", "/api/v1/inventory/SHIRT-LIN-WHT-M").json()["by_state"]
+
+    page.get_by_role("link", name="Refurbishing").click()
+    row = page.locator(f".refurbish-item[data-sku='SHIRT-LIN-WHT-M']")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(shirt["rma"])
+    expect(row).to_contain_text("C · damaged, repairable")
+    row.get_by_role("button", name="Done: to grade B stock").click()
+    expect(page.locator("#refurbish-notice")).to_have_text(f"SHIRT-LIN-WHT-M ({shirt['rma']}) sent on: grade B stock.")
+    expect(row).to_have_count(0)
+    after = staff_api(backend, "GET", "/api/v1/inventory/SHIRT-LIN-WHT-M").json()["by_state"]
+    assert after.get("sellable_b", 0) == before.get("sellable_b", 0) + 1
+    assert after.get("refurbish", 0) == before.get("refurbish", 0) - 1

@@ -42,6 +42,12 @@ export const STRINGS = {
       override_line: "{from} → {to} by {actor}: {reason}", inspected: "Inspection recorded.",
       reduced: "Refund reduced by {amount} ({reason}).",
     },
+    refurbish: {
+      empty: "Nothing is waiting in refurbishing.", rma: "Return", item: "Item", units: "Units", grade: "Grade",
+      notes: "Inspection notes", since: "Inspected", location: "Location", done: "Done",
+      to_b: "Done: to grade B stock", to_outlet: "Done: to the outlet",
+      sent: "{sku} ({rma}) sent on: {to}.", to: { sellable_b: "grade B stock", resale_hold: "outlet (resale hold)" },
+    },
     dashboard: {
       from: "From", to: "To", apply: "Show", csv: "Download CSV", period: "{from} – {to}",
       tiles: {
@@ -118,6 +124,12 @@ export const STRINGS = {
       override_exception: "Exception (élimination seulement)", override_submit: "Modifier", overrides: "Modifications",
       override_line: "{from} → {to} par {actor} : {reason}", inspected: "Inspection enregistrée.",
       reduced: "Remboursement réduit de {amount} ({reason}).",
+    },
+    refurbish: {
+      empty: "Rien n'attend en reconditionnement.", rma: "Retour", item: "Article", units: "Unités", grade: "Note",
+      notes: "Notes d'inspection", since: "Inspecté", location: "Emplacement", done: "Terminé",
+      to_b: "Terminé : vers le stock note B", to_outlet: "Terminé : vers le déstockage",
+      sent: "{sku} ({rma}) envoyé : {to}.", to: { sellable_b: "stock note B", resale_hold: "déstockage (revente en attente)" },
     },
     dashboard: {
       from: "Du", to: "Au", apply: "Afficher", csv: "Télécharger le CSV", period: "{from} – {to}",
