@@ -115,7 +115,7 @@ def test_a_damaged_shirt_is_refurbished_then_sent_to_the_grade_b_stock(open_brow
     before = staff_api(backend, "GET", "/api/v1/inventory/SHIRT-LIN-WHT-M").json()["by_state"]
 
     page.get_by_role("link", name="Refurbishing").click()
-    row = page.locator(f".refurbish-item[data-sku='SHIRT-LIN-WHT-M']")
+    row = page.locator(".refurbish-item[data-sku='SHIRT-LIN-WHT-M']")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(shirt["rma"])
     expect(row).to_contain_text("C · damaged, repairable")
