@@ -120,3 +120,28 @@ def test_a_cancelled_parcel_is_refused_in_french(open_browser, backend):
     expect(page.locator("#parcel-rma")).to_have_count(0)
     page.get_by_role("button", name="Fermer").click()
     expect(error).to_have_count(0)
+
+
+def test_a_carrier_scan_puts_a_parcel_in_transit_and_the_dock_then_receives_it(open_browser, backend):
+    _, created = customer_return(backend, ("BM-100002", "ben.carter@example.com"), "EARB-WLS-BLK")
+    assert created["status"] == "label_issued", created
+    rma = created["rma"]
+    _, page = open_browser("en-GB")
+    sign_in(page, backend, "/warehouse", "wes@shop.example", "en")
+    page.get_by_text("Carrier scan: the carrier has a parcel").click()
+    page.get_by_label("RMA of the parcel").fill(rma.lower())
+    page.get_by_label("Where it was seen (optional)").fill("drop-off receipt, Relais Bastille")
+    page.get_by_role("button", name="Mark in transit").click()
+    expect(page.locator("#carrier-outcome")).to_have_text(f"{rma}: Parcel on its way to us.")
+    view = staff_api(backend, "GET", f"/api/v1/warehouse/returns/{rma}").json()
+    assert view["status"] == "in_transit"
+    assert view["history"][-1]["note"] == "drop-off receipt, Relais Bastille"
+
+    page.get_by_label("RMA of the parcel").fill(rma)  # once is enough: the label is no longer just issued
+    page.get_by_role("button", name="Mark in transit").click()
+    expect(page.locator("#errors .error")).to_have_count(1)
+    page.get_by_role("button", name="Dismiss").click()
+
+    page.locator("#scan").focus()
+    scan(page, rma)  # the parcel arrives at the dock
+    expect(page.locator("#parcel-status")).to_have_text("Parcel received at our warehouse")

@@ -85,6 +85,7 @@ export function warehouseApi(call) {
     getReturn: (rma) => call("GET", rmaPath(rma)),
     scan: (code) => call("POST", "/api/v1/warehouse/scan", { code }),
     receipt: (rma, body) => call("POST", `${rmaPath(rma)}/receipt`, body),
+    carrierScan: (rma, note) => call("POST", `${rmaPath(rma)}/carrier-scan`, { note }),
     inspection: (rma, body) => call("POST", `${rmaPath(rma)}/inspection`, body),
     override: (lineId, body) => call("POST", `/api/v1/warehouse/lines/${encodeURIComponent(lineId)}/disposition`, body),
   };

@@ -28,7 +28,31 @@ export function mountDock(page) {
     label, h("div", { class: "scan-row" }, input, h("button", { type: "submit", class: "primary", text: D.open }), nextButton));
   const notice = h("p", { id: "scan-notice", class: "notice", role: "status", "aria-live": "polite" });
   const parcel = h("section", { id: "parcel", "aria-live": "polite" });
-  app.append(form, notice, parcel);
+  app.append(form, notice, parcel, carrierScan());
+
+  // The staff action for a parcel the carrier has, seen elsewhere than at our dock (the
+  // carrier's site, a drop-off receipt): proof of dispatch, the return goes in transit.
+  function carrierScan() {
+    const rmaInput = h("input", { type: "text", id: "carrier-rma", maxlength: "40", autocomplete: "off",
+      placeholder: "R-XXXX-XXXX", "aria-label": D.carrier_rma });
+    const noteInput = h("input", { type: "text", id: "carrier-note", maxlength: "1000", placeholder: D.carrier_note,
+      "aria-label": D.carrier_note });
+    const outcome = h("p", { id: "carrier-outcome", class: "notice", role: "status" });
+    const carrierForm = h("form", { class: "carrier-scan", onsubmit: async (e) => {
+      e.preventDefault();
+      const rma = rmaInput.value.trim().toUpperCase();
+      if (!rma) return;
+      outcome.textContent = "";
+      const ret = await guarded(() => api.carrierScan(rma, noteInput.value.trim() || null));
+      if (ret) {
+        clearErrors();
+        outcome.textContent = fill(D.carrier_done, { rma: ret.rma, status: localized(ret.status_text) });
+        rmaInput.value = "";
+        noteInput.value = "";
+      }
+    } }, rmaInput, noteInput, h("button", { type: "submit", text: D.carrier_submit }), outcome);
+    return h("details", { class: "carrier-box", id: "carrier-box" }, h("summary", { text: D.carrier_title }), carrierForm);
+  }
 
   function focus() { input.focus(); }
   function say(text) { notice.textContent = text || ""; }

@@ -21,6 +21,9 @@ export const STRINGS = {
       counted: "{sku}: {n} of {q}", unknown_item: "{code} is not in this return: added to the unexpected items.",
       extra_item: "{sku}: more than expected, the extra one is an unexpected item.",
       not_at_dock: "This return cannot be received now ({status}).",
+      carrier_title: "Carrier scan: the carrier has a parcel (seen on its site or a drop-off receipt)",
+      carrier_rma: "RMA of the parcel", carrier_note: "Where it was seen (optional)", carrier_submit: "Mark in transit",
+      carrier_done: "{rma}: {status}.",
     },
     inspection: {
       return_note: "Note on the whole return (optional)",
@@ -104,6 +107,9 @@ export const STRINGS = {
       counted: "{sku} : {n} sur {q}", unknown_item: "{code} n'est pas dans ce retour : ajouté aux articles inattendus.",
       extra_item: "{sku} : plus que prévu, l'unité en trop est un article inattendu.",
       not_at_dock: "Ce retour ne peut pas être réceptionné maintenant ({status}).",
+      carrier_title: "Scan transporteur : le transporteur a un colis (vu sur son site ou un reçu de dépôt)",
+      carrier_rma: "RMA du colis", carrier_note: "Où il a été vu (facultatif)", carrier_submit: "Marquer en transit",
+      carrier_done: "{rma} : {status}.",
     },
     inspection: {
       return_note: "Note sur l'ensemble du retour (facultatif)",
