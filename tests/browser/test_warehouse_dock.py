@@ -3,7 +3,8 @@ account signs in and lands on the dock; a keyboard-wedge scanner "types" a label
 Enter (keyboard events into the focused field, as the scanner does); the return opens with
 its lines; item SKUs scanned the same way count the lines, an unknown code becomes an
 unexpected item; the receipt is confirmed with one item missing; a cancelled parcel and an
-unknown label are refused in the page's language."""
+unknown label are refused in the page's language; a carrier scan puts a parcel in transit
+and the dock then receives it."""
 from __future__ import annotations
 
 import re
