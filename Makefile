@@ -12,7 +12,8 @@ EXTERNAL_EVAL := ../shared/eval/external_en.tsv
 # The website chat widget, built from web/ into the backend's static files (not committed).
 WIDGET := backend/web/static/boomerang-widget.js
 CONSOLE := backend/web/static/boomerang-console.js
-WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/*.js web/src/*.css web/src/console/*)
+WAREHOUSE := backend/web/static/boomerang-warehouse.js backend/web/static/boomerang-dashboard.js
+WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/*.js web/src/*.css web/src/console/* web/src/warehouse/*)
 CHROMIUM := /usr/bin/chromium
 export BOOMERANG_DATABASE_URL ?= sqlite:///$(CURDIR)/var/boomerang.db
 # PostgreSQL used by the test suite when reachable (the suite also runs on SQLite).
@@ -53,12 +54,12 @@ $(MODEL): $(STAMP) $(RASA_INPUTS)
 model: $(MODEL)
 
 # Rebuilt whenever a widget source changes; npm ci installs exactly package-lock.json.
-$(WIDGET) $(CONSOLE) &: $(WEB_SOURCES)
+$(WIDGET) $(CONSOLE) $(WAREHOUSE) &: $(WEB_SOURCES)
 	@command -v npm >/dev/null || { echo "Node.js 18+ with npm is required to build the chat widget (see README)"; exit 1; }
 	cd web && npm ci --no-audit --no-fund && npm run build
-	touch $(WIDGET) $(CONSOLE)
+	touch $(WIDGET) $(CONSOLE) $(WAREHOUSE)
 
-web: $(WIDGET) $(CONSOLE)
+web: $(WIDGET) $(CONSOLE) $(WAREHOUSE)
 
 # The browser tests drive Debian's Chromium; installed here when missing and we are root.
 chromium:

@@ -18,7 +18,7 @@ What this module adds to the library:
 * The page sign-in (``POST /agent/login``) needs the token although no session cookie
   exists yet, so an attacker cannot sign a victim's browser into the attacker's account
   (login CSRF).
-* The cookie is handed out on the staff pages (``/agent…``) only, not on every API answer,
+* The cookie is handed out on the staff pages (``/agent…``, ``/warehouse…``) only, not on every API answer,
   and handed out again when the browser's one no longer verifies (a new secret key).
 * A refusal answers 403 in the API's shape, ``{"error": {"code": "csrf_failed", …}}``,
   in English and French, instead of the library's plain text.
@@ -49,7 +49,8 @@ from backend.domain.error_text import error_body
 SESSION_COOKIE = "boomerang_staff"
 CSRF_COOKIE = "boomerang_csrf"
 CSRF_HEADER = "x-csrf-token"
-PAGES_PREFIX = "/agent"
+# The staff pages: the agent console and the warehouse pages (their answers hand out the token).
+PAGES_PREFIXES: tuple[str, ...] = ("/agent", "/warehouse")
 # Unsafe requests checked even without a session cookie (the page's sign-in).
 ALWAYS_CHECKED = frozenset({"/agent/login"})
 # Neither reads nor sets the session cookie (the script sign-in: its token is in the body).
@@ -92,8 +93,8 @@ class StaffCSRFMiddleware(CSRFMiddleware):
         one this backend cannot read (its secret key changed): "reload the page" then
         really fixes a refusal."""
         path = scope.get("path", "")
-        if message["type"] == "http.response.start" and (path == PAGES_PREFIX
-                                                          or path.startswith(PAGES_PREFIX + "/")):
+        if message["type"] == "http.response.start" and any(
+                path == prefix or path.startswith(prefix + "/") for prefix in PAGES_PREFIXES):
             current = Request(scope).cookies.get(self.cookie_name)
             if current is None or not self._readable(current):
                 cookie: http.cookies.SimpleCookie = http.cookies.SimpleCookie()

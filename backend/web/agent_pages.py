@@ -14,6 +14,7 @@ URLs: a photo's preview), and may not be framed.
 from __future__ import annotations
 
 import html
+import re
 import secrets
 from pathlib import Path
 from string import Template
@@ -28,7 +29,7 @@ from backend.api.auth import client_address, session_view, set_session_cookie
 from backend.api.csrf import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from backend.api.deps import get_ctx
 from backend.context import BackendContext
-from backend.domain.staff import LANGUAGES, ROLE_NAMES, StaffPrincipal
+from backend.domain.staff import LANGUAGES, ROLE_NAMES, WAREHOUSE, StaffPrincipal
 from backend.services import staff_sessions
 from backend.services.errors import Unauthorized
 from backend.workflows import staff_sign_in
@@ -81,6 +82,24 @@ TEXTS = {
 }
 
 router = APIRouter(include_in_schema=False)
+
+# Where the sign-in page may send the browser back to (``?next=``): our own staff pages only,
+# a plain path (no scheme, no host, no "//", no query), so it can never lead off the site.
+NEXT_PATH = re.compile(r"^/(agent|warehouse)(/[A-Za-z0-9_-]+)*$")
+
+
+def safe_next(next_path: Optional[str]) -> Optional[str]:
+    """``next_path`` when it is one of our staff pages' paths, else None."""
+    return next_path if next_path and len(next_path) <= 200 and NEXT_PATH.match(next_path) else None
+
+
+def home_of(principal: StaffPrincipal) -> str:
+    """The page a signed-in account starts on: the dock for the warehouse, else the console."""
+    return "/warehouse" if principal.role == WAREHOUSE else "/agent"
+
+
+def _with_lang(path: str, lang: Optional[str]) -> str:
+    return f"{path}?lang={quote(lang)}" if lang else path
 
 
 def accepted_language(header: Optional[str]) -> Optional[str]:
@@ -142,12 +161,15 @@ def _esc(text: str) -> str:
 
 
 @router.get("/agent/login", response_class=HTMLResponse)
-def login_page(request: Request, lang: Optional[str] = None,
+def login_page(request: Request, lang: Optional[str] = None, next: Optional[str] = None,
                ctx: BackendContext = Depends(get_ctx)) -> Response:
-    """The sign-in form; a browser already signed in goes on to the console."""
+    """The sign-in form; a browser already signed in goes on to ``next`` (a staff page that
+    sent it here) or its home page (the console; the dock for the warehouse)."""
     lang_param = lang if lang in LANGUAGES else None
-    if signed_in(request, ctx) is not None:
-        return RedirectResponse(f"/agent?lang={quote(lang_param)}" if lang_param else "/agent", status_code=303)
+    next_path = safe_next(next)
+    principal = signed_in(request, ctx)
+    if principal is not None:
+        return RedirectResponse(_with_lang(next_path or home_of(principal), lang_param), status_code=303)
     lang = page_language(request, lang_param)
     t = TEXTS[lang]
     nonce = secrets.token_urlsafe(16)
@@ -155,7 +177,8 @@ def login_page(request: Request, lang: Optional[str] = None,
         _common(lang, nonce), title=_esc(t["login_title"]), heading=_esc(t["login_heading"]),
         email_label=_esc(t["email_label"]), password_label=_esc(t["password_label"]), submit=_esc(t["submit"]),
         busy=_esc(t["busy"]), missing=_esc(t["missing"]), network_error=_esc(t["network_error"]),
-        noscript=_esc(t["noscript"]))
+        noscript=_esc(t["noscript"]), next=_esc(next_path or ""),
+        next_query=_esc(f"&next={quote(next_path, safe='/')}" if next_path else ""))
     return _page(body, nonce)
 
 
@@ -174,12 +197,15 @@ def page_sign_in(body: schemas.LoginIn, request: Request, response: Response,
 @router.get("/agent", response_class=HTMLResponse)
 def console_page(request: Request, lang: Optional[str] = None,
                  ctx: BackendContext = Depends(get_ctx)) -> Response:
-    """The console; the sign-in page when not signed in."""
+    """The console; the sign-in page when not signed in; the dock for a warehouse account
+    (the handoff queue is not theirs)."""
     lang_param = lang if lang in LANGUAGES else None
     principal = signed_in(request, ctx)
     if principal is None:
         target = f"/agent/login?lang={quote(lang_param)}" if lang_param else "/agent/login"
         return RedirectResponse(target, status_code=303)
+    if principal.role == WAREHOUSE:
+        return RedirectResponse(_with_lang("/warehouse", lang_param), status_code=303)
     lang = page_language(request, lang_param, principal.language)
     t = TEXTS[lang]
     nonce = secrets.token_urlsafe(16)

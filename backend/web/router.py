@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from backend.context import BackendContext
-from backend.web import agent_pages
+from backend.web import agent_pages, warehouse_pages
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -50,7 +50,9 @@ def chat_page(request: Request, lang: str | None = None) -> HTMLResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Add the chat page, the widget's static files and the staff pages to the backend."""
+    """Add the chat page, the widget's static files and the staff pages (agent console,
+    warehouse) to the backend."""
     app.include_router(router)
     app.include_router(agent_pages.router)
+    app.include_router(warehouse_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

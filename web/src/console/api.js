@@ -16,8 +16,9 @@ function csrfToken(cookieName) {
   return m ? decodeURIComponent(m[1]) : "";
 }
 
-export function makeApi({ csrfCookie, csrfHeader, lang, onUnauthorized }) {
-  async function call(method, path, body) {
+// One call to this origin's API (shared by the console and the warehouse pages).
+export function makeCall({ csrfCookie, csrfHeader, onUnauthorized }) {
+  return async function call(method, path, body) {
     const headers = { Accept: "application/json" };
     if (method !== "GET") headers[csrfHeader] = csrfToken(csrfCookie);
     const form = body instanceof FormData; // multipart: the browser sets its own Content-Type
@@ -43,7 +44,11 @@ export function makeApi({ csrfCookie, csrfHeader, lang, onUnauthorized }) {
       throw new ApiError(response.status, err);
     }
     return data;
-  }
+  };
+}
+
+export function makeApi({ csrfCookie, csrfHeader, lang, onUnauthorized }) {
+  const call = makeCall({ csrfCookie, csrfHeader, onUnauthorized });
   return {
     me: () => call("GET", "/api/v1/auth/me"),
     logout: () => call("POST", "/api/v1/auth/logout"),
