@@ -25,7 +25,7 @@ from backend.domain.staff import ADMIN, SUPERVISOR, WAREHOUSE, StaffPrincipal
 from backend.queries import inventory as inventory_queries
 from backend.queries.returns import get_return
 from backend.queries.warehouse_view import warehouse_view
-from backend.services.inspection import LineInspection
+from backend.domain.commands import LineInspection
 from backend.workflows import dispose, inspect_return
 
 WAREHOUSE_ROLES = (WAREHOUSE, SUPERVISOR, ADMIN)

@@ -98,7 +98,7 @@ class InventoryItem(Base):
     location = Column(String(60), nullable=False)
     # sellable (full price; the only state exchanges reserve from), sellable_b (refurbished
     # or opened, sold as grade B), refurbish (waiting on the repair bench), resale_hold (kept
-    # for the outlet or a resale partner). See backend.services.inventory.STOCK_STATES.
+    # for the outlet or a resale partner). See backend.domain.stock.STOCK_STATES.
     state = Column(String(20), nullable=False, default="sellable", server_default="sellable")
     on_hand = Column(Integer, nullable=False, default=0)
     reserved = Column(Integer, nullable=False, default=0)

@@ -39,3 +39,18 @@ class CreateReturnInput:
         """A stable hash of the request, to tell a retry from a reused idempotency key."""
         body = json.dumps(asdict(self), sort_keys=True, default=list)
         return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LineInspection:
+    """One line as the inspector graded it (the API body; validated by
+    :mod:`backend.services.inspection`)."""
+
+    line_id: int
+    grade: str
+    flags: tuple[str, ...] = ()
+    notes: str | None = None
+    reduction_minor: int = 0
+    reduction_reason: str | None = None
+    mismatches: tuple[str, ...] = ()
+    refuse: bool = False

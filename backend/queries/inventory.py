@@ -14,7 +14,7 @@ from backend.db.models import (
 )
 from backend.queries.returns import item_names
 from backend.services.errors import NotFound
-from backend.services.inventory import SELLABLE, STOCK_STATES
+from backend.domain.stock import SELLABLE, STOCK_STATES
 
 MOVEMENTS_SHOWN = 50
 

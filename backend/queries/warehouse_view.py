@@ -13,7 +13,7 @@ from backend.context import BackendContext
 from backend.db.models import DispositionOverride, ReturnLine, ReturnRequest
 from backend.domain.disposition import DispositionRules, decide
 from backend.domain.disposition_text import DISPOSITION_NAMES
-from backend.services.dispositions import inspected_line
+from backend.queries.inspected_lines import inspected_line
 from backend.queries.return_view import expected_refund_by, refund_late, staff_history
 from backend.queries.returns import item_names
 from backend.domain.status_text import status_text

@@ -18,28 +18,14 @@ from backend.domain.disposition import (
     Conditions,
     DispositionDecision,
     DispositionRules,
-    InspectedLine,
     Rule,
     decide,
 )
 from backend.domain.disposition_text import DISPOSITION_NAMES
 from backend.services.errors import Invalid
-from backend.services.inventory import line_units
+from backend.queries.inspected_lines import inspected_line, line_units
 
 OVERRIDE_RULE = "staff override"
-
-
-def inspected_line(line: ReturnLine, grade: str, flags: list[str] | tuple[str, ...]) -> InspectedLine:
-    """The domain's view of a line: a hygiene product carries the ``hygiene`` flag even in a
-    category the rules file does not mark (pierced earrings among jewellery)."""
-    product = line.order_line.variant.product
-    facts = set(flags)
-    if product.hygiene:
-        facts.add("hygiene")
-    return InspectedLine(grade=grade, category=product.category,
-                         unit_value_minor=line.order_line.unit_price_minor,
-                         reason_code=line.reason_code, flags=frozenset(facts),
-                         quantity=max(1, line_units(line)))
 
 
 def decide_line(rules: DispositionRules, line: ReturnLine, grade: str, flags: list[str],

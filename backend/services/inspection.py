@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from backend.db.models import DispositionOverride, ReturnLine, ReturnRequest
+from backend.domain.commands import LineInspection
 from backend.domain.disposition import DISPOSITIONS, FLAGS, GRADES, DispositionRules
+from backend.queries.inspected_lines import line_units
 from backend.services import dispositions, inventory
 from backend.services.errors import Conflict, Invalid
 
@@ -32,20 +34,6 @@ REDUCTION_REASONS: tuple[str, ...] = ("missing_parts", "undeclared_damage",
 NOTES_MAX = 2000
 
 
-@dataclass(frozen=True)
-class LineInspection:
-    """One line as the inspector graded it (the API body, validated here)."""
-
-    line_id: int
-    grade: str
-    flags: tuple[str, ...] = ()
-    notes: str | None = None
-    reduction_minor: int = 0
-    reduction_reason: str | None = None
-    mismatches: tuple[str, ...] = ()
-    refuse: bool = False
-
-
 @dataclass
 class InspectionOutcome:
     """What the workflow needs after the commit: refuse the parcel, or resolve it."""
@@ -57,7 +45,7 @@ class InspectionOutcome:
 
 def to_grade(line: ReturnLine) -> bool:
     """Whether a line must be graded: it is part of the return and some units arrived."""
-    return line.eligible and inventory.line_units(line) > 0
+    return line.eligible and line_units(line) > 0
 
 
 def computed_mismatches(line: ReturnLine, grade: str, flags: set[str],

@@ -14,15 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.db.models import InventoryItem, InventoryMovement, ReturnLine, Variant
+from backend.domain.stock import DISPOSITION_STATE, REFURBISHED_TO, SELLABLE, STOCK_STATES
+from backend.queries.inspected_lines import line_units
 from backend.services.errors import Conflict
 
 # Resolutions that send the customer a unit from stock, reserved when the return is made: an
 # exchange (another size or colour) and the legal guarantee's replacement (the same SKU).
 STOCK_RESOLUTIONS: tuple[str, ...] = ("exchange", "replacement")
-# The states a unit in stock can be in (inventory_items.state): only sellable units are
-# promised to exchanges.
-SELLABLE = "sellable"
-STOCK_STATES: tuple[str, ...] = (SELLABLE, "sellable_b", "refurbish", "resale_hold")
 
 
 def reserve(session: Session, variant: Variant, quantity: int) -> str | None:
@@ -73,13 +71,6 @@ def consume(session: Session, line: ReturnLine, *, actor: str = "system:resolve"
 
 
 # --- the warehouse's movements -----------------------------------------------------------
-# Where each disposition puts the units: a stock state (a row that keeps them), or the name
-# of the way they left the shop (a movement only: units and value counted, not kept).
-DISPOSITION_STATE: dict[str, str] = {
-    "restock": SELLABLE, "refurbish": "refurbish", "resale_hold": "resale_hold",
-    "return_to_vendor": "return_to_vendor", "donate": "donate", "recycle": "recycle",
-    "dispose": "dispose"}
-REFURBISHED_TO: tuple[str, ...] = ("sellable_b", "resale_hold")
 
 
 def _stock_row(session: Session, variant_id: int, location: str, state: str) -> InventoryItem:
@@ -116,10 +107,6 @@ def record_movement(session: Session, *, variant_id: int, location: str, state: 
     session.add(movement)
     return movement
 
-
-def line_units(line: ReturnLine) -> int:
-    """The units the warehouse holds for a line: counted at receipt, else as announced."""
-    return line.quantity if line.received_quantity is None else line.received_quantity
 
 
 def put_away(session: Session, line: ReturnLine, disposition: str, *, location: str,

@@ -16,6 +16,7 @@ from backend.db.session import session_scope
 from backend.domain.disposition import DISPOSITIONS, EXCEPTION_CODES
 from backend.domain.disposition_text import DISPOSITION_NAMES
 from backend.domain.staff import StaffPrincipal
+from backend.domain.stock import REFURBISHED_TO
 from backend.services import dispositions, inventory
 from backend.services.errors import Conflict, Invalid, NotFound
 
@@ -68,9 +69,6 @@ def override(ctx: BackendContext, line_id: int, to: str, reason: str, *,
             staff_id=principal.id,
             actor=actor, created_at=now))
         return line.return_request.rma
-
-
-REFURBISHED_TO = inventory.REFURBISHED_TO
 
 
 def finish_refurbish(ctx: BackendContext, line_id: int, to: str, *, actor: str) -> int:
