@@ -58,6 +58,13 @@ def _reduction(ret: ReturnRequest) -> dict:
             "reduction_reasons": tuple(reasons)}
 
 
+def _existing(session: Session, ret: ReturnRequest, kind: str) -> Notification | None:
+    """The message of this kind already queued for the return: one per kind, never two."""
+    return session.execute(select(Notification).where(
+        Notification.return_id == ret.id, Notification.kind == kind,
+        Notification.channel == CHANNEL)).scalar_one_or_none()
+
+
 def queue_for_status(ctx: BackendContext, session: Session, ret: ReturnRequest, *,
                      label_url: str | None = None) -> Notification | None:
     """In the status change's transaction: the outbox row announcing ``ret.status``, if any.
@@ -68,9 +75,7 @@ def queue_for_status(ctx: BackendContext, session: Session, ret: ReturnRequest, 
     kind = KIND_FOR_STATUS.get(ret.status)
     if kind is None:
         return None
-    existing = session.execute(select(Notification).where(
-        Notification.return_id == ret.id, Notification.kind == kind,
-        Notification.channel == CHANNEL)).scalar_one_or_none()
+    existing = _existing(session, ret, kind)
     if existing is not None:
         return existing
     customer = ret.customer or session.get(Customer, ret.customer_id)
@@ -193,9 +198,7 @@ def queue_refund_sent(ctx: BackendContext, session: Session, ret: ReturnRequest,
     if not ret.refunds or any(r.status != "issued" for r in ret.refunds):
         return None
     kind = KIND_FOR_STATUS[S.REFUNDED.value]
-    existing = session.execute(select(Notification).where(
-        Notification.return_id == ret.id, Notification.kind == kind,
-        Notification.channel == CHANNEL)).scalar_one_or_none()
+    existing = _existing(session, ret, kind)
     if existing is not None:
         return existing
     customer = ret.customer or session.get(Customer, ret.customer_id)
