@@ -85,6 +85,10 @@ def test_a_scanned_label_opens_the_return_and_items_are_counted_and_received(ope
     expect(row.locator("input.count")).to_have_value("0")
 
     page.get_by_role("button", name="Confirm receipt").click()
+    # A unit not counted: the first press only warns; nothing is recorded yet.
+    expect(page.locator("#receipt-outcome")).to_contain_text("1 unit(s) not counted")
+    assert staff_api(backend, "GET", f"/api/v1/warehouse/returns/{rma}").json()["lines"][0]["received_quantity"] is None
+    page.get_by_role("button", name="Confirm with 1 missing").click()
     expect(page.locator("#receipt-outcome")).to_have_text(
         "Receipt recorded: 0 of 1 units. Missing: 1 unit(s); the refund is reduced for them.")
     expect(page.locator("#recorded-unexpected")).to_contain_text("CABLE-USB-C ×1")

@@ -69,7 +69,7 @@ function start() {
       tile("return_rate_value", pct(k.return_rate_value)),
       tile("cohort_return_rate", pct(k.cohort ? k.cohort.return_rate_orders : null)),
       tile("recovery_rate", pct(k.recovery_rate)),
-      tile("refund_on_time", pct(k.refund_on_time_rate), deadline.late != null ? `${D.tiles.refunds_late}: ${count(deadline.late)}` : null),
+      tile("refund_on_time", pct(k.refund_on_time_rate), deadline.late != null ? D.tiles.refunds_late.replace("{n}", count(deadline.late)) : null),
       tile("cost_per_return", k.cost_per_return_minor == null ? "—" : money(k.cost_per_return_minor, k.currency)),
       ...STEP_TILES.map((key) => tile(key, duration(steps[key] ? steps[key].median_hours : null))));
   }

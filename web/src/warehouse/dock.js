@@ -211,6 +211,19 @@ export function mountDock(page) {
 
   async function confirmReceipt(button, note) {
     const ret = state.ret;
+    // Units not counted are recorded as missing, and the customer's refund is reduced for
+    // them: a first press with units missing only says so; pressing again confirms.
+    const counts = ret.lines.map((l) => state.counts.get(l.id) || 0);
+    const missing = ret.lines.reduce((s, l, i) => s + Math.max(0, l.quantity - counts[i]), 0);
+    const key = `${ret.rma}:${counts.join(",")}`;
+    if (missing > 0 && state.missingAcknowledged !== key) {
+      state.missingAcknowledged = key;
+      button.textContent = fill(D.confirm_missing, { n: missing });
+      const outcome = document.getElementById("receipt-outcome");
+      outcome.replaceChildren(h("span", { class: "warning", text: fill(D.missing_warning, { n: missing }) }));
+      return;
+    }
+    state.missingAcknowledged = null;
     button.disabled = true;
     button.textContent = D.confirming;
     const body = {
