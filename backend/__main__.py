@@ -7,6 +7,7 @@
   serve           run the API (uvicorn) on --host/--port
   expire-labels   expire returns whose label went unused past the policy's validity
   send-notifications  send the SMS still owed from the outbox (retries failed ones)
+  pay-refunds-due  pay the withdrawal refunds whose legal deadline is tomorrow or past (also hourly in serve)
   check-policy    validate a policy file and print its FAQ
   check-dispositions  validate a disposition rules file and print its rules, in order
   erase-customer  erase one customer's personal data (backend and Rasa's tracker store)
@@ -89,6 +90,14 @@ def _expire() -> None:
 
     expired = expire_unused_labels(build_context(get_settings()))
     print(f"expired {len(expired)} returns")
+
+
+def _pay_refunds_due() -> None:
+    from backend.context import build_context
+    from backend.workflows.legal_refunds import pay_refunds_due_by_law
+
+    paid = pay_refunds_due_by_law(build_context(get_settings()))
+    print(f"paid {len(paid)} refunds due by law")
 
 
 def _send_notifications() -> None:
@@ -235,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("migrate", "seed", "setup", "expire-labels", "send-notifications"):
+    for name in ("migrate", "seed", "setup", "expire-labels", "send-notifications", "pay-refunds-due"):
         sub.add_parser(name)
     serve = sub.add_parser("serve")
     serve.add_argument("--host", default="127.0.0.1")
@@ -279,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         _expire()
     if args.command == "send-notifications":
         _send_notifications()
+    if args.command == "pay-refunds-due":
+        _pay_refunds_due()
     if args.command == "check-policy":
         return _check_policy(args.path)
     if args.command == "check-dispositions":

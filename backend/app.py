@@ -25,6 +25,7 @@ from backend.services.partner_feed import deliver_partner_events
 from backend.settings import get_settings
 from backend.web import install as install_web
 from backend.workflows.expire import expire_unused_labels
+from backend.workflows.legal_refunds import pay_refunds_due_by_law
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def create_app(ctx: BackendContext | None = None) -> FastAPI:
         # (events are still recorded, as the audit trail).
         feed_every = ctx.settings.outbox_sweep_seconds if feed_config(ctx.settings).destinations else 0
         jobs = ((ctx.settings.expiry_sweep_seconds, expire_unused_labels, "label expiry sweep"),
+                (ctx.settings.expiry_sweep_seconds, pay_refunds_due_by_law, "legal refund deadline sweep"),
                 (ctx.settings.notify_sweep_seconds, send_pending_notifications, "notification sweep"),
                 (feed_every, deliver_partner_events, "partner feed sweep"))
         tasks = [asyncio.create_task(_periodic(ctx, every, job, name))

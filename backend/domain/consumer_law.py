@@ -83,6 +83,22 @@ def refund_due_on(requested_on: dt.date) -> dt.date:
     return requested_on + dt.timedelta(days=REFUND_DEADLINE_DAYS)
 
 
+def refund_deadline(due_on: dt.date, goods_back_on: dt.date | None, *,
+                    returnless: bool = False) -> dt.date | None:
+    """The day a withdrawal's refund is late after, or None while it cannot be late yet.
+
+    L221-24: the refund is due within 14 days of the request (``due_on``), but the seller
+    may withhold it until the goods are back or the customer proves they sent them,
+    whichever comes first (``goods_back_on``: the carrier's first scan, the proof of
+    dispatch, or the warehouse's receipt). A returnless refund waits for no parcel.
+    """
+    if returnless:
+        return due_on
+    if goods_back_on is None:
+        return None
+    return max(due_on, goods_back_on)
+
+
 def day_of_return(delivered: dt.date, today: dt.date) -> int:
     """Days since delivery: 0 on the delivery day, 14 on the withdrawal period's last day."""
     return (today - delivered).days

@@ -38,6 +38,7 @@ from backend.db.models import (
     ReturnStatusChange,
     Variant,
 )
+from backend.domain import consumer_law
 from backend.domain.disposition import DISPOSITIONS
 from backend.queries.handoff_board import percentile
 
@@ -47,6 +48,8 @@ NOT_RETURNED = ("rejected", "cancelled", "expired")
 # The statuses that resolve a return with money or credit (the moment the customer is paid
 # when no refund row says otherwise).
 PAID_STATUSES = ("refunded", "credited")
+# The statuses that prove the parcel is on its way back or here (the law's proof of dispatch).
+GOODS_BACK = ("in_transit", "received")
 # The processing steps, in the order a return lives them.
 STEPS = ("request_to_label", "label_to_carrier_scan", "received_to_inspected",
          "inspected_to_refunded", "request_to_refunded", "dock_to_stock")
@@ -273,22 +276,28 @@ def _round_hours(value: float | None) -> float | None:
 
 def refund_deadline(session: Session, period: Period, today: dt.date) -> dict[str, Any]:
     """Refunds owed by a legal deadline (``refund_due_on``, the withdrawal right) that fell
-    in the period: paid on time, paid late, not paid and late, not due yet."""
+    in the period: paid on time, paid late, not paid and late, not due yet. The deadline is
+    held back until the parcel is proved sent or received (L221-24), as the law allows."""
     owing = (ReturnRequest.refund_due_on >= period.start, ReturnRequest.refund_due_on <= period.end,
              ReturnRequest.status.not_in(NOT_RETURNED), ReturnRequest.refund_amount_minor > 0)
     rows = session.execute(select(ReturnRequest.id, ReturnRequest.refund_due_on).where(*owing)).all()
     ids = select(ReturnRequest.id).where(*owing)
     paid = _paid_times(session, ids)
-    firsts = _first_times(session, PAID_STATUSES, ids)
+    firsts = _first_times(session, PAID_STATUSES + GOODS_BACK, ids)
+    returnless = dict(session.execute(select(ReturnRequest.id, ReturnRequest.returnless).where(*owing)).all())
     on_time = late = waiting = 0
     for rid, due in rows:
-        paid_at = paid.get(rid) or min(firsts.get(rid, {}).values(), default=None)
+        seen = firsts.get(rid, {})
+        paid_at = paid.get(rid) or min((seen[s] for s in PAID_STATUSES if s in seen), default=None)
+        back = min((seen[s].date() for s in GOODS_BACK if s in seen), default=None)
+        # L221-24: held back until the parcel is proved sent or received (consumer_law).
+        deadline = consumer_law.refund_deadline(due, back, returnless=bool(returnless.get(rid)))
         if paid_at is not None:
-            if paid_at.date() <= due:
+            if deadline is None or paid_at.date() <= deadline:
                 on_time += 1
             else:
                 late += 1
-        elif today > due:
+        elif deadline is not None and today > deadline:
             late += 1
         else:
             waiting += 1

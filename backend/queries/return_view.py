@@ -9,6 +9,7 @@ import datetime as dt
 
 from backend.context import BackendContext
 from backend.db.models import ReturnRequest
+from backend.domain.consumer_law import refund_deadline
 from backend.domain.lifecycle import ReturnStatus as S
 from backend.domain.policy_override import Change, overridable
 from backend.domain.status_text import NEXT_STEPS, status_text
@@ -44,11 +45,22 @@ def expected_refund_by(ctx: BackendContext, ret: ReturnRequest) -> dt.date | Non
 _NOTHING_OWED = (S.CANCELLED.value, S.EXPIRED.value, S.REJECTED.value)
 
 
+def goods_back_on(ret: ReturnRequest) -> dt.date | None:
+    """The first day the parcel was proved sent (carrier scan) or received, if it was."""
+    days = [at.date() for at in (_reached(ret, S.IN_TRANSIT), _reached(ret, S.RECEIVED)) if at]
+    return min(days) if days else None
+
+
 def refund_late(ctx: BackendContext, ret: ReturnRequest) -> bool:
     """Is the refund late against its legal deadline (a withdrawal: ``refund_due_on``,
-    L221-24)? Late once the deadline has passed while money is owed and not every refund
-    of the return is issued. Staff see it flagged; the customer sees the same answer."""
-    if ret.refund_due_on is None or ctx.today() <= ret.refund_due_on:
+    L221-24, held back until the parcel is proved sent or received:
+    :func:`backend.domain.consumer_law.refund_deadline`)? Late once that day has passed
+    while money is owed and not every refund of the return is issued. Staff see it
+    flagged; the customer sees the same answer."""
+    if ret.refund_due_on is None:
+        return False
+    deadline = refund_deadline(ret.refund_due_on, goods_back_on(ret), returnless=ret.returnless)
+    if deadline is None or ctx.today() <= deadline:
         return False
     if ret.status in _NOTHING_OWED or ret.refund_amount_minor <= 0:
         return False

@@ -16,7 +16,8 @@ from actions.handoff import OFFERS_OF_A_PERSON, ActionAnswerYesNo
 from actions.returns import ActionCreateReturn
 from actions.status import ActionShowStatus, answer_question
 from actions.status_questions import WHEN_MONEY, legal_refund
-from backend.db.models import HandoffRequest, ReturnRequest
+from backend.db.models import HandoffRequest, ReturnRequest, ReturnStatusChange
+from backend.workflows.receive import mark_in_transit
 from common.formatting import format_date
 from tests.actions.conftest import responses, slot_events, tracker
 from tests.actions.test_return_actions import confirmed_return, run, verified_slots
@@ -40,6 +41,21 @@ def withdrawal_return(backend, domain, **extra) -> tuple[dict, str]:
     reader = next(i for i in slots["returnable_items"] if i["eligible"])
     _, events = run(ActionCreateReturn(), tracker(confirmed_return(slots, reader, **extra)), domain)
     return slots, slot_events(events)["last_rma"]
+
+
+def overdue_after_dispatch(backend, rma: str, days: int) -> dt.date:
+    """The refund's legal deadline passed ``days`` ago, the parcel having been scanned by the
+    carrier (the proof of dispatch, L221-24) the day before it: the refund is late."""
+    overdue = backend.ctx.today() - dt.timedelta(days=days)
+    mark_in_transit(backend.ctx, rma, actor="carrier:test")
+    with backend.ctx.sessions() as s:
+        stored = s.execute(select(ReturnRequest).where(ReturnRequest.rma == rma)).scalar_one()
+        stored.refund_due_on = overdue
+        scan = s.execute(select(ReturnStatusChange).where(ReturnStatusChange.return_id == stored.id,
+                                                          ReturnStatusChange.to_status == "in_transit")).scalar_one()
+        scan.created_at = dt.datetime.combine(overdue - dt.timedelta(days=1), dt.time(9))
+        s.commit()
+    return overdue
 
 
 def status(slots: dict, rma: str, text: str = "where is my return?", lang: str = "en"):
@@ -81,11 +97,7 @@ def test_when_will_i_get_the_money_gets_the_legal_deadline_with_the_answer(backe
 
 def test_a_late_refund_is_said_plainly_and_a_yes_opens_a_handoff(backend, domain):
     slots, rma = withdrawal_return(backend, domain)
-    overdue = backend.ctx.today() - dt.timedelta(days=2)
-    with backend.ctx.sessions() as s:
-        stored = s.execute(select(ReturnRequest).where(ReturnRequest.rma == rma)).scalar_one()
-        stored.refund_due_on = overdue
-        s.commit()
+    overdue = overdue_after_dispatch(backend, rma, days=2)
 
     dispatcher, _ = run(ActionShowStatus(), status(slots, rma, "When will I get my money?"), domain)
     said_now = responses(dispatcher)
@@ -113,7 +125,7 @@ def test_a_late_refund_is_said_plainly_and_a_yes_opens_a_handoff(backend, domain
     assert "refund is late" in handoff.summary and "L221-24" in handoff.summary
 
     # Asked again a moment later: one line on the status, and the late refund again.
-    told = [{"event": "bot", "text": f"Return {rma} (E-reader): return label issued.",
+    told = [{"event": "bot", "text": f"Return {rma} (E-reader): parcel on its way to us.",
              "metadata": {"utter_action": "utter_status"}}]
     t = tracker({**slots, "language": "en", "order_reference": rma, "flow": "status"}, text="any news?",
                 intent="return_status", events=told)
@@ -123,10 +135,7 @@ def test_a_late_refund_is_said_plainly_and_a_yes_opens_a_handoff(backend, domain
 
 def test_a_late_refund_in_french_keeps_french_typography(backend, domain):
     slots, rma = withdrawal_return(backend, domain)
-    overdue = backend.ctx.today() - dt.timedelta(days=1)
-    with backend.ctx.sessions() as s:
-        s.execute(select(ReturnRequest).where(ReturnRequest.rma == rma)).scalar_one().refund_due_on = overdue
-        s.commit()
+    overdue = overdue_after_dispatch(backend, rma, days=1)
     dispatcher, _ = run(ActionShowStatus(), status(slots, rma, "où en est mon retour ?", "fr"), domain)
     assert responses(dispatcher) == ["utter_status", "utter_refund_late"]
     text = said(domain, dispatcher.messages[1], "fr")

@@ -16,7 +16,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from backend.db.models import InventoryItem, Order, Refund, ReturnRequest, Variant
+from backend.db.models import InventoryItem, Order, Refund, ReturnRequest, ReturnStatusChange, Variant
 from backend.domain import policy_engine
 from backend.queries.returns import line_facts
 from tests.backend.conftest import SERVICE_TOKEN, STAFF_TOKEN, customer_headers, today
@@ -203,6 +203,17 @@ def test_refund_late_once_the_deadline_passed_without_the_refund(client, ctx, mo
         assert customer == staff
         return staff
 
+    _set(ctx, rma, refund_due_on=today() - dt.timedelta(days=1))
+    # The parcel is neither proved sent nor received: the shop may hold the refund back.
+    assert late() is False
+    assert client.post(f"/api/v1/staff/returns/{rma}/transitions", headers=STAFF,
+                       json={"to_status": "in_transit", "actor": "dock"}).status_code == 200
+    assert late() is False  # proved sent only today: the deadline moves to today
+    with ctx.sessions() as s:  # the carrier's scan was three days ago
+        scan = s.execute(select(ReturnStatusChange).join(ReturnRequest).where(
+            ReturnRequest.rma == rma, ReturnStatusChange.to_status == "in_transit")).scalar_one()
+        scan.created_at = dt.datetime.combine(today() - dt.timedelta(days=3), dt.time(9))
+        s.commit()
     _set(ctx, rma, refund_due_on=today())  # the last day itself is not late
     assert late() is False
     _set(ctx, rma, refund_due_on=today() - dt.timedelta(days=1))

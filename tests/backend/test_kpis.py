@@ -170,10 +170,11 @@ def test_every_figure_of_a_fixed_history(ctx, anon):
     assert (steps["request_to_refunded"]["median_hours"], steps["request_to_refunded"]["p90_hours"]) == (104.0, 168.0)
     # Only R1 was restocked: received 7 March 12:00, on the shelf 8 March 12:00.
     assert steps["dock_to_stock"] == {"key": "dock_to_stock", "count": 1, "median_hours": 24.0, "p90_hours": 24.0}
-    # Deadlines in the period: R1 (paid 8th, due 14th: on time), R2 (paid 12th, due 10th: late), R3 (unpaid,
-    # due 12th: late); R4's does not count (rejected).
-    assert k["refund_deadline"] == {"due": 3, "on_time": 1, "late": 2, "not_due_yet": 0, "share_on_time": 0.3333}
-    assert k["refund_on_time_rate"] == 0.3333
+    # Deadlines in the period: R1 (paid 8th, due 14th: on time), R2 (paid 12th, due 10th, its parcel back
+    # before: late), R3 (unpaid, due 12th, but its parcel was neither scanned nor received: the law lets
+    # the refund wait for it, L221-24: not due yet); R4's does not count (rejected). 1 / (1 + 1) = 0.5.
+    assert k["refund_deadline"] == {"due": 3, "on_time": 1, "late": 1, "not_due_yet": 1, "share_on_time": 0.5}
+    assert k["refund_on_time_rate"] == 0.5
     # Inspected: the shirt (5900, all recovered) and the lamp (8900, 60 % = 5340): 11240 / 14800 = 0.75946.
     assert k["recovery"] == {"lines": 2, "units": 2, "value_minor": 14800, "value_recovered_minor": 11240}
     assert k["recovery_rate"] == 0.7595
