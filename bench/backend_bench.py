@@ -1,5 +1,6 @@
 """Speed figures for the returns backend: policy decisions per second, label generation time,
-and the end-to-end create-return request over HTTP (in-process, SQLite).
+the end-to-end create-return request over HTTP (in-process, SQLite), and the warehouse (the
+measures over the seeded quarter, a parcel through the dock and inspection).
 
 Run with ``make bench``. Figures are printed, never asserted: speed targets are reported
 here, not checked by timed tests.
@@ -109,7 +110,52 @@ def bench_create_return(count: int = 30) -> None:
               f"p50 {statistics.median(times):.0f} ms, p95 {_percentile(times, 95):.0f} ms")
 
 
+def bench_warehouse(count: int = 20) -> None:
+    """The warehouse on the seeded quarter (about 580 orders, 170 returns): the dashboard's
+    measures over 90 days (JSON and CSV), and a parcel through the dock and inspection
+    (scan, receipt, inspection with its dispositions, stock movements and the refund)."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import create_engine, text
+
+    from backend.app import create_app
+    from backend.bootstrap import migrate_and_seed
+    from backend.context import build_context
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        migrate_and_seed(url, history=True)
+        settings = dataclasses.replace(Settings(), database_url=url, media_dir=Path(tmp) / "media",
+                                       expiry_sweep_seconds=0, notify_sweep_seconds=0)
+        client = TestClient(create_app(build_context(settings)))
+        client.headers["Authorization"] = f"Bearer {settings.staff_token}"
+        for route in ("/api/v1/kpis", "/api/v1/kpis.csv"):
+            times = []
+            for _ in range(count):
+                start = time.perf_counter()
+                assert client.get(route).status_code == 200
+                times.append((time.perf_counter() - start) * 1000)
+            print(f"measures over 90 days of the seeded quarter, GET {route}: "
+                  f"p50 {statistics.median(times):.0f} ms, p95 {_percentile(times, 95):.0f} ms")
+        with create_engine(url).connect() as conn:
+            on_the_way = list(conn.execute(text(
+                "SELECT rma FROM return_requests WHERE status IN ('in_transit', 'label_issued')")).scalars())
+        times = []
+        for rma in on_the_way[:count]:
+            start = time.perf_counter()
+            ret = client.post("/api/v1/warehouse/scan", json={"code": rma}).json()
+            lines = [{"line_id": l["id"], "received_quantity": l["quantity"]} for l in ret["lines"]]
+            ret = client.post(f"/api/v1/warehouse/returns/{rma}/receipt", json={"lines": lines}).json()
+            graded = [{"line_id": l["id"], "grade": "A"} for l in ret["lines"] if l["eligible"]]
+            r = client.post(f"/api/v1/warehouse/returns/{rma}/inspection", json={"lines": graded})
+            assert r.status_code == 200, r.text
+            times.append((time.perf_counter() - start) * 1000)
+        if times:
+            print(f"a parcel through the dock and inspection (scan + receipt + inspection and refund, "
+                  f"{len(times)} parcels): p50 {statistics.median(times):.0f} ms, p95 {_percentile(times, 95):.0f} ms")
+
+
 if __name__ == "__main__":
     bench_policy()
     bench_labels()
     bench_create_return()
+    bench_warehouse()
