@@ -169,6 +169,9 @@ class MoneyOut(BaseModel):
     refund_amount_minor: int
     delivery_refund_minor: int = Field(
         0, description="The order's delivery cost included in the refund (whole order withdrawn)")
+    refund_reduction_minor: int = Field(
+        0, description="What the warehouse took off the refund: units missing at receipt, damage "
+                       "found at inspection (refund_amount_minor is the amount decided before it)")
 
 
 class DecisionOut(BaseModel):

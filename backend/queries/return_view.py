@@ -67,12 +67,27 @@ def refund_late(ctx: BackendContext, ret: ReturnRequest) -> bool:
     return not (ret.refunds and all(r.status == "issued" for r in ret.refunds))
 
 
+def reduction_total(ret: ReturnRequest) -> int:
+    """What the warehouse took off the refund (units missing at receipt, damage found at
+    inspection), capped at each line's refund."""
+    return sum(min(l.refund_reduction_minor or 0, l.refund_amount_minor) for l in ret.lines if l.eligible)
+
+
+def refund_total(ret: ReturnRequest) -> int:
+    """The money the customer gets back: what was paid when refunds are issued, else what
+    was decided less the warehouse's reductions."""
+    issued = [r.amount_minor for r in ret.refunds if r.status == "issued"]
+    if issued and all(r.status == "issued" for r in ret.refunds):
+        return sum(issued)
+    return max(0, ret.refund_amount_minor - reduction_total(ret))
+
+
 def next_step(ctx: BackendContext, ret: ReturnRequest) -> dict[str, str]:
     """What the customer should do or expect now (the words: ``status_text.NEXT_STEPS``)."""
     status = S(ret.status)
     days = ctx.policy.refund_days_max
     amount = lambda: localized(  # noqa: E731
-        lambda lang: format_money(ret.refund_amount_minor, ret.currency, lang))
+        lambda lang: format_money(refund_total(ret), ret.currency, lang))
     label = ret.labels[-1] if ret.labels else None
     if status is S.NEEDS_REVIEW and "photo_required" in (ret.decision_reasons or []):
         return fill(NEXT_STEPS["send_photo"])
@@ -149,7 +164,8 @@ def _customer_view(ctx: BackendContext, ret: ReturnRequest, follow_up_error: dic
         "money": {"currency": ret.currency, "restocking_fee_minor": ret.restocking_fee_minor,
                   "shipping_fee_minor": ret.shipping_fee_minor,
                   "refund_amount_minor": ret.refund_amount_minor,
-                  "delivery_refund_minor": ret.delivery_refund_minor or 0},
+                  "delivery_refund_minor": ret.delivery_refund_minor or 0,
+                  "refund_reduction_minor": reduction_total(ret)},
         "lines": [{
             "id": l.id, "order_line_id": l.order_line_id, "sku": l.order_line.variant.sku,
             "name": item_names(l.order_line),

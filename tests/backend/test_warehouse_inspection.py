@@ -393,3 +393,20 @@ def test_a_failed_payment_leaves_the_return_inspected_and_retryable(client, ctx,
     assert [f["status"] for f in r.json()["refunds"]] == ["failed"]
     retried = client.post(f"/api/v1/staff/refunds/{r.json()['refunds'][0]['id']}/retry", headers=staff_headers)
     assert retried.status_code == 200 and retried.json()["status"] == "refunded"
+
+
+def test_the_customer_is_told_the_reduced_amount(client, ctx, staff_headers):
+    # What the chat's status answer says: the money actually refunded, not the amount decided
+    # before the warehouse took 10.00 off.
+    rma, line_id = received_return(client, staff_headers)
+    before = client.get(f"/api/v1/staff/returns/{rma}", headers=staff_headers).json()["money"]["refund_amount_minor"]
+    r = inspect(client, staff_headers, rma, [{"line_id": line_id, "grade": "C", "reduction_minor": 1000,
+                                              "reduction_reason": "undeclared_damage"}])
+    assert r.status_code == 200 and r.json()["status"] == "refunded"
+    view = client.get(f"/api/v1/staff/returns/{rma}", headers=staff_headers).json()
+    assert view["money"]["refund_reduction_minor"] == 1000
+    paid = sum(x["amount_minor"] for x in view["refunds"])
+    assert paid == before - 1000
+    euros = f"{paid / 100:.2f}"
+    assert euros in view["next_step"]["en"] and f"{before / 100:.2f}" not in view["next_step"]["en"]
+    assert euros.replace(".", ",") in view["next_step"]["fr"]
