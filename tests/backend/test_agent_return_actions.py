@@ -225,7 +225,7 @@ def test_overriding_the_policys_refusal_approves_with_the_paid_price_and_is_audi
     assert paid > 0
     assert view["money"] == {"currency": view["money"]["currency"], "restocking_fee_minor": 0,
                              "shipping_fee_minor": 0, "refund_amount_minor": paid,
-                             "delivery_refund_minor": 0}
+                             "delivery_refund_minor": 0, "refund_reduction_minor": 0}
     assert [(a.return_id, a.reason, a.overridden_codes, a.staff_id is not None) for a in audit] == [
         (ret.id, REASON, overridden_codes, True)]
     assert [h["status"] for h in view["history"]] == ["requested", "rejected", "approved", "label_issued"]
