@@ -24,6 +24,14 @@ class AgentMessage:
     photo_url: str | None = None
 
 
+@dataclass(frozen=True)
+class ShopMessage:
+    """The shop itself speaking (a return's news: label ready, parcel received, refund),
+    not a person: the chat shows it as the assistant's own message, with no agent's name."""
+
+    text: str
+
+
 @dataclass
 class ConversationEvent:
     """One turn of the conversation before the handoff, as the agent reads it."""
@@ -43,6 +51,10 @@ class CustomerChannel(ABC):
     @abstractmethod
     def say(self, conversation_id: str, message: AgentMessage) -> None:
         """Deliver an agent's message; raise :class:`DeliveryFailed` when it did not leave."""
+
+    @abstractmethod
+    def announce(self, conversation_id: str, message: ShopMessage) -> None:
+        """Deliver the shop's own message; raise :class:`DeliveryFailed` when it did not leave."""
 
     @abstractmethod
     def hand_back(self, conversation_id: str, reason: str) -> None:
