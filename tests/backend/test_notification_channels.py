@@ -4,6 +4,7 @@ SMS, or by anyone with a number that did not say STOP, by SMS as before; anyone 
 email. Still one message per kind and return; chat and email rows retried like SMS."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email
 import uuid
@@ -29,6 +30,7 @@ from tests.backend.test_api_returns import ALICE, BEN, line_by_category, returna
 from tests.backend.test_api_staff import move
 from tests.backend.test_consumer_law_migration import ROWS_AT_0009, _columns, _one, _run
 from tests.backend.test_warehouse_inspection import inspect
+from tests.backend.test_warehouse_receiving import anon, roles, still, wh  # noqa: F401 (fixtures)
 
 ALICE_PHONE, BEN_PHONE = "+33639981234", "+447700900123"
 WEB = "web-" + "ab" * 16
@@ -191,6 +193,25 @@ def test_an_sms_return_is_told_by_sms_as_before(client, ctx):
     assert outbox(ctx, rma) == [("label_issued", "sms", "sent", ALICE_PHONE)]
     assert bodies(ctx, rma)[0].endswith("STOP pour ne plus recevoir de SMS.")
     assert ctx.conversations.announced == []
+
+
+def test_an_early_refund_is_said_in_the_chat_once_and_inspection_says_nothing_more(client, anon, ctx, wh):
+    ctx.policy = dataclasses.replace(ctx.policy, refund_issue_at="receipt")
+    conversation = new_web_id()
+    body = shirt_return(client, conversation_id=conversation)
+    rma, line_id = body["rma"], body["lines"][0]["id"]
+    assert anon.post("/api/v1/warehouse/scan", json={"code": rma}, headers=wh).status_code == 200
+    r = anon.post(f"/api/v1/warehouse/returns/{rma}/receipt", headers=wh,
+                  json={"lines": [{"line_id": line_id, "received_quantity": 1}]})
+    assert r.status_code == 200 and r.json()["refunds"][0]["status"] == "issued"
+    notifications.send_pending_notifications(ctx)
+    early = ctx.conversations.announced[-1][1].text
+    assert "vous avons remboursé" in early and rma in early  # French, on receipt
+    r = inspect(anon, wh, rma, [{"line_id": line_id, "grade": "A"}])
+    assert r.status_code == 200 and r.json()["status"] == "refunded"
+    notifications.send_pending_notifications(ctx)
+    assert [k for k, *_ in outbox(ctx, rma)] == ["label_issued", "parcel_received", "refund_issued"]
+    assert len(ctx.conversations.announced) == 3  # no second message about the money
 
 
 # --- email -----------------------------------------------------------------------------
