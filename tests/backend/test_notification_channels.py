@@ -89,6 +89,22 @@ def test_the_shops_message_is_a_plain_bot_message_for_the_widget():
     assert "agent_name" not in shop["metadata"]["boomerang"]
 
 
+def test_the_web_chat_and_sms_outputs_show_the_shops_message_as_the_bots():
+    """Through Rasa as it reads the backend's event, to what the socket and the SMS send."""
+    pytest.importorskip("rasa")
+    from rasa.shared.core.events import Event
+
+    from bot.channels.socketio import BoomerangSocketIOOutput
+    from bot.channels.sms_format import author_of
+
+    message = Event.from_parameters(shop_bot_event(ShopMessage("Nous avons reçu votre colis."))).message()
+    [payload] = BoomerangSocketIOOutput.payloads(message)
+    assert payload["text"] == "Nous avons reçu votre colis."
+    # web/src/chat.js agentOf(): a badge only when metadata.boomerang.from is "agent".
+    assert payload.get("metadata", {}).get("boomerang", {}).get("from") != "agent"
+    assert author_of(message) is None  # an SMS would not be signed with a name either
+
+
 # --- a return made in the web chat ---------------------------------------------------------
 
 def shirt_return(client, who=ALICE, conversation_id=None, channel="web"):

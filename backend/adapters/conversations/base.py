@@ -1,7 +1,8 @@
 """What the backend needs to reach a customer in their own conversation.
 
-An agent's reply, a hand-back to the bot and the "agent is typing" dots all go to the
-conversation, not to an address: the web chat's open socket or the customer's phone is
+An agent's reply, the shop's own news about a return made in the chat
+(services.notifications), a hand-back to the bot and the "agent is typing" dots all go to
+the conversation, not to an address: the web chat's open socket or the customer's phone is
 the channel's business. The backend names the conversation and the channel delivers
 (today through Rasa, which knows each conversation's latest channel and keeps the
 message in the conversation's history).
