@@ -18,7 +18,7 @@ from backend.adapters.conversations.rasa import agent_bot_event, shop_bot_event
 from backend.adapters.conversations.base import AgentMessage, ShopMessage
 from backend.adapters.email.base import EmailError, EmailReceipt, EmailSender, OutgoingEmail
 from backend.db.migrate import downgrade, upgrade
-from backend.db.models import Customer, Notification, ReturnRequest
+from backend.db.models import Customer, Notification
 from backend.domain.notification_channel import Route, choose_route, usable_email
 from backend.domain.notification_text import notification_subject, notification_text
 from backend.queries.returns import get_return
