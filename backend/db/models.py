@@ -185,6 +185,10 @@ class ReturnRequest(Base):
     delivery_refund_minor = Column(Integer, nullable=False, default=0, server_default="0")
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # The chat conversation the return was made in (common.conversation_ids), if any: a
+    # web chat one is where the shop's news about the return is said (services.notifications).
+    # Personal data: erasure clears it.
+    conversation_id = Column(String(128), nullable=True)
 
     order = relationship("Order")
     customer = relationship("Customer")
@@ -523,7 +527,8 @@ NOTIFICATION_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
 class Notification(Base):
     """The outbox: a message owed to a customer, written with the status change behind it.
 
-    One row per (return, kind, channel), so a notification can never be sent twice;
+    One row per (return, kind), whatever the channel (SMS, the web chat's conversation or
+    email: domain.notification_channel), so a notification can never be sent twice;
     ``sending`` marks a row a dispatcher has claimed (``claimed_at``), so two dispatchers
     never send the same row at once.
     """
@@ -534,8 +539,9 @@ class Notification(Base):
     customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
     return_id = Column(ForeignKey("return_requests.id"), nullable=False, index=True)
     kind = Column(String(20), nullable=False)
-    channel = Column(String(10), nullable=False, default="sms")
-    recipient = Column(String(16), nullable=True)  # E.164; empty when the customer has no phone
+    channel = Column(String(10), nullable=False, default="sms")  # sms | chat | email
+    # E.164, the conversation id or the email address; empty when there is nowhere to send
+    recipient = Column(String(254), nullable=True)
     language = Column(String(2), nullable=False, default="en")
     body = Column(Text, nullable=False)
     status = Column(String(10), nullable=False, default="pending", index=True)
@@ -548,10 +554,10 @@ class Notification(Base):
     sent_at = Column(DateTime, nullable=True)
 
     __table_args__ = (
-        UniqueConstraint("return_id", "kind", "channel", name="uq_notification_return_kind_channel"),
+        UniqueConstraint("return_id", "kind", name="uq_notification_return_kind"),
         CheckConstraint("kind in ('label_issued', 'parcel_received', 'refund_issued')",
                         name="ck_notification_kind"),
-        CheckConstraint("channel in ('sms')", name="ck_notification_channel"),
+        CheckConstraint("channel in ('sms', 'chat', 'email')", name="ck_notification_channel"),
         CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'skipped')",
                         name="ck_notification_status"),
     )

@@ -1,4 +1,4 @@
-"""The proactive SMS texts, in every language.
+"""The proactive messages' texts (SMS, web chat, email), in every language.
 
 Short on purpose (an SMS is 160 characters of GSM text; a link takes many of them):
 what happened, the RMA to quote, the one link that matters, how to stop the messages.
@@ -64,8 +64,12 @@ _STOP: Localized = {"en": " Reply STOP to opt out.", "fr": " Répondez STOP pour
 def notification_text(kind: str, language: str, *, shop: str, rma: str, label_url: str | None = None,
                       amount_minor: int | None = None, currency: str | None = None,
                       store_credit: bool = False, reduction_minor: int = 0,
-                      reduction_reasons: tuple[str, ...] = (), on_receipt: bool = False) -> str:
-    """The SMS for ``kind`` in ``language`` (a language we do not speak gets English).
+                      reduction_reasons: tuple[str, ...] = (), on_receipt: bool = False,
+                      channel: str = "sms") -> str:
+    """The message for ``kind`` in ``language`` (a language we do not speak gets English).
+
+    ``channel`` (domain.notification_channel): only an SMS says how to stop SMS; the web
+    chat and email get the same words without it.
 
     ``refund_sent`` is a refund paid before inspection: ``on_receipt`` when the warehouse's
     receipt released it, else the carrier's scan. A reduction (``reduction_minor`` with its
@@ -83,4 +87,24 @@ def notification_text(kind: str, language: str, *, shop: str, rma: str, label_ur
         why = ", ".join(REDUCTION_REASONS[r][lang] if r in REDUCTION_REASONS else r
                         for r in reduction_reasons) or REDUCTION_REASONS["undeclared_damage"][lang]
         text += _REDUCED[lang].format(amount=format_money(reduction_minor, currency, lang), why=why)
-    return text + _STOP[lang]
+    return text + _STOP[lang] if channel == "sms" else text
+
+
+# The subject of the email that carries a message (customers with no phone, or who said
+# STOP to SMS: domain.notification_channel).
+_SUBJECTS: dict[str, Localized] = {
+    "label_issued": {"en": "{shop}: your return {rma} is approved, here is your label",
+                     "fr": "{shop} : votre retour {rma} est accepté, voici votre étiquette"},
+    "parcel_received": {"en": "{shop}: we have received your parcel for return {rma}",
+                        "fr": "{shop} : nous avons reçu votre colis pour le retour {rma}"},
+    "refund_issued": {"en": "{shop}: your refund for return {rma}",
+                      "fr": "{shop} : votre remboursement pour le retour {rma}"},
+}
+
+
+def notification_subject(kind: str, language: str, *, shop: str, rma: str) -> str:
+    """The email subject for a message of ``kind`` (``refund_sent`` is stored as a refund)."""
+    key = "refund_issued" if kind == "refund_sent" else kind
+    if key not in _SUBJECTS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    return _SUBJECTS[key][supported(language)].format(shop=shop, rma=rma)

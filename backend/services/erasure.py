@@ -10,7 +10,8 @@ What "erased" means here (README, "Personal data"):
 * What only served the conversation goes: photo files and rows, label PDFs (they print
   the customer's address), handoff requests, the customer's own words in return reasons,
   verification attempts of their orders and conversations, notification bodies and
-  recipients (pending ones are skipped, never sent).
+  recipients (pending ones are skipped, never sent), the conversation each return was
+  made in.
 * A STOP keeps being honoured: the opt-out row keeps a keyed hash of the number instead
   of the number (``sms_opt_outs.erased_phone_key``).
 * The conversations in Rasa's tracker store go too (see :func:`erase_tracker_conversations`).
@@ -66,6 +67,7 @@ CONVERSATION_ID_SOURCES = (
     (ConversationSession.conversation_id, ConversationSession.customer_id),
     (HandoffRequest.conversation_id, HandoffRequest.customer_id),
     (Photo.conversation_id, Photo.customer_id),
+    (ReturnRequest.conversation_id, ReturnRequest.customer_id),  # migration 0013
 )
 
 
@@ -82,6 +84,7 @@ class ErasureReport:
     customers: int = 0
     orders: int = 0
     reason_texts: int = 0
+    return_conversations: int = 0
     status_notes: int = 0
     refund_notes: int = 0
     override_reasons: int = 0
@@ -234,6 +237,9 @@ def _erase(ctx: BackendContext, session: Session, report: ErasureReport, email: 
         .execution_options(synchronize_session=False)).rowcount or 0
 
     for ret in returns:
+        if ret.conversation_id:  # where the return was made: the conversation goes, so does this
+            ret.conversation_id = None
+            report.return_conversations += 1
         for line in ret.lines:
             if line.reason_text:
                 line.reason_text = None

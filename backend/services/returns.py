@@ -205,6 +205,7 @@ def create_in_session(ctx: BackendContext, session: Session, claims: CustomerCla
     ret = ReturnRequest(rma=_unique_rma(session), order=order, customer_id=order.customer_id,
                         status=S.REQUESTED.value, channel=data.channel[:20], language=language,
                         currency=order.currency, policy_version=ctx.policy.version,
+                        conversation_id=(data.conversation_id or None) and data.conversation_id[:128],
                         created_at=now, updated_at=now)
     session.add(ret)
     for item in data.lines:

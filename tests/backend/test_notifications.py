@@ -160,11 +160,12 @@ def test_half_a_twilio_configuration_is_refused(settings):
 
 # --- what is not sent ----------------------------------------------------------------------
 
-def test_opted_out_customer_gets_nothing(tclient, tctx, fake_twilio):
+def test_opted_out_customer_gets_no_sms(tclient, tctx, fake_twilio):
+    # Issue 14: a customer who said STOP is told by email instead (test_notification_channels).
     assert tclient.put(f"/api/v1/sms/opt-outs/%2B{ALICE_PHONE[1:]}").status_code == 200
     rma = shirt_return(tclient)["rma"]
     [row] = rows(tctx, rma)
-    assert row.status == "skipped" and "opted out" in row.last_error
+    assert row.channel == "email" and "STOP" not in row.body
     assert fake_twilio.requests == []
     assert notifications.send_pending_notifications(tctx).sent == 0
     assert fake_twilio.requests == []
@@ -172,6 +173,10 @@ def test_opted_out_customer_gets_nothing(tclient, tctx, fake_twilio):
 
 @pytest.mark.parametrize("how", ["number_only", "customer_flag_only", "no_phone"])
 def test_each_reason_to_skip_is_honoured_at_send_time(tclient, tctx, fake_twilio, how):
+    fake_twilio.fail_next = 1  # queued for SMS, not sent yet: the reason arrives in between
+    rma = shirt_return(tclient)["rma"]
+    [row] = rows(tctx, rma)
+    assert row.channel == "sms" and row.status == "failed"
     with tctx.sessions.begin() as s:
         if how == "number_only":  # STOP from the number before it was known as a customer
             s.add(SmsOptOut(phone=ALICE_PHONE, created_at=tctx.now()))
@@ -179,9 +184,12 @@ def test_each_reason_to_skip_is_honoured_at_send_time(tclient, tctx, fake_twilio
             s.execute(update(Customer).where(Customer.phone == ALICE_PHONE).values(sms_opt_out=True))
         else:
             s.execute(update(Customer).where(Customer.phone == ALICE_PHONE).values(phone=None))
-    [row] = rows(tctx, shirt_return(tclient)["rma"])
+    later(tctx, 60)
+    assert notifications.send_pending_notifications(tctx).skipped == 1
+    [row] = rows(tctx, rma)
     assert row.status == "skipped"
-    assert fake_twilio.requests == []
+    assert ("opted out" in row.last_error) if how != "no_phone" else ("no phone" in row.last_error)
+    assert fake_twilio.accepted == []
 
 
 # --- failures, retries, never twice ------------------------------------------------------------

@@ -1,7 +1,8 @@
 """What the backend needs to reach a customer in their own conversation.
 
-An agent's reply, a hand-back to the bot and the "agent is typing" dots all go to the
-conversation, not to an address: the web chat's open socket or the customer's phone is
+An agent's reply, the shop's own news about a return made in the chat
+(services.notifications), a hand-back to the bot and the "agent is typing" dots all go to
+the conversation, not to an address: the web chat's open socket or the customer's phone is
 the channel's business. The backend names the conversation and the channel delivers
 (today through Rasa, which knows each conversation's latest channel and keeps the
 message in the conversation's history).
@@ -24,6 +25,14 @@ class AgentMessage:
     photo_url: str | None = None
 
 
+@dataclass(frozen=True)
+class ShopMessage:
+    """The shop itself speaking (a return's news: label ready, parcel received, refund),
+    not a person: the chat shows it as the assistant's own message, with no agent's name."""
+
+    text: str
+
+
 @dataclass
 class ConversationEvent:
     """One turn of the conversation before the handoff, as the agent reads it."""
@@ -43,6 +52,10 @@ class CustomerChannel(ABC):
     @abstractmethod
     def say(self, conversation_id: str, message: AgentMessage) -> None:
         """Deliver an agent's message; raise :class:`DeliveryFailed` when it did not leave."""
+
+    @abstractmethod
+    def announce(self, conversation_id: str, message: ShopMessage) -> None:
+        """Deliver the shop's own message; raise :class:`DeliveryFailed` when it did not leave."""
 
     @abstractmethod
     def hand_back(self, conversation_id: str, reason: str) -> None:

@@ -19,7 +19,13 @@ from urllib.parse import quote
 
 import requests
 
-from backend.adapters.conversations.base import AgentMessage, ConversationEvent, CustomerChannel, DeliveryFailed
+from backend.adapters.conversations.base import (
+    AgentMessage,
+    ConversationEvent,
+    CustomerChannel,
+    DeliveryFailed,
+    ShopMessage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,14 @@ def agent_bot_event(message: AgentMessage) -> dict[str, Any]:
     data: dict[str, Any] = {"image": message.photo_url} if message.photo_url else {}
     return {"event": "bot", "text": message.text, "data": data,
             "metadata": {"boomerang": {"from": "agent", "agent_name": message.agent_name}}}
+
+
+def shop_bot_event(message: ShopMessage) -> dict[str, Any]:
+    """The tracker event for the shop's own message: a bot event like the assistant's, its
+    ``metadata.boomerang`` saying ``from: shop`` (no agent name), so the web chat shows it as
+    a bot message without an agent's badge and the SMS output does not sign it."""
+    return {"event": "bot", "text": message.text, "data": {},
+            "metadata": {"boomerang": {"from": "shop"}}}
 
 
 class RasaChannel(CustomerChannel):
@@ -62,6 +76,11 @@ class RasaChannel(CustomerChannel):
         self._call("POST", self._url(conversation_id, "tracker/events"),
                    params={"execute_side_effects": "true", "output_channel": "latest"},
                    json=[agent_bot_event(message)])
+
+    def announce(self, conversation_id: str, message: ShopMessage) -> None:
+        self._call("POST", self._url(conversation_id, "tracker/events"),
+                   params={"execute_side_effects": "true", "output_channel": "latest"},
+                   json=[shop_bot_event(message)])
 
     def hand_back(self, conversation_id: str, reason: str) -> None:
         self._call("POST", self._url(conversation_id, "tracker/events"), json=[{"event": "resume"}])

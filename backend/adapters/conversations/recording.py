@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.adapters.conversations.base import AgentMessage, ConversationEvent, CustomerChannel, DeliveryFailed
+from backend.adapters.conversations.base import (
+    AgentMessage,
+    ConversationEvent,
+    CustomerChannel,
+    DeliveryFailed,
+    ShopMessage,
+)
 
 
 class RecordingChannel(CustomerChannel):
@@ -16,6 +22,7 @@ class RecordingChannel(CustomerChannel):
 
     def __init__(self) -> None:
         self.said: list[tuple[str, AgentMessage]] = []
+        self.announced: list[tuple[str, ShopMessage]] = []  # the shop's own messages
         self.handed_back: list[tuple[str, str]] = []
         self.typing_calls: list[tuple[str, bool]] = []
         self.histories: dict[str, tuple[list[ConversationEvent], dict[str, Any]]] = {}
@@ -25,6 +32,11 @@ class RecordingChannel(CustomerChannel):
         if self.fail:
             raise DeliveryFailed("the channel is down (test)")
         self.said.append((conversation_id, message))
+
+    def announce(self, conversation_id: str, message: ShopMessage) -> None:
+        if self.fail:
+            raise DeliveryFailed("the channel is down (test)")
+        self.announced.append((conversation_id, message))
 
     def hand_back(self, conversation_id: str, reason: str) -> None:
         if self.fail:
