@@ -274,3 +274,15 @@ def queue_refund_sent(ctx: BackendContext, session: Session, ret: ReturnRequest,
     return _row(ctx, session, ret, kind, "refund_sent",
                 amount_minor=sum(r.amount_minor for r in ret.refunds),
                 store_credit=all(r.method == "store_credit" for r in ret.refunds), on_receipt=on_receipt)
+
+
+def skip_said_in_conversation(ctx: BackendContext, session: Session, return_id: int) -> int:
+    """The chat messages still pending for a return that its conversation has just shown
+    (the label or the returnless refund, answered in the same reply that created the
+    return): skipped, so the chat does not repeat them a minute later. How many."""
+    rows = session.execute(select(Notification).where(
+        Notification.return_id == return_id, Notification.channel == "chat",
+        Notification.status == "pending")).scalars().all()
+    for n in rows:
+        n.status, n.last_error = "skipped", "said_in_conversation"
+    return len(rows)

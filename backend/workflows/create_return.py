@@ -16,7 +16,8 @@ from backend.db.session import session_scope
 from backend.domain.claims import CustomerClaims
 from backend.domain.commands import CreateReturnInput
 from backend.domain.lifecycle import ReturnStatus as S
-from backend.services import returns
+from backend.queries.returns import get_return
+from backend.services import notifications, returns
 from backend.workflows.review import after_approval
 
 
@@ -50,4 +51,9 @@ def create_return(ctx: BackendContext, claims: CustomerClaims, data: CreateRetur
     outcome = CreateOutcome(rma=rma, replayed=False)
     if status == S.APPROVED.value:
         outcome.follow_up_error = after_approval(ctx, rma, returnless=returnless)
+        if data.conversation_id:
+            # The assistant shows the label or the refund in the reply that made the return:
+            # the same news queued for that conversation would only repeat it.
+            with session_scope(ctx.sessions) as session:
+                notifications.skip_said_in_conversation(ctx, session, get_return(session, rma).id)
     return outcome
