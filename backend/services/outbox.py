@@ -110,6 +110,24 @@ def _lines_summary(ret: ReturnRequest) -> list[dict[str, Any]]:
     } for line in ret.lines]
 
 
+def _next_sequence(session: Session, ret: ReturnRequest) -> int:
+    """The return's next event number (the query flushes this transaction's earlier rows)."""
+    last = session.execute(select(func.max(OutboxEvent.sequence))
+                           .where(OutboxEvent.return_id == ret.id)).scalar()
+    return (last or 0) + 1
+
+
+def _add(session: Session, config: FeedConfig, ret: ReturnRequest, event_id: str, sequence: int, type_: str,
+         body: bytes, at: dt.datetime) -> OutboxEvent:
+    """The event row and one delivery per configured partner, due at once."""
+    event = OutboxEvent(event_id=event_id, return_id=ret.id, rma=ret.rma, sequence=sequence,
+                        type=type_, body=body.decode("utf-8"), created_at=at)
+    session.add(event)
+    for destination in config.destinations:
+        event.deliveries.append(OutboxDelivery(destination=destination, attempts=0, next_attempt_at=at))
+    return event
+
+
 def record_event(session: Session, ret: ReturnRequest, *, from_status: str | None,
                  at: dt.datetime) -> OutboxEvent:
     """In the status change's transaction: the event announcing ``ret.status`` and its
@@ -117,10 +135,7 @@ def record_event(session: Session, ret: ReturnRequest, *, from_status: str | Non
     config = _config(session)
     if ret.id is None:
         session.flush()
-    # The query flushes the pending rows (lines, earlier events of this transaction) first.
-    last = session.execute(select(func.max(OutboxEvent.sequence))
-                           .where(OutboxEvent.return_id == ret.id)).scalar()
-    sequence = (last or 0) + 1
+    sequence = _next_sequence(session, ret)
     event_id = str(uuid.uuid4())
     data = {"rma": ret.rma, "order_number": ret.order.number, "status": ret.status,
             "from_status": from_status, "sequence": sequence, "returnless": bool(ret.returnless),
@@ -128,12 +143,7 @@ def record_event(session: Session, ret: ReturnRequest, *, from_status: str | Non
             "lines": _lines_summary(ret)}
     body = build_event_body(event_id=event_id, source=config.source, status=ret.status, rma=ret.rma,
                             at=at, data=data)
-    event = OutboxEvent(event_id=event_id, return_id=ret.id, rma=ret.rma, sequence=sequence,
-                        type=event_type(ret.status), body=body.decode("utf-8"), created_at=at)
-    session.add(event)
-    for destination in config.destinations:
-        event.deliveries.append(OutboxDelivery(destination=destination, attempts=0, next_attempt_at=at))
-    return event
+    return _add(session, config, ret, event_id, sequence, event_type(ret.status), body, at)
 
 
 def record_disposed_event(session: Session, ret: ReturnRequest, *, at: dt.datetime) -> OutboxEvent:
@@ -143,9 +153,7 @@ def record_disposed_event(session: Session, ret: ReturnRequest, *, at: dt.dateti
     (collecting e-waste, donations) need not follow the whole lifecycle."""
     config = _config(session)
     session.flush()
-    last = session.execute(select(func.max(OutboxEvent.sequence))
-                           .where(OutboxEvent.return_id == ret.id)).scalar()
-    sequence = (last or 0) + 1
+    sequence = _next_sequence(session, ret)
     event_id = str(uuid.uuid4())
     data = {"rma": ret.rma, "order_number": ret.order.number, "status": ret.status,
             "sequence": sequence, "currency": ret.currency,
@@ -158,9 +166,4 @@ def record_disposed_event(session: Session, ret: ReturnRequest, *, at: dt.dateti
                       for line in ret.lines if line.disposition is not None]}
     body = build_event_body(event_id=event_id, source=config.source, status=ret.status,
                             rma=ret.rma, at=at, data=data, type_=DISPOSED_TYPE)
-    event = OutboxEvent(event_id=event_id, return_id=ret.id, rma=ret.rma, sequence=sequence,
-                        type=DISPOSED_TYPE, body=body.decode("utf-8"), created_at=at)
-    session.add(event)
-    for destination in config.destinations:
-        event.deliveries.append(OutboxDelivery(destination=destination, attempts=0, next_attempt_at=at))
-    return event
+    return _add(session, config, ret, event_id, sequence, DISPOSED_TYPE, body, at)

@@ -5,6 +5,7 @@ import { strings, fill, duration, eventText, CANNED } from "./strings.js";
 import { returnActions, returnEventText } from "./return_actions.js";
 import { mountViews } from "./views.js";
 import { photoReply } from "./photo_reply.js";
+import { h, $ } from "../dom.js";
 
 const root = document.documentElement;
 const body = document.body;
@@ -24,23 +25,6 @@ const state = {
 };
 
 // ---------- tiny DOM helpers ----------
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "class") el.className = v;
-    else if (k === "text") el.textContent = v;
-    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (k === "dataset") Object.assign(el.dataset, v);
-    else el.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
-const $ = (id) => document.getElementById(id);
 function localized(value) {
   if (value && typeof value === "object") return value[lang] || value.en || "";
   return value == null ? "" : String(value);
