@@ -23,6 +23,7 @@ from backend.api.errors import error_responses
 from backend.api.schemas_kpis import KpisOut
 from backend.context import BackendContext
 from backend.domain.staff import ADMIN, SUPERVISOR, WAREHOUSE, StaffPrincipal
+from backend.queries import disposal_register
 from backend.queries.kpis import Period, kpis
 from backend.services.errors import Invalid
 
@@ -130,3 +131,38 @@ def csv_rows(figures: dict) -> Iterator[tuple[str, str, str, str, str]]:
                 if field in ("key", "week_start", "name"):
                     continue
                 yield (field, dimension, key, label, _value(value))
+
+
+DISPOSAL_RESPONSE = {200: {"content": {"text/csv": {}},
+                           "description": "One row per returned line whose units left stock: "
+                                          + ", ".join(disposal_register.COLUMNS)}}
+
+
+@router.get("/warehouse/disposal-register.csv", responses={**ERRORS, **DISPOSAL_RESPONSE})
+def get_disposal_register_csv(start: Optional[dt.date] = FROM, end: Optional[dt.date] = TO,
+                              ctx: BackendContext = Depends(get_ctx), session: Session = Depends(db_session),
+                              _who: StaffPrincipal = Depends(require_roles(*KPI_ROLES))) -> Response:
+    """The disposal register of the period (same dates as ``/kpis``): every returned line
+    whose units left stock (returned to the vendor, donated, recycled, disposed), with the
+    rule, the law's guards, the e-waste record and dangerous-goods flags, and any override's
+    reason. For the warehouse team and the managers."""
+    period = period_from_query(ctx, start, end)
+    out = io.StringIO()
+    out.write(CSV_BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(disposal_register.COLUMNS)
+    for row in disposal_register.disposal_register(session, period.start, period.end):
+        writer.writerow([_register_value(row[c]) for c in disposal_register.COLUMNS])
+    name = f"boomerang-disposal-register-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _register_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return " ".join(value)
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0).isoformat() + "Z"
+    return _value(value)

@@ -294,7 +294,7 @@ def test_the_default_period_is_the_last_90_days(ctx, anon):
     ({"to": "yesterday"}, "invalid_request"),
 ])
 def test_bad_periods_are_refused_in_both_languages(anon, params, code):
-    for path in ("/api/v1/kpis", "/api/v1/kpis.csv"):
+    for path in ("/api/v1/kpis", "/api/v1/kpis.csv", "/api/v1/warehouse/disposal-register.csv"):
         r = anon.get(path, params=params, headers=ADMIN)
         assert r.status_code == 422, r.text
         error = r.json()["error"]
@@ -311,7 +311,7 @@ def test_warehouse_and_managers_may_read_agents_may_not(ctx, anon):
         for role in ROLES:
             staff_accounts.create_account(s, email=f"{role}@shop.example", role=role, password=PASSWORD,
                                           name=role, now=ctx.now())
-    for path in ("/api/v1/kpis", "/api/v1/kpis.csv"):
+    for path in ("/api/v1/kpis", "/api/v1/kpis.csv", "/api/v1/warehouse/disposal-register.csv"):
         assert anon.get(path).status_code == 401
         assert anon.get(path, headers={"Authorization": "Bearer nope"}).status_code == 401
         for role in ROLES:

@@ -410,3 +410,31 @@ def test_the_customer_is_told_the_reduced_amount(client, ctx, staff_headers):
     euros = f"{paid / 100:.2f}"
     assert euros in view["next_step"]["en"] and f"{before / 100:.2f}" not in view["next_step"]["en"]
     assert euros.replace(".", ",") in view["next_step"]["fr"]
+
+
+def register(client, headers, **params) -> list[dict]:
+    import csv as csv_module
+    import io
+    r = client.get("/api/v1/warehouse/disposal-register.csv", headers=headers, params=params)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/csv")
+    return list(csv_module.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
+
+
+def test_the_disposal_register_records_what_left_stock(client, ctx, staff_headers):
+    # A damaged battery (e-waste, dangerous goods) leaves stock; an as-new shirt does not.
+    battery_rma, battery_line = received_return(client, staff_headers, order=BEN, category="electronics")
+    inspect(client, staff_headers, battery_rma, [{"line_id": battery_line, "grade": "A",
+                                                  "flags": ["battery", "battery_damaged"]}])
+    shirt_rma, shirt_line = received_return(client, staff_headers)
+    inspect(client, staff_headers, shirt_rma, [{"line_id": shirt_line, "grade": "A"}])
+    rows = register(client, staff_headers)
+    assert [r["rma"] for r in rows] == [battery_rma]
+    [row] = rows
+    assert (row["sku"], row["disposition"], row["units"]) == ("EARB-WLS-BLK", "recycle", "1")
+    assert row["e_waste_record"] == "yes" and row["battery_hazard"] == "yes"
+    assert "battery_hazard" in row["guards"].split() and row["rules_version"]
+    assert int(row["value_minor"]) == int(row["unit_value_minor"]) > 0
+    # A period before the inspection holds nothing.
+    before = (ctx.today() - dt.timedelta(days=10)).isoformat()
+    assert register(client, staff_headers, **{"from": before, "to": before}) == []

@@ -75,6 +75,12 @@ def test_a_supervisor_reads_the_quarter_downloads_it_and_reads_it_in_french(open
     text = download.body().decode("utf-8")
     assert text.startswith("\ufeffmetric,dimension,key,name,value")
     assert "return_rate_units" in text and f"period_from,,,,{start.isoformat()}" in text
+    # The disposal register of the same period: the seeded quarter recycled and donated units.
+    register = page.get_by_role("link", name="Disposal register (CSV)")
+    register_href = f"/api/v1/warehouse/disposal-register.csv?from={start.isoformat()}&to={today.isoformat()}"
+    expect(register).to_have_attribute("href", register_href)
+    rows = page.request.get(f"{backend.url}{register_href}").body().decode("utf-8").splitlines()
+    assert rows[0].startswith("\ufeffinspected_at,rma,line_id,sku") and len(rows) > 1
 
     narrow = today - dt.timedelta(days=29)
     page.locator("#from").fill(narrow.isoformat())
@@ -92,6 +98,7 @@ def test_a_supervisor_reads_the_quarter_downloads_it_and_reads_it_in_french(open
     expect(page.locator("[data-kpi='recovery_rate'] .tile-value")).to_have_text(re.compile(r"^\d+(,\d)?\s%$"))
     assert all(name.strip() for name in page.locator(".tile-name").all_inner_texts())
     expect(page.get_by_role("link", name="Télécharger le CSV")).to_have_count(1)
+    expect(page.get_by_role("link", name="Registre des sorties (CSV)")).to_have_count(1)
     for chart in CHARTS:
         assert painted(page, chart) > 500, f"{chart} is not drawn in French"
 

@@ -28,9 +28,12 @@ function start() {
   const fromInput = h("input", { type: "date", id: "from", name: "from", value: query.get("from") || "" });
   const toInput = h("input", { type: "date", id: "to", name: "to", value: query.get("to") || "" });
   const csv = h("a", { id: "csv-link", class: "button", href: "/api/v1/kpis.csv", download: "", text: D.csv });
+  // What left stock for good in the period (e-waste records, dangerous goods, donations).
+  const register = h("a", { id: "register-link", class: "button", href: "/api/v1/warehouse/disposal-register.csv",
+    download: "", text: D.register });
   const range = h("form", { id: "range", class: "range", onsubmit: (e) => { e.preventDefault(); load(); } },
     h("label", { for: "from", text: D.from }), fromInput, h("label", { for: "to", text: D.to }), toInput,
-    h("button", { type: "submit", class: "primary", text: D.apply }), csv);
+    h("button", { type: "submit", class: "primary", text: D.apply }), csv, register);
   const period = h("p", { id: "period", class: "muted", role: "status" });
   const tiles = h("section", { id: "tiles", class: "tiles", "aria-live": "polite" });
   const chartBox = (id) => h("figure", { class: "chart" }, h("figcaption", { text: D.charts[id] }),
@@ -124,6 +127,7 @@ function start() {
     if (p.to) toInput.value = String(p.to).slice(0, 10);
     const exact = new URLSearchParams({ from: fromInput.value, to: toInput.value });
     csv.href = `/api/v1/kpis.csv?${exact}`;
+    register.href = `/api/v1/warehouse/disposal-register.csv?${exact}`;
     const url = new URL(window.location.href);
     url.searchParams.set("from", fromInput.value);
     url.searchParams.set("to", toInput.value);

@@ -54,7 +54,7 @@ export const STRINGS = {
       sent: "{sku} ({rma}) sent on: {to}.", to: { sellable_b: "grade B stock", resale_hold: "outlet (resale hold)" },
     },
     dashboard: {
-      from: "From", to: "To", apply: "Show", csv: "Download CSV", period: "{from} – {to}",
+      from: "From", to: "To", apply: "Show", csv: "Download CSV", register: "Disposal register (CSV)", period: "{from} – {to}",
       tiles: {
         return_rate_units: "Return rate (units)", return_rate_orders: "Return rate (orders)",
         return_rate_value: "Return rate (value)", cohort_return_rate: "Orders delivered, returned so far",
@@ -142,7 +142,7 @@ export const STRINGS = {
       sent: "{sku} ({rma}) envoyé : {to}.", to: { sellable_b: "stock note B", resale_hold: "déstockage (revente en attente)" },
     },
     dashboard: {
-      from: "Du", to: "Au", apply: "Afficher", csv: "Télécharger le CSV", period: "{from} – {to}",
+      from: "Du", to: "Au", apply: "Afficher", csv: "Télécharger le CSV", register: "Registre des sorties (CSV)", period: "{from} – {to}",
       tiles: {
         return_rate_units: "Taux de retour (unités)", return_rate_orders: "Taux de retour (commandes)",
         return_rate_value: "Taux de retour (valeur)", cohort_return_rate: "Commandes livrées, retournées depuis",
