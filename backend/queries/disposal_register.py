@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.db.models import DispositionOverride, OrderLine, Product, ReturnLine, ReturnRequest, Variant
+from backend.queries.inspected_lines import line_units
 
 # Dispositions whose units leave the shop's stock (no stock row keeps them).
 LEAVING = ("return_to_vendor", "donate", "recycle", "dispose")
@@ -44,7 +45,7 @@ def disposal_register(session: Session, start: dt.date, end: dt.date) -> list[di
     overrides = _last_override_reasons(session, [line.id for line, *_ in rows])
     register = []
     for line, rma, currency, sku, name, category, unit in rows:
-        units = line.quantity if line.received_quantity is None else line.received_quantity
+        units = line_units(line)
         guards = list(line.disposition_guards or [])
         register.append({
             "inspected_at": line.inspected_at, "rma": rma, "line_id": line.id, "sku": sku,

@@ -168,20 +168,16 @@ def record_staff_move_inspection(rules: DispositionRules, session: Session, ret:
             if line.id in chosen:  # a disposition without any grade: stored as said (no law to check without a grade)
                 line.disposition = chosen[line.id]
             continue
+        decision = dispositions.decide_line(rules, line, line.grade,
+                                            list(line.inspection_flags or []), at.date())
+        dispositions.store_decision(line, decision)
         if line.id in chosen:
             guards = dispositions.check_override(rules, line, chosen[line.id], None, at.date())
-            decision = dispositions.decide_line(rules, line, line.grade,
-                                                list(line.inspection_flags or []), at.date())
-            dispositions.store_decision(line, decision)
             if decision.disposition != chosen[line.id]:
                 dispositions.store_override(rules, line, chosen[line.id], guards)
                 session.add(DispositionOverride(  # the audit trail, as for an override
                     return_line_id=line.id, from_disposition=decision.disposition,
                     to_disposition=chosen[line.id], actor=actor[:80], created_at=at,
                     reason="chosen at inspection on the transitions route"))
-        else:
-            decision = dispositions.decide_line(rules, line, line.grade,
-                                                list(line.inspection_flags or []), at.date())
-            dispositions.store_decision(line, decision)
         if line.eligible:
             inventory.put_away(session, line, line.disposition, location=location, actor=actor, at=at)

@@ -108,7 +108,6 @@ def record_movement(session: Session, *, variant_id: int, location: str, state: 
     return movement
 
 
-
 def put_away(session: Session, line: ReturnLine, disposition: str, *, location: str,
              actor: str, at: dt.datetime, kind: str | None = None) -> None:
     """Move the line's received units where ``disposition`` says (nothing for 0 units)."""

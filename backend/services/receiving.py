@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -127,20 +127,13 @@ def missing_share(refund_amount_minor: int, quantity: int, missing: int) -> int:
     return refund_amount_minor * missing // quantity
 
 
-@dataclass
-class ReceiptResult:
-    missing_units: int = 0
-    extra_units: int = 0
-    reduced_lines: list[int] = field(default_factory=list)
-
-
 def _variant_id(session: Session, code: str) -> int | None:
     return session.execute(select(Variant.id).where(func.upper(Variant.sku) == code.strip().upper())
                            ).scalar_one_or_none()
 
 
 def record_receipt(session: Session, ret: ReturnRequest, receipt: Receipt, *, actor: str,
-                   at: dt.datetime) -> ReceiptResult:
+                   at: dt.datetime) -> None:
     """Store the counts (a recount replaces the earlier one) and append the unexpected items.
 
     Units beyond a line's quantity are unexpected items of that SKU, never lost. Missing
@@ -155,30 +148,23 @@ def record_receipt(session: Session, ret: ReturnRequest, receipt: Receipt, *, ac
     if unknown:
         raise Invalid("lines_not_in_return", lines=", ".join(map(str, unknown)), rma=ret.rma)
     money_gone = bool(ret.refunds)
-    result = ReceiptResult()
     for count in receipt.lines:
         line = lines[count.line_id]
         received = min(count.received_quantity, line.quantity)
         extra = count.received_quantity - received
         missing = line.quantity - received
         line.received_quantity = received
-        result.missing_units += missing
         if extra:
             sku = line.order_line.variant.sku
             session.add(UnexpectedItem(return_id=ret.id, code=sku, variant_id=line.order_line.variant_id,
                                        quantity=extra, note=f"extra units of line {line.id}",
                                        actor=actor, created_at=at))
-            result.extra_units += extra
         if money_gone or line.refund_reduction_reason not in (None, MISSING_ITEMS):
             continue
         reduction = missing_share(line.refund_amount_minor, line.quantity, missing) if line.eligible else 0
         line.refund_reduction_minor = reduction
         line.refund_reduction_reason = MISSING_ITEMS if reduction else None
-        if reduction:
-            result.reduced_lines.append(line.id)
     for item in receipt.unexpected:
         code = item.code.strip()
         session.add(UnexpectedItem(return_id=ret.id, code=code, variant_id=_variant_id(session, code),
                                    quantity=item.quantity, note=item.note, actor=actor, created_at=at))
-        result.extra_units += item.quantity
-    return result
